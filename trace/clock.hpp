@@ -1,0 +1,61 @@
+// The span clock: what a span reads at its start and end, and how those readings
+// become wall-clock time for export.
+//
+// On x86-64 with an invariant TSC the reading is `rdtsc` (about 10 ns here, less than
+// half of steady_clock::now()); elsewhere it is steady_clock in nanoseconds. Readings
+// are converted to Unix time off the hot path, by a ClockAnchor that pairs one reading
+// with the wall clock once and measures the tick rate against steady_clock.
+#pragma once
+
+#include <cstdint>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#define ZSPAN_HAVE_TSC 1
+#else
+#define ZSPAN_HAVE_TSC 0
+#endif
+
+#include <chrono>
+
+namespace zspan {
+
+namespace detail {
+// Decided once at start-up (static initialization of trace/clock.cc).
+extern const bool g_clock_uses_tsc;
+
+inline std::uint64_t steady_nanos() noexcept {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}
+}  // namespace detail
+
+// A monotonic reading in the clock's own unit (TSC ticks or nanoseconds).
+inline std::uint64_t now_ticks() noexcept {
+#if ZSPAN_HAVE_TSC
+  if (detail::g_clock_uses_tsc) [[likely]]
+    return __rdtsc();
+#endif
+  return detail::steady_nanos();
+}
+
+// Converts span clock readings to Unix nanoseconds. Anchored once: every span of a
+// process is placed on the same line, so durations and orderings survive conversion.
+class ClockAnchor {
+ public:
+  static const ClockAnchor& instance() noexcept;
+
+  std::uint64_t to_unix_nanos(std::uint64_t ticks) const noexcept;
+  std::uint64_t to_nanos(std::uint64_t tick_delta) const noexcept;
+  double ticks_per_nano() const noexcept { return ticks_per_ns_; }
+  bool uses_tsc() const noexcept { return detail::g_clock_uses_tsc; }
+
+ private:
+  ClockAnchor() noexcept;
+  std::uint64_t anchor_ticks_;
+  std::uint64_t anchor_unix_ns_;
+  double ticks_per_ns_;
+};
+
+}  // namespace zspan

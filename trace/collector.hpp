@@ -1,0 +1,69 @@
+// The collecting side: one background thread drains every thread's buffer and hands
+// each finished span to the exporter of its tracer. Nothing here runs on the hot path
+// except `thread_buffer()` (a thread-local load) and, rarely, `wake_collector()`.
+//
+//   zspan::flush();                 // export everything recorded so far (bounded wait)
+//   zspan::Stats s = zspan::stats();
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+
+#include "trace/span_view.hpp"
+#include "trace/thread_buffer.hpp"
+
+namespace zspan {
+
+// What a tracer registers to receive its spans: its exporter behind two plain function
+// pointers, called by the collector thread only.
+struct SpanSink {
+  void* exporter;
+  void (*export_span)(void* exporter, const SpanView& span);
+  void (*flush)(void* exporter);
+};
+
+struct Stats {
+  std::uint64_t spans_exported = 0;           // handed to an exporter
+  std::uint64_t spans_dropped_buffer_full = 0;  // a thread's buffer had no room
+  std::uint64_t spans_dropped_no_buffer = 0;    // no buffer could be made (memory, thread exit)
+  std::uint64_t spans_dropped_no_tracer = 0;    // the tracer was gone when the span reached export
+  std::uint64_t out_of_order_ends = 0;          // guards ended while not current (see context.hpp)
+  std::uint64_t threads_seen = 0;
+};
+
+Stats stats() noexcept;
+
+// Exports everything recorded before the call. Waits at most `timeout`; returns false
+// when that was not enough (a slow exporter), having waited no longer.
+bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(5)) noexcept;
+
+// Bytes of ring per thread for threads that start recording after the call.
+void set_thread_buffer_capacity(std::size_t bytes) noexcept;
+
+namespace detail {
+
+// Tracers take a slot (their index in span records) and give it back.
+std::uint16_t register_sink(std::string_view service, SpanSink sink) noexcept;
+void unregister_sink(std::uint16_t slot) noexcept;
+inline constexpr std::uint16_t kNoSinkSlot = 0xfffe;
+
+extern constinit thread_local ThreadBuffer* tls_buffer;
+ThreadBuffer* attach_thread_buffer() noexcept;
+void wake_collector() noexcept;
+void count_no_buffer_drop() noexcept;
+void count_out_of_order_end() noexcept;
+
+// Appends a finished span to this thread's buffer.
+inline void submit(const SpanRecord& record) noexcept {
+  ThreadBuffer* buffer = tls_buffer;
+  if (!buffer) [[unlikely]] {
+    buffer = attach_thread_buffer();
+    if (!buffer) return count_no_buffer_drop();
+  }
+  if (buffer->try_write(record) == ThreadBuffer::WriteResult::kWrittenPastHalf) [[unlikely]]
+    wake_collector();
+}
+
+}  // namespace detail
+}  // namespace zspan

@@ -68,13 +68,17 @@ class Tracer final : public TracerBase {
       : TracerBase(service, &sample_root_thunk),
         sampler_(std::move(sampler)),
         exporter_(std::forward<ExporterArgs>(exporter_args)...) {
+#if !defined(ZSPAN_DISABLED)  // compiled out: no sink, so the exporter's code is not linked
     slot_ = detail::register_sink(service_, SpanSink{&exporter_, &export_thunk, flush_thunk()});
     if (slot_ == detail::kNoSinkSlot) registry_full_.emit("{}", service_);
+#endif
   }
   ~Tracer() {
+#if !defined(ZSPAN_DISABLED)
     if (default_tracer() == this) set_default_tracer(nullptr);
     zspan::flush(kFlushOnDestruction);
     detail::unregister_sink(slot_);
+#endif
   }
 
   SamplerT& sampler() noexcept { return sampler_; }

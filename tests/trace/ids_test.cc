@@ -1,0 +1,64 @@
+// Ids: W3C-valid, unique, and round-trip through hex.
+#include "trace/ids.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+namespace zspan {
+namespace {
+
+TEST(Ids, GeneratedIdsAreNeverZero) {
+  for (int i = 0; i < 10000; ++i) {
+    EXPECT_TRUE(SpanId::generate().valid());
+    EXPECT_TRUE(TraceId::generate().valid());
+  }
+}
+
+TEST(Ids, AMillionSpanIdsAreUnique) {
+  std::vector<std::uint64_t> ids(1'000'000);
+  for (auto& id : ids) id = SpanId::generate().value;
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
+}
+
+TEST(Ids, ThreadsDrawDifferentIds) {
+  constexpr int kPerThread = 200'000;
+  std::vector<std::uint64_t> a(kPerThread), b(kPerThread);
+  std::thread ta([&] { for (auto& id : a) id = SpanId::generate().value; });
+  std::thread tb([&] { for (auto& id : b) id = SpanId::generate().value; });
+  ta.join();
+  tb.join();
+  a.insert(a.end(), b.begin(), b.end());
+  std::sort(a.begin(), a.end());
+  EXPECT_EQ(std::adjacent_find(a.begin(), a.end()), a.end());
+}
+
+TEST(Ids, HexRoundTrip) {
+  const TraceId trace{0x0af7651916cd43ddULL, 0x8448eb211c80319cULL};
+  char hex[32];
+  trace.to_hex(hex);
+  EXPECT_EQ(std::string_view(hex, 32), "0af7651916cd43dd8448eb211c80319c");
+  EXPECT_EQ(TraceId::from_hex(std::string_view(hex, 32)), trace);
+
+  const SpanId span{0xb7ad6b7169203331ULL};
+  char span_hex[16];
+  span.to_hex(span_hex);
+  EXPECT_EQ(std::string_view(span_hex, 16), "b7ad6b7169203331");
+  EXPECT_EQ(SpanId::from_hex("B7AD6B7169203331"), span);
+}
+
+TEST(Ids, HexRejectsWrongLengthAndNonHex) {
+  EXPECT_FALSE(SpanId::from_hex("b7ad6b716920333"));
+  EXPECT_FALSE(SpanId::from_hex("b7ad6b71692033310"));
+  EXPECT_FALSE(SpanId::from_hex("b7ad6b716920333g"));
+  EXPECT_FALSE(TraceId::from_hex("0af7651916cd43dd8448eb211c80319"));
+  EXPECT_FALSE(TraceId::from_hex("0af7651916cd43dd-448eb211c80319c"));
+  ASSERT_TRUE(SpanId::from_hex("0000000000000000"));
+  EXPECT_FALSE(SpanId::from_hex("0000000000000000")->valid());
+}
+
+}  // namespace
+}  // namespace zspan

@@ -1,0 +1,83 @@
+// ThreadBuffer: records come out in order and whole, wrap around the ring, and a full
+// ring drops and counts instead of blocking.
+#include "trace/thread_buffer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace zspan {
+namespace {
+
+SpanRecord record_with(std::uint64_t span_id) {
+  SpanRecord r{};
+  r.size_bytes = sizeof(SpanRecord);
+  r.span_id = SpanId{span_id};
+  return r;
+}
+
+std::vector<std::uint64_t> drain_ids(ThreadBuffer& buffer) {
+  std::vector<std::uint64_t> ids;
+  buffer.drain([&](const SpanRecord& r) { ids.push_back(r.span_id.value); });
+  return ids;
+}
+
+TEST(ThreadBuffer, CapacityIsAPowerOfTwoAndAtLeastOnePage) {
+  EXPECT_EQ(ThreadBuffer(5000).capacity(), 8192u);
+  EXPECT_EQ(ThreadBuffer(1).capacity(), 4096u);
+}
+
+TEST(ThreadBuffer, RecordsComeOutInWriteOrder) {
+  ThreadBuffer buffer(4096);
+  for (std::uint64_t i = 1; i <= 10; ++i) ASSERT_NE(buffer.try_write(record_with(i)), ThreadBuffer::WriteResult::kDropped);
+  EXPECT_EQ(drain_ids(buffer), (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  EXPECT_TRUE(drain_ids(buffer).empty());
+}
+
+TEST(ThreadBuffer, FullRingDropsAndCounts) {
+  ThreadBuffer buffer(4096);  // 64 records of 64 bytes
+  int written = 0;
+  for (int i = 0; i < 100; ++i)
+    if (buffer.try_write(record_with(static_cast<std::uint64_t>(i) + 1)) != ThreadBuffer::WriteResult::kDropped) ++written;
+  EXPECT_EQ(written, 64);
+  EXPECT_EQ(buffer.dropped(), 36u);
+  EXPECT_EQ(drain_ids(buffer).size(), 64u);
+  EXPECT_NE(buffer.try_write(record_with(1)), ThreadBuffer::WriteResult::kDropped) << "draining frees the space";
+}
+
+TEST(ThreadBuffer, SaysWhenMoreThanHalfIsWaiting) {
+  ThreadBuffer buffer(4096);
+  for (int i = 0; i < 32; ++i) EXPECT_EQ(buffer.try_write(record_with(1)), ThreadBuffer::WriteResult::kWritten);
+  EXPECT_EQ(buffer.try_write(record_with(1)), ThreadBuffer::WriteResult::kWrittenPastHalf);
+}
+
+TEST(ThreadBuffer, RecordsThatWouldCrossTheEndWrapWhole) {
+  ThreadBuffer buffer(4096);
+  // Records of 64 + 48 = 112 bytes do not divide 4096: the ring must pad and wrap.
+  struct Big {
+    SpanRecord header;
+    std::byte fields[48];
+  };
+  std::uint64_t next = 1;
+  std::vector<std::uint64_t> seen;
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 0; i < 20; ++i) {
+      Big big{};
+      big.header = record_with(next);
+      big.header.size_bytes = sizeof(Big);
+      big.fields[47] = std::byte{0x5a};
+      ASSERT_NE(buffer.try_write(big.header), ThreadBuffer::WriteResult::kDropped);
+      ++next;
+    }
+    buffer.drain([&](const SpanRecord& r) {
+      seen.push_back(r.span_id.value);
+      EXPECT_EQ(r.size_bytes, sizeof(Big));
+      EXPECT_EQ(r.entries_begin()[47], std::byte{0x5a});
+    });
+  }
+  ASSERT_EQ(seen.size(), 400u);
+  for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i + 1);
+}
+
+}  // namespace
+}  // namespace zspan

@@ -1,6 +1,75 @@
 #include "exporters/memory_exporter.hpp"
 
+#include <algorithm>
+#include <type_traits>
+
+#include "trace/field_reader.hpp"
+
 namespace zspan {
+namespace {
+
+const FinishedSpan::Tag* find_last(const std::vector<FinishedSpan::Tag>& tags, std::string_view key) noexcept {
+  auto it = std::find_if(tags.rbegin(), tags.rend(), [&](const FinishedSpan::Tag& t) { return t.key == key; });
+  return it == tags.rend() ? nullptr : &*it;
+}
+
+template <class Element>
+std::vector<Element> copy_elements(const ArrayValue& array, bool& truncated) {
+  std::vector<Element> out;
+  out.reserve(array.size());
+  array.for_each([&](const ScalarValue& element) {
+    if constexpr (std::is_same_v<Element, std::string>) {
+      const auto& s = std::get<StringValue>(element);
+      truncated = truncated || s.truncated();
+      out.emplace_back(s.text);
+    } else {
+      out.push_back(std::get<Element>(element));
+    }
+  });
+  return out;
+}
+
+// Owning copies of decoded values; `truncated` notes whether a string was cut.
+struct OwnedValue {
+  bool& truncated;
+
+  template <class Scalar>
+  FinishedSpan::TagValue operator()(Scalar v) const {
+    return v;
+  }
+  FinishedSpan::TagValue operator()(const StringValue& s) const {
+    truncated = s.truncated();
+    return std::string(s.text);
+  }
+  FinishedSpan::TagValue operator()(const ArrayValue& array) const {
+    switch (array.element_type()) {
+      case FieldType::kBool: return copy_elements<bool>(array, truncated);
+      case FieldType::kInt64: return copy_elements<std::int64_t>(array, truncated);
+      case FieldType::kUint64: return copy_elements<std::uint64_t>(array, truncated);
+      case FieldType::kDouble: return copy_elements<double>(array, truncated);
+      default: return copy_elements<std::string>(array, truncated);
+    }
+  }
+};
+
+FinishedSpan::Tag copy_tag(const Field& field) {
+  FinishedSpan::Tag tag{std::string(field.key->name), {}, false};
+  std::visit(
+      [&](const auto& value) {
+        using V = std::decay_t<decltype(value)>;
+        if constexpr (!std::is_same_v<V, ReferenceValue> && !std::is_same_v<V, LogValue>)
+          tag.value = OwnedValue{tag.truncated}(value);
+      },
+      field.value);
+  return tag;
+}
+
+}  // namespace
+
+const FinishedSpan::Tag* FinishedSpan::tag(std::string_view key) const noexcept { return find_last(tags, key); }
+const FinishedSpan::Tag* FinishedSpan::Log::field(std::string_view key) const noexcept {
+  return find_last(fields, key);
+}
 
 FinishedSpan FinishedSpan::copy_of(const SpanView& span) {
   FinishedSpan out;
@@ -17,10 +86,15 @@ FinishedSpan FinishedSpan::copy_of(const SpanView& span) {
   out.end_unix_nanos = span.end_unix_nanos();
   out.duration_nanos = span.duration_nanos();
   out.dropped_fields = span.dropped_fields();
-  span.for_each_field([&](const FieldEntry& entry, const FieldEntry* payload) {
-    if (entry.key->type == FieldType::kReference) {
-      out.references.push_back({entry.key == &kFollowsFromReference ? Reference::kFollowsFrom : Reference::kChildOf,
-                                reference_trace_id(payload), SpanId{entry.value}});
+  for_each_decoded_field(span, [&](const Field& field) {
+    if (const auto* reference = std::get_if<ReferenceValue>(&field.value)) {
+      out.references.push_back({reference->kind, reference->trace_id, reference->span_id});
+    } else if (const auto* log = std::get_if<LogValue>(&field.value)) {
+      Log& copy = out.logs.emplace_back();
+      copy.unix_nanos = log->unix_nanos(span);
+      log->for_each_field([&](const Field& log_field) { copy.fields.push_back(copy_tag(log_field)); });
+    } else {
+      out.tags.push_back(copy_tag(field));
     }
   });
   return out;

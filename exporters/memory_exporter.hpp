@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "trace/span_view.hpp"
@@ -21,6 +23,20 @@ struct FinishedSpan {
     Reference kind;
     TraceId trace_id;
     SpanId span_id;
+  };
+  using TagValue = std::variant<bool, std::int64_t, std::uint64_t, double, std::string, std::vector<bool>,
+                                std::vector<std::int64_t>, std::vector<std::uint64_t>, std::vector<double>,
+                                std::vector<std::string>>;
+  struct Tag {
+    std::string key;
+    TagValue value;
+    bool truncated = false;  // a string (or an array's string) was cut at the size limit
+  };
+  struct Log {
+    std::uint64_t unix_nanos = 0;
+    std::vector<Tag> fields;
+
+    const Tag* field(std::string_view key) const noexcept;
   };
 
   std::string name;
@@ -35,8 +51,13 @@ struct FinishedSpan {
   std::uint64_t start_unix_nanos = 0;
   std::uint64_t end_unix_nanos = 0;
   std::uint64_t duration_nanos = 0;
-  std::uint32_t dropped_fields = 0;
+  std::uint32_t dropped_fields = 0;  // tags, logs and references that did not fit
   std::vector<ExtraReference> references;
+  std::vector<Tag> tags;  // in the order they were set
+  std::vector<Log> logs;
+
+  // The last tag set with this key, or nullptr.
+  const Tag* tag(std::string_view key) const noexcept;
 
   static FinishedSpan copy_of(const SpanView& span);
 };

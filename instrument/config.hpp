@@ -6,6 +6,8 @@
 //                          removed like disabled ones (bazel: --define zspan_max_level=info)
 //   ZSPAN_SPAN_FIELD_BYTES bytes each span guard reserves for tags, logs and references;
 //                          what does not fit is dropped and counted on the span (default 256)
+//   ZSPAN_MAX_STRING_BYTES longest string a tag or log keeps; longer ones are cut there and
+//                          marked truncated, with their original size (default 128)
 #pragma once
 
 #define ZSPAN_LEVEL_INFO 0
@@ -20,6 +22,10 @@
 #define ZSPAN_SPAN_FIELD_BYTES 256
 #endif
 
+#ifndef ZSPAN_MAX_STRING_BYTES
+#define ZSPAN_MAX_STRING_BYTES 128
+#endif
+
 #if defined(ZSPAN_DISABLED)
 #define ZSPAN_ENABLED 0
 #else
@@ -29,5 +35,8 @@
 namespace zspan {
 inline constexpr bool kTracingEnabled = ZSPAN_ENABLED;
 inline constexpr unsigned kSpanFieldBytes = ZSPAN_SPAN_FIELD_BYTES;
+inline constexpr unsigned kMaxStringBytes = ZSPAN_MAX_STRING_BYTES;
 static_assert(kSpanFieldBytes % 16 == 0, "ZSPAN_SPAN_FIELD_BYTES must be a multiple of 16");
+// Strings of up to 7 bytes are stored inline, never truncated; the size is a 16-bit field.
+static_assert(kMaxStringBytes >= 8 && kMaxStringBytes <= 65535, "ZSPAN_MAX_STRING_BYTES must be in [8, 65535]");
 }  // namespace zspan

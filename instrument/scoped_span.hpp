@@ -6,11 +6,20 @@
 //     zspan::ScopedSpan span{tracer, kCallsite};   // what TRACE_SCOPE_WITH writes
 //     ...                                          // span is current here
 //   }                                              // ended, previous span current again
+//
+//   span.tag(zspan::tags::http_status_code, 200);   // tags, logs, baggage: see
+//   span.log("retry {}", attempt);                  // instrument/tags.hpp, log.hpp and
+//   span.set_baggage("tenant", "acme");             // baggage.hpp
 #pragma once
 
 #include <cstddef>
+#include <string_view>
+#include <utility>
 
+#include "instrument/baggage.hpp"
 #include "instrument/config.hpp"
+#include "instrument/log.hpp"
+#include "instrument/tags.hpp"
 #include "trace/recording.hpp"
 
 namespace zspan {
@@ -35,11 +44,30 @@ class ScopedSpan {
   void add_reference(Reference reference, const SpanContext& other) noexcept {
     zspan::add_reference(node_, reference, other);
   }
+  template <class Key, class V>
+  void tag(const Key& key, const V& value) noexcept {
+    set_tag(node_, key = value);
+  }
+  template <class... Args>
+  void log(fmt::format_string<Args...> format, Args&&... args) noexcept {
+    log_message(node_, format, std::forward<Args>(args)...);
+  }
+  template <class... Args>
+  void log_error(fmt::format_string<Args...> format, Args&&... args) noexcept {
+    zspan::log_error(node_, format, std::forward<Args>(args)...);
+  }
+  template <class... Key, class... Stored>
+  void log_fields(const Tagged<Key, Stored>&... fields) noexcept {
+    zspan::log_fields(node_, fields...);
+  }
+  BaggageResult set_baggage(std::string_view key, std::string_view value) noexcept {
+    return zspan::set_baggage(node_, key, value);
+  }
   ContextNode& node() noexcept { return node_; }
 
  private:
   ContextNode node_;
-  std::byte fields_[kSpanFieldBytes];  // the record's entries continue here
+  [[maybe_unused]] std::byte fields_[kSpanFieldBytes];  // the record's entries continue here
 };
 
 }  // namespace zspan

@@ -1,8 +1,20 @@
 // Baggage: key/values that every descendant of a span can read, in this process and in
 // others (W3C Baggage). Immutable: setting an entry makes a new Baggage, so a child that
 // started earlier keeps the baggage it started with. Never exported as span data.
+//
+//   zspan::SharedRef<const zspan::Baggage> bag;               // null: no baggage, no cost
+//   zspan::BaggageResult r = zspan::Baggage::set(bag, "tenant", "acme");
+//   std::optional<std::string_view> tenant = bag->find("tenant");
+//
+// Limits follow W3C Baggage §"Limits": a platform must propagate at least 64 list-members
+// and a baggage-string of up to 8192 bytes, so that is what a set may reach; the per
+// list-member cap of 4096 bytes is the earlier draft's, still used by OpenTelemetry SDKs.
+// Sizes are those of the header: key=value with the value percent-encoded where W3C
+// requires. A refused set leaves the baggage as it was and is counted (baggage_stats).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +23,21 @@
 #include "trace/shared_ref.hpp"
 
 namespace zspan {
+
+inline constexpr std::size_t kBaggageMaxEntries = 64;
+inline constexpr std::size_t kBaggageMaxBytes = 8192;       // the whole baggage-string
+inline constexpr std::size_t kBaggageMaxEntryBytes = 4096;  // one list-member
+
+enum class BaggageResult : std::uint8_t {
+  kOk,
+  kEntryTooLong,    // key=value over kBaggageMaxEntryBytes
+  kTooManyEntries,  // a new key beyond kBaggageMaxEntries
+  kTotalTooLarge,   // the baggage-string would exceed kBaggageMaxBytes
+  kInvalidKey,      // not a W3C token (RFC 7230 tchar: letters, digits, !#$%&'*+-.^_`|~)
+  kOutOfMemory,
+  kNoSpan,  // no current span to carry it (or tracing is compiled out)
+};
+std::string_view to_string(BaggageResult result) noexcept;
 
 class Baggage final : public RefCounted {
  public:
@@ -30,8 +57,33 @@ class Baggage final : public RefCounted {
   }
   const std::vector<Entry>& entries() const noexcept { return entries_; }
 
+  static bool valid_key(std::string_view key) noexcept;
+  // Bytes the entry takes in a baggage header (key=value;metadata), and the whole list.
+  static std::size_t header_bytes(const Entry& entry) noexcept;
+  std::size_t header_bytes() const noexcept;
+
+  // Makes `baggage` a new Baggage with `key` set to `value` (replacing an entry of that
+  // key), or leaves it alone and says why not. Never throws.
+  static BaggageResult set(SharedRef<const Baggage>& baggage, std::string_view key, std::string_view value) noexcept;
+
  private:
   std::vector<Entry> entries_;
 };
+
+// Sets refused since the process started, by reason.
+struct BaggageStats {
+  std::uint64_t entry_too_long = 0;
+  std::uint64_t too_many_entries = 0;
+  std::uint64_t total_too_large = 0;
+  std::uint64_t invalid_key = 0;
+  std::uint64_t out_of_memory = 0;
+  std::uint64_t no_span = 0;
+};
+BaggageStats baggage_stats() noexcept;
+
+namespace detail {
+// Counts a refused set and passes its result through.
+BaggageResult count_baggage_refusal(BaggageResult result) noexcept;
+}  // namespace detail
 
 }  // namespace zspan

@@ -22,6 +22,8 @@ static bool detect_invariant_tsc() noexcept {
 
 const bool g_clock_uses_tsc = detect_invariant_tsc();
 
+std::uint64_t steady_nanos_call() noexcept { return steady_nanos(); }
+
 }  // namespace detail
 
 ClockAnchor::ClockAnchor() noexcept {

@@ -29,15 +29,17 @@ inline std::uint64_t steady_nanos() noexcept {
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
           .count());
 }
+// steady_nanos() out of line: the fallback of now_ticks() stays out of the hot path.
+std::uint64_t steady_nanos_call() noexcept;
 }  // namespace detail
 
 // A monotonic reading in the clock's own unit (TSC ticks or nanoseconds).
-inline std::uint64_t now_ticks() noexcept {
+[[gnu::always_inline]] inline std::uint64_t now_ticks() noexcept {
 #if ZSPAN_HAVE_TSC
   if (detail::g_clock_uses_tsc) [[likely]]
     return __rdtsc();
 #endif
-  return detail::steady_nanos();
+  return detail::steady_nanos_call();
 }
 
 // Converts span clock readings to Unix nanoseconds. Anchored once: every span of a

@@ -19,6 +19,9 @@
 #include "trace/span_context.hpp"
 #include "trace/span_record.hpp"
 
+// For the few hot-path functions that must inline whatever the caller's size.
+#define ZSPAN_ALWAYS_INLINE [[gnu::always_inline]] inline
+
 namespace zspan {
 
 struct ContextNode {
@@ -56,11 +59,11 @@ extern constinit thread_local ContextNode* tls_current;
 // Unlinks `node` from this thread's chain when it is not the innermost (see above).
 void unlink_out_of_order(ContextNode* node) noexcept;
 
-inline void push(ContextNode* node) noexcept {
+ZSPAN_ALWAYS_INLINE void push(ContextNode* node) noexcept {
   node->prev = tls_current;
   tls_current = node;
 }
-inline void pop(ContextNode* node) noexcept {
+ZSPAN_ALWAYS_INLINE void pop(ContextNode* node) noexcept {
   if (tls_current == node) [[likely]]
     tls_current = node->prev;
   else

@@ -1,8 +1,26 @@
 // Fields: what a span carries besides its header (tags, logs, extra references), as
-// entries after the SpanRecord header. Each entry names a static FieldKey, so the key's
-// name and type are written as one pointer.
+// 16-byte entries after the SpanRecord header. Each entry names a static FieldKey, so the
+// key's name and type are written as one pointer; values that do not fit the entry's
+// 8 bytes continue in payload entries, and payload_entries() says how many.
+//
+//   type            entry value                           payload entries
+//   bool/int/double the value (doubles and ints bit-cast)  0
+//   string          <= 7 bytes: the bytes, size in byte 7  0
+//                   longer: a LongString header            ceil(stored size / 16): the bytes
+//   arrays          element count | payload entries << 32  elements as 8-byte words; a string
+//                                                          element is its 8-byte value, then
+//                                                          its bytes padded to 8
+//   reference       span id                                1: trace id (high, low)
+//   log             ticks since span start | entries << 48 the log's own fields, as entries
+//
+// Writers are here; trace/field_reader.hpp decodes. The layout is the memory layout of one
+// process (written and read by the same binary), never a wire format.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -18,11 +36,29 @@ enum class FieldType : std::uint8_t {
   kDouble,
   kString,
   kReference,  // value: span id; payload: one entry holding the trace id (high, low)
+  kBoolArray,
+  kInt64Array,
+  kUint64Array,
+  kDoubleArray,
+  kStringArray,
+  kLog,  // a timestamped group of fields (OpenTracing log, OpenTelemetry span event)
 };
+
+constexpr bool is_array(FieldType t) noexcept { return t >= FieldType::kBoolArray && t <= FieldType::kStringArray; }
+// kBoolArray -> kBool ... kStringArray -> kString.
+constexpr FieldType element_type(FieldType array) noexcept {
+  return array == FieldType::kStringArray
+             ? FieldType::kString
+             : static_cast<FieldType>(static_cast<std::uint8_t>(array) - static_cast<std::uint8_t>(FieldType::kBoolArray));
+}
 
 struct FieldKey {
   std::string_view name;
   FieldType type;
+  // The OpenTelemetry attribute name, when it differs from `name` (see instrument/tags.hpp).
+  std::string_view otel_name = {};
+
+  constexpr std::string_view otel() const noexcept { return otel_name.empty() ? name : otel_name; }
 };
 
 struct FieldEntry {
@@ -34,6 +70,8 @@ static_assert(sizeof(FieldEntry) == 16);
 // Keys of the references beyond the parent (a span may follow from several).
 inline constexpr FieldKey kChildOfReference{"zspan.child_of", FieldType::kReference};
 inline constexpr FieldKey kFollowsFromReference{"zspan.follows_from", FieldType::kReference};
+// The key of every log entry; the log's fields carry their own keys.
+inline constexpr FieldKey kLogKey{"zspan.log", FieldType::kLog};
 
 // A reference entry: the span id in the entry, the trace id in its one payload entry.
 inline void write_reference(FieldEntry* at, const FieldKey* key, TraceId trace_id, SpanId span_id) noexcept {
@@ -47,10 +85,71 @@ inline TraceId reference_trace_id(const FieldEntry* payload) noexcept {
   return {words[0], words[1]};
 }
 
+// Strings. The 8-byte value of a string holds it whole when it is short (the bytes, then
+// the size in byte 7) or else describes the bytes that follow it.
+inline constexpr std::size_t kInlineStringBytes = 7;
+struct LongString {
+  static constexpr std::uint8_t kMarker = 0x80;  // byte 7; inline sizes are 0..7
+  std::uint32_t original_size;  // before truncation, saturated
+  std::uint16_t stored_size;
+  std::uint8_t unused = 0;
+  std::uint8_t marker = kMarker;
+};
+static_assert(sizeof(LongString) == 8 && offsetof(LongString, marker) == 7);
+
+constexpr bool is_inline_string(std::uint64_t value) noexcept {
+  return std::bit_cast<std::array<char, 8>>(value)[7] != static_cast<char>(LongString::kMarker);
+}
+// 8-byte words of bytes that follow a string's value.
+constexpr std::uint32_t string_payload_words(std::uint64_t value) noexcept {
+  return is_inline_string(value) ? 0 : (std::bit_cast<LongString>(value).stored_size + 7u) / 8u;
+}
+constexpr std::uint32_t string_payload_words_for(std::size_t stored_size) noexcept {
+  return stored_size <= kInlineStringBytes ? 0 : static_cast<std::uint32_t>((stored_size + 7) / 8);
+}
+
+// Writes `stored` (a prefix of a string of `original_size` bytes) as a value word and its
+// payload bytes at `payload`, which has string_payload_words_for(stored.size()) words.
+inline std::uint64_t write_string(std::string_view stored, std::size_t original_size, std::byte* payload) noexcept {
+  if (stored.size() <= kInlineStringBytes) {
+    std::array<char, 8> bytes{};
+    std::memcpy(bytes.data(), stored.data(), stored.size());
+    bytes[7] = static_cast<char>(stored.size());
+    return std::bit_cast<std::uint64_t>(bytes);
+  }
+  std::memcpy(payload, stored.data(), stored.size());
+  const std::size_t padding = string_payload_words_for(stored.size()) * 8 - stored.size();
+  std::memset(payload + stored.size(), 0, padding);
+  return std::bit_cast<std::uint64_t>(
+      LongString{static_cast<std::uint32_t>(std::min<std::size_t>(original_size, UINT32_MAX)),
+                 static_cast<std::uint16_t>(stored.size())});
+}
+
+// Arrays and logs: their value says how many payload entries follow.
+constexpr std::uint64_t array_value(std::uint32_t count, std::uint32_t payload_entries) noexcept {
+  return count | (std::uint64_t{payload_entries} << 32);
+}
+constexpr std::uint32_t array_size(std::uint64_t value) noexcept { return static_cast<std::uint32_t>(value); }
+
+inline constexpr std::uint64_t kMaxLogOffsetTicks = (std::uint64_t{1} << 48) - 1;  // ~26 h of 3 GHz TSC
+inline constexpr std::uint32_t kMaxLogEntries = 0xffff;
+// A log later than kMaxLogOffsetTicks after its span's start is stamped at that offset.
+constexpr std::uint64_t log_value(std::uint64_t ticks_since_start, std::uint32_t entries) noexcept {
+  return std::min(ticks_since_start, kMaxLogOffsetTicks) | (std::uint64_t{entries} << 48);
+}
+constexpr std::uint64_t log_offset_ticks(std::uint64_t value) noexcept { return value & kMaxLogOffsetTicks; }
+
 // How many 16-byte payload entries follow this one.
 constexpr std::uint32_t payload_entries(const FieldEntry& e) noexcept {
   switch (e.key->type) {
     case FieldType::kReference: return 1;
+    case FieldType::kString: return (string_payload_words(e.value) + 1) / 2;
+    case FieldType::kBoolArray:
+    case FieldType::kInt64Array:
+    case FieldType::kUint64Array:
+    case FieldType::kDoubleArray:
+    case FieldType::kStringArray: return static_cast<std::uint32_t>(e.value >> 32);
+    case FieldType::kLog: return static_cast<std::uint32_t>(e.value >> 48);
     default: return 0;
   }
 }

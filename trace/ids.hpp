@@ -22,15 +22,25 @@ namespace detail {
 extern constinit thread_local std::uint64_t tls_id_state;
 std::uint64_t seed_id_state() noexcept;
 
-inline std::uint64_t next_random_u64() noexcept {
-  std::uint64_t s = tls_id_state;
-  if (s == 0) [[unlikely]] s = seed_id_state();
-  s += 0x9e3779b97f4a7c15ULL;
-  tls_id_state = s;
-  std::uint64_t z = s;
+inline constexpr std::uint64_t kIdGamma = 0x9e3779b97f4a7c15ULL;
+
+constexpr std::uint64_t split_mix(std::uint64_t z) noexcept {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
+}
+
+// Advances this thread's state by `draws` steps (one thread-local load and store for
+// all of them) and returns the state before: draw i is split_mix(returned + (i+1)*gamma).
+[[gnu::always_inline]] inline std::uint64_t advance_id_state(unsigned draws) noexcept {
+  std::uint64_t s = tls_id_state;
+  if (s == 0) [[unlikely]] s = seed_id_state();
+  tls_id_state = s + draws * kIdGamma;
+  return s;
+}
+
+[[gnu::always_inline]] inline std::uint64_t next_random_u64() noexcept {
+  return split_mix(advance_id_state(1) + kIdGamma);
 }
 
 void write_hex(std::uint64_t value, char* out16) noexcept;
@@ -41,7 +51,7 @@ std::optional<std::uint64_t> parse_hex_u64(std::string_view hex16) noexcept;
 struct SpanId {
   std::uint64_t value = 0;
 
-  static SpanId generate() noexcept {
+  [[gnu::always_inline]] static SpanId generate() noexcept {
     std::uint64_t v = detail::next_random_u64();
     return {v != 0 ? v : 1};
   }
@@ -56,8 +66,9 @@ struct TraceId {
   std::uint64_t high = 0;
   std::uint64_t low = 0;
 
-  static TraceId generate() noexcept {
-    TraceId id{detail::next_random_u64(), detail::next_random_u64()};
+  [[gnu::always_inline]] static TraceId generate() noexcept {
+    const std::uint64_t s = detail::advance_id_state(2);
+    TraceId id{detail::split_mix(s + detail::kIdGamma), detail::split_mix(s + 2 * detail::kIdGamma)};
     if (!id.valid()) id.low = 1;
     return id;
   }

@@ -7,7 +7,8 @@
 // A sampled-out span is a kSilent node: it carries its parent's ids (so downstream
 // services still get valid ids and the sampled-out flag) and records nothing.
 // end_span restores the previous context and, for a recording span, copies the record
-// into this thread's buffer.
+// into this thread's buffer. What is rare (a remote parent, trace state or baggage to
+// share, a root without a tracer) is out of line. bench/HOT_PATH.md shows the assembly.
 #pragma once
 
 #include <type_traits>
@@ -47,54 +48,90 @@ inline std::uint16_t tracer_slot(T& tracer, const ContextNode* parent) noexcept 
   }
 }
 
+// The parent is remote: the local root of its trace, sampled by the tracer. Returns the
+// decision, with the node's flags set from it.
+template <class T>
+[[gnu::noinline]] bool sample_under_remote(ContextNode& node, const ContextNode& parent, const Callsite& callsite,
+                                           T& tracer) noexcept {
+  const bool sampled = sample_local_root(tracer, {parent.record.trace_id, &callsite, true, parent.flags});
+  node.flags = parent.flags.with_sampled(sampled);
+  return sampled;
+}
+
+// Trace state and baggage are shared with the parent; most contexts carry neither.
+[[gnu::noinline]] inline void share_parent_refs(ContextNode& node, const ContextNode& parent) noexcept {
+  node.trace_state = parent.trace_state;
+  node.baggage = parent.baggage;
+}
+
+// A root the sampler dropped: a span id for the context it passes on, nothing recorded.
+[[gnu::noinline]] inline void init_silent_root(ContextNode& node) noexcept {
+  node.kind = ContextNode::Kind::kSilent;
+  node.owner = nullptr;
+  node.record.span_id = SpanId::generate();
+}
+
 }  // namespace detail
 
-// Fills `node` as a new span under the current context, without making it current.
+// Fills `node` (freshly constructed) as a new span under the current context, without
+// making it current.
 template <class T>
-inline void init_span(ContextNode& node, const Callsite& callsite, T& tracer, std::uint32_t entries_capacity,
-                      Reference reference = Reference::kChildOf) noexcept {
+ZSPAN_ALWAYS_INLINE void init_span(ContextNode& node, const Callsite& callsite, T& tracer,
+                                   std::uint32_t entries_capacity, Reference reference = Reference::kChildOf) noexcept {
   ContextNode* parent = detail::tls_current;
   bool sampled;
+  std::uint64_t root_span_id = 0;
+  std::uint8_t record_flags = SpanRecord::kSampled | (reference == Reference::kFollowsFrom ? SpanRecord::kFollowsFrom : 0);
   if (parent) [[likely]] {
     node.record.trace_id = parent->record.trace_id;
-    node.trace_state = parent->trace_state;
-    node.baggage = parent->baggage;
     node.flags = parent->flags;
-    if (parent->kind == ContextNode::Kind::kRemote) [[unlikely]] {
-      sampled = detail::sample_local_root(tracer, {parent->record.trace_id, &callsite, true, parent->flags});
-      node.flags = parent->flags.with_sampled(sampled);
+    if ((reinterpret_cast<std::uintptr_t>(parent->trace_state.get()) |
+         reinterpret_cast<std::uintptr_t>(parent->baggage.get())) != 0) [[unlikely]]
+      detail::share_parent_refs(node, *parent);
+    const ContextNode::Kind parent_kind = parent->kind;
+    if (parent_kind == ContextNode::Kind::kRemote) [[unlikely]] {
+      sampled = detail::sample_under_remote(node, *parent, callsite, tracer);
+      record_flags |= SpanRecord::kRemoteParent;
     } else {
-      sampled = parent->flags.sampled();
+      sampled = parent_kind == ContextNode::Kind::kRecording;
     }
   } else {
-    node.record.trace_id = TraceId::generate();
-    node.flags = {};
+    // A root draws its trace id and, if sampled, its span id in one step of the generator.
+    const std::uint64_t s = detail::advance_id_state(3);
+    node.record.trace_id = {detail::split_mix(s + detail::kIdGamma), detail::split_mix(s + 2 * detail::kIdGamma)};
+    if (!node.record.trace_id.valid()) [[unlikely]] node.record.trace_id.low = 1;
+    root_span_id = detail::split_mix(s + 3 * detail::kIdGamma);
     sampled = detail::sample_local_root(tracer, {node.record.trace_id, &callsite, false, {}});
-    node.flags = node.flags.with_sampled(sampled);
+    node.flags = TraceFlags{}.with_sampled(sampled);
   }
-  if (sampled) {
+  if (sampled) [[likely]] {
     node.kind = ContextNode::Kind::kRecording;
     node.owner = &node;
     node.entries_capacity = entries_capacity;
     node.record.size_bytes = sizeof(SpanRecord);
     node.record.tracer = detail::tracer_slot(tracer, parent);
-    node.record.flags = static_cast<std::uint8_t>(
-        SpanRecord::kSampled | (reference == Reference::kFollowsFrom ? SpanRecord::kFollowsFrom : 0) |
-        (parent && parent->kind == ContextNode::Kind::kRemote ? SpanRecord::kRemoteParent : 0));
+    node.record.flags = record_flags;
     node.record.dropped_fields = 0;
     node.record.callsite = &callsite;
-    node.record.span_id = SpanId::generate();
-    node.record.parent_id = parent ? parent->record.span_id : SpanId{};
+    if (parent) {
+      node.record.span_id = SpanId::generate();
+      node.record.parent_id = parent->record.span_id;
+    } else {
+      node.record.span_id = {root_span_id != 0 ? root_span_id : 1};
+      node.record.parent_id = {};
+    }
     node.record.start_ticks = now_ticks();
-  } else {
-    node.kind = ContextNode::Kind::kSilent;
+  } else if (parent) [[likely]] {
+    node.kind = ContextNode::Kind::kSilent;  // the sampled-out trace's ids, nothing recorded
     node.owner = nullptr;
-    node.record.span_id = parent ? parent->record.span_id : SpanId::generate();
+    node.record.span_id = parent->record.span_id;
+  } else {
+    detail::init_silent_root(node);
   }
 }
 
 // Ends a span that is not current: stamps its end and hands its record to the buffer.
-inline void finish_span(ContextNode& node) noexcept {
+ZSPAN_ALWAYS_INLINE void finish_span(ContextNode& node) noexcept {
   if (node.kind == ContextNode::Kind::kRecording) {
     node.record.end_ticks = now_ticks();
     detail::submit(node.record);
@@ -102,17 +139,16 @@ inline void finish_span(ContextNode& node) noexcept {
 }
 
 template <class T>
-inline void start_span(ContextNode& node, const Callsite& callsite, T& tracer, std::uint32_t entries_capacity,
-                       Reference reference = Reference::kChildOf) noexcept {
+ZSPAN_ALWAYS_INLINE void start_span(ContextNode& node, const Callsite& callsite, T& tracer,
+                                    std::uint32_t entries_capacity, Reference reference = Reference::kChildOf) noexcept {
   init_span(node, callsite, tracer, entries_capacity, reference);
   detail::push(&node);
 }
 
-inline void end_span(ContextNode& node) noexcept {
+ZSPAN_ALWAYS_INLINE void end_span(ContextNode& node) noexcept {
   detail::pop(&node);
   finish_span(node);
 }
-
 // Room for `count` more entries in the span's record, or nullptr (and the span counts a
 // dropped field) when its storage is full or it is not recording.
 inline FieldEntry* reserve_entries(ContextNode& node, std::uint32_t count) noexcept {

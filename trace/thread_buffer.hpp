@@ -2,6 +2,11 @@
 // single-consumer byte ring per thread: the owning thread appends records without a lock
 // or a system call; the collector thread (trace/collector.hpp) drains them. A record that
 // does not fit is dropped and counted, never waited for.
+//
+// The producer's fast path is one comparison against `write_limit_`, the lowest of: the
+// end of the ring's current lap (a record is never split), and half the ring past the
+// last tail it saw (past that, the collector should be woken). Everything else (wrapping,
+// a full ring, waking) is the out-of-line slow path, taken about once per half ring.
 #pragma once
 
 #include <atomic>
@@ -24,34 +29,25 @@ class ThreadBuffer {
   enum class WriteResult { kWritten, kWrittenPastHalf, kDropped };
 
   // Producer side: only the owning thread calls this. kWrittenPastHalf says more than
-  // half the ring is waiting: time to wake the collector early.
+  // half the ring is waiting: time to wake the collector early. Records are whole
+  // 16-byte entries (size_bytes is a multiple of 16), as span records are.
   WriteResult try_write(const SpanRecord& record) noexcept {
+    return try_write_fast(record) ? WriteResult::kWritten : write_slow(record);
+  }
+
+  // The fast path alone: writes and returns true when the record fits before the limit;
+  // false (nothing written) when write_slow must decide.
+  [[gnu::always_inline]] bool try_write_fast(const SpanRecord& record) noexcept {
     const std::uint64_t size = record.size_bytes;
     const std::uint64_t head = head_.load(std::memory_order_relaxed);
-    const std::uint64_t pos = head & mask_;
-    const std::uint64_t room_to_end = capacity_ - pos;
-    const std::uint64_t skip = room_to_end < size ? room_to_end : 0;
-    if (head + skip + size - cached_tail_ > capacity_) [[unlikely]] {
-      cached_tail_ = tail_.load(std::memory_order_acquire);
-      if (head + skip + size - cached_tail_ > capacity_) {
-        dropped_.store(dropped_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-        return WriteResult::kDropped;
-      }
-    }
-    std::byte* at = data_.get() + pos;
-    if (skip) [[unlikely]] {
-      write_padding(at, static_cast<std::uint32_t>(skip));
-      at = data_.get();
-    }
-    std::memcpy(at, &record, size);
-    const std::uint64_t new_head = head + skip + size;
-    head_.store(new_head, std::memory_order_release);
-    if (new_head - cached_tail_ > capacity_ / 2) [[unlikely]] {
-      cached_tail_ = tail_.load(std::memory_order_acquire);
-      if (new_head - cached_tail_ > capacity_ / 2) return WriteResult::kWrittenPastHalf;
-    }
-    return WriteResult::kWritten;
+    if (head + size > write_limit_) [[unlikely]]
+      return false;
+    copy_record(data_.get() + (head & mask_), record, size);
+    head_.store(head + size, std::memory_order_release);
+    return true;
   }
+  // Wraps, drops when full, says when past half; out of line.
+  WriteResult write_slow(const SpanRecord& record) noexcept;  // collector.cc
 
   // Consumer side: the collector calls `on_record(const SpanRecord&)` for each record
   // written so far, then releases their space. Returns how many it read.
@@ -76,11 +72,18 @@ class ThreadBuffer {
   std::size_t capacity() const noexcept { return capacity_; }
 
  private:
-  static void write_padding(std::byte* at, std::uint32_t bytes) noexcept {
-    SpanRecord pad{};
-    pad.size_bytes = bytes;
-    pad.tracer = kPaddingTracer;
-    std::memcpy(at, &pad, sizeof(pad.size_bytes) + sizeof(pad.tracer));
+  // The 64-byte header in four 16-byte moves, then the entries 16 bytes at a time: no
+  // call to memcpy, and no length dispatch for the common sizes.
+  [[gnu::always_inline]] static void copy_record(std::byte* to, const SpanRecord& record, std::uint64_t size) noexcept {
+    const std::byte* from = reinterpret_cast<const std::byte*>(&record);
+    __builtin_memcpy(to, from, sizeof(SpanRecord));
+    for (std::uint64_t off = sizeof(SpanRecord); off < size; off += 16) __builtin_memcpy(to + off, from + off, 16);
+  }
+
+  void update_limit(std::uint64_t head) noexcept {
+    const std::uint64_t lap_end = (head | mask_) + 1;
+    const std::uint64_t half_past_tail = cached_tail_ + capacity_ / 2;
+    write_limit_ = lap_end < half_past_tail ? lap_end : half_past_tail;
   }
 
   const std::uint64_t capacity_;
@@ -88,6 +91,7 @@ class ThreadBuffer {
   const std::unique_ptr<std::byte[]> data_;
   // The producer's and the consumer's indices sit on separate cache lines.
   alignas(64) std::atomic<std::uint64_t> head_{0};
+  std::uint64_t write_limit_;
   std::uint64_t cached_tail_ = 0;
   std::atomic<std::uint64_t> dropped_{0};
   alignas(64) std::atomic<std::uint64_t> tail_{0};

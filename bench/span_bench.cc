@@ -1,0 +1,95 @@
+// The span overhead rows of the suite (see bench/README in HOT_PATH.md and
+// `./bazelw run //bench:report`). Names are stable: the report and users' tracking key
+// on them.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+
+#include "bench/cases.hpp"
+#include "trace/clock.hpp"
+
+namespace {
+
+using namespace zspan_bench;
+
+// Spans the pipeline dropped (a full thread buffer) during a benchmark, as a counter:
+// a non-zero value means the collector did not keep up and the row is optimistic.
+class DropCounter {
+ public:
+  DropCounter() : before_(zspan::stats().spans_dropped_buffer_full) {}
+  void report(benchmark::State& state) {
+    const std::uint64_t dropped = zspan::stats().spans_dropped_buffer_full - before_;
+    state.counters["dropped"] = benchmark::Counter(static_cast<double>(dropped), benchmark::Counter::kAvgThreads);
+  }
+
+ private:
+  std::uint64_t before_;
+};
+
+void BM_Baseline(benchmark::State& state) {
+  std::int64_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(++i);
+}
+BENCHMARK(BM_Baseline);
+
+// The two clock readings a recording span takes (start and end).
+void BM_ClockPair(benchmark::State& state) {
+  for (auto _ : state) {
+    std::uint64_t start = zspan::now_ticks();
+    benchmark::DoNotOptimize(start);
+    std::uint64_t end = zspan::now_ticks();
+    benchmark::DoNotOptimize(end);
+  }
+  state.SetLabel(zspan::ClockAnchor::instance().uses_tsc() ? "rdtsc" : "steady_clock");
+}
+BENCHMARK(BM_ClockPair);
+
+void BM_SpanSampled2Tags(benchmark::State& state) {
+  SampledTracer& tracer = sampled_tracer();
+  DropCounter drops;
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    sampled_span(tracer, ++i);
+    benchmark::ClobberMemory();
+  }
+  drops.report(state);
+}
+BENCHMARK(BM_SpanSampled2Tags);
+BENCHMARK(BM_SpanSampled2Tags)->Threads(2);
+
+void BM_SpanNested(benchmark::State& state) {
+  SampledTracer& tracer = sampled_tracer();
+  DropCounter drops;
+  std::int64_t i = 0;
+  TRACE_SCOPE_WITH(tracer, "bench.parent");
+  for (auto _ : state) {
+    child_span(++i);
+    benchmark::ClobberMemory();
+  }
+  drops.report(state);
+}
+BENCHMARK(BM_SpanNested);
+
+void BM_SpanSampledOut(benchmark::State& state) {
+  std::int64_t i = 0;
+  TRACE_SCOPE_WITH(silent_tracer(), "bench.request");  // the sampler drops this trace
+  for (auto _ : state) {
+    sampled_out_span(++i);
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_SpanSampledOut);
+
+void BM_SpanSampledOutRoot(benchmark::State& state) {
+  SilentTracer& tracer = silent_tracer();
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    sampled_out_root(tracer, ++i);
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_SpanSampledOutRoot);
+
+}  // namespace
+
+BENCHMARK_MAIN();

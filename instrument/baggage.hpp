@@ -1,0 +1,38 @@
+// Baggage in the current context: set on a span, read by it and every descendant.
+//
+//   TRACE_BAGGAGE_SET("tenant", "acme");          // or span.set_baggage("tenant", "acme")
+//   ...
+//   if (auto tenant = zspan::baggage_get("tenant")) route(*tenant);   // in any descendant
+//
+// A set gives the span a new Baggage (trace/baggage.hpp): spans already started under it
+// keep what they started with. Reading allocates nothing; the view is valid while the
+// span that holds the baggage stays current.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "trace/baggage.hpp"
+#include "trace/context.hpp"
+
+namespace zspan {
+
+inline std::optional<std::string_view> baggage_get(std::string_view key) noexcept {
+  const ContextNode* node = current_node();
+  if (!node || !node->baggage) return std::nullopt;
+  return node->baggage->find(key);
+}
+
+// Sets baggage on `node`, the context of a span (sampled or not: baggage travels anyway).
+inline BaggageResult set_baggage(ContextNode& node, std::string_view key, std::string_view value) noexcept {
+  return Baggage::set(node.baggage, key, value);
+}
+
+// Sets baggage on the current span.
+inline BaggageResult baggage_set(std::string_view key, std::string_view value) noexcept {
+  ContextNode* node = detail::tls_current;
+  if (!node) return detail::count_baggage_refusal(BaggageResult::kNoSpan);
+  return set_baggage(*node, key, value);
+}
+
+}  // namespace zspan

@@ -1,0 +1,110 @@
+// Logs: timestamped key/values on a span (OpenTracing logs, OpenTelemetry span events).
+//
+//   TRACE_LOG("cache miss for {}", key);                  // a "message", formatted by fmt
+//   TRACE_ERROR("upstream said {}", status);              // event "error" and a message;
+//                                                         // marks the span failed
+//   TRACE_LOG_FIELDS(zspan::logs::event = "retry",        // any keys, typed like tags; a
+//                    zspan::logs::error_kind = "Timeout");  // log with error.kind fails the span
+//   span.log("took {} ms", ms);                           // the guards' .log, .log_error, .log_fields
+//
+// Format strings are checked at compile time (fmt::format_string): a placeholder without
+// an argument, or a spec that does not fit the argument's type, does not compile. The
+// message is formatted into a stack buffer of ZSPAN_MAX_STRING_BYTES and cut (and marked)
+// there; a span that is not recording formats nothing. A log is all or nothing: one that
+// does not fit the span's field storage is dropped and counted on the span.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "instrument/tags.hpp"
+
+namespace zspan {
+
+// The standard OpenTracing log fields, and their OpenTelemetry names where they differ.
+// An exporter makes `event` the OpenTelemetry event name.
+namespace logs {
+inline constexpr TagKey<"event", std::string_view> event;
+inline constexpr TagKey<"message", std::string_view> message;
+inline constexpr TagKey<"error.kind", std::string_view, "exception.type"> error_kind;
+inline constexpr TagKey<"error.object", std::string_view, "exception.message"> error_object;
+inline constexpr TagKey<"stack", std::string_view, "exception.stacktrace"> stack;
+}  // namespace logs
+
+namespace detail {
+
+template <class Key>
+inline constexpr bool fails_span = std::same_as<Key, std::remove_cvref_t<decltype(logs::error_kind)>>;
+
+inline void count_dropped_field(ContextNode& node) noexcept {
+  if (ContextNode* owner = node.owner; owner && owner->record.dropped_fields != 0xff) ++owner->record.dropped_fields;
+}
+
+using MessageField = Tagged<std::remove_cvref_t<decltype(logs::message)>, CutString>;
+
+// Formats the message into a stack buffer and hands it to `record(const MessageField&)`.
+// Formats nothing for a span that does not record; a formatter that throws costs the log.
+template <class Record, class... Args>
+void with_message(ContextNode& node, Record&& record, fmt::format_string<Args...> format, Args&&... args) noexcept {
+  if (!node.owner) return;
+  char buffer[kMaxStringBytes];
+  std::size_t size;
+  try {
+    size = fmt::format_to_n(buffer, kMaxStringBytes, format, std::forward<Args>(args)...).size;
+  } catch (...) {
+    return count_dropped_field(node);
+  }
+  record(MessageField{CutString{{buffer, std::min<std::size_t>(size, kMaxStringBytes)}, size}});
+}
+
+// What the disabled macros keep of a log: the compile-time check of its format string.
+template <class... Args>
+constexpr bool check_format(fmt::format_string<Args...>, Args&&...) noexcept {
+  return true;
+}
+
+}  // namespace detail
+
+// Records a log of `fields` (key = value, as tags) on the span `node` writes to.
+template <class... Key, class... Stored>
+void log_fields(ContextNode& node, const Tagged<Key, Stored>&... fields) noexcept {
+  static_assert(sizeof...(fields) > 0, "zspan: a log needs at least one field");
+  ContextNode* owner = node.owner;
+  if (!owner) return;
+  const std::uint64_t entries[] = {detail::field_entries<typename Key::value_type>(fields.value)...};
+  std::uint64_t payload = 0;
+  for (std::uint64_t e : entries) payload += e;
+  if (payload > kMaxLogEntries) return detail::count_dropped_field(node);
+  FieldEntry* at = reserve_entries(node, static_cast<std::uint32_t>(payload + 1));
+  if (!at) return;
+  at[0] = {&kLogKey, log_value(now_ticks() - owner->record.start_ticks, static_cast<std::uint32_t>(payload))};
+  FieldEntry* next = at + 1;
+  std::size_t i = 0;
+  ((detail::write_field<typename Key::value_type>(next, entries[i], &Key::field, fields.value), next += entries[i++]),
+   ...);
+  if constexpr ((detail::fails_span<Key> || ...)) detail::mark_error(node, true);
+}
+
+// Records a log whose message is formatted from `format` and `args`.
+template <class... Args>
+void log_message(ContextNode& node, fmt::format_string<Args...> format, Args&&... args) noexcept {
+  detail::with_message(
+      node, [&](const detail::MessageField& message) { log_fields(node, message); }, format,
+      std::forward<Args>(args)...);
+}
+
+// Marks the span failed and records an "error" event with a formatted message.
+template <class... Args>
+void log_error(ContextNode& node, fmt::format_string<Args...> format, Args&&... args) noexcept {
+  detail::mark_error(node, true);
+  detail::with_message(
+      node, [&](const detail::MessageField& message) { log_fields(node, logs::event = "error", message); }, format,
+      std::forward<Args>(args)...);
+}
+
+}  // namespace zspan

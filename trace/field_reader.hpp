@@ -1,0 +1,161 @@
+// Decoding a span's fields: the one place exporters learn what the entries of a record
+// mean (trace/field.hpp writes them). Views point into the record: valid during the
+// export call only.
+//
+//   zspan::for_each_decoded_field(span, [&](const zspan::Field& f) {
+//     std::visit([&](const auto& value) { write(f.key->otel(), value); }, f.value);
+//   });
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <variant>
+
+#include "trace/clock.hpp"
+#include "trace/field.hpp"
+#include "trace/span_view.hpp"
+
+namespace zspan {
+
+struct StringValue {
+  std::string_view text;
+  std::uint32_t original_size;  // text.size() unless the string was cut at the size limit
+
+  bool truncated() const noexcept { return original_size > text.size(); }
+};
+
+using ScalarValue = std::variant<bool, std::int64_t, std::uint64_t, double, StringValue>;
+
+namespace detail {
+inline std::uint64_t load_word(const std::byte* at) noexcept {
+  std::uint64_t word;
+  std::memcpy(&word, at, sizeof(word));
+  return word;
+}
+
+// A string whose 8-byte value is at `value_at` and whose bytes, if any, follow it.
+inline StringValue string_at(const std::byte* value_at) noexcept {
+  const std::uint64_t value = load_word(value_at);
+  const auto* bytes = reinterpret_cast<const char*>(value_at);
+  if (is_inline_string(value)) {
+    const auto size = static_cast<std::uint8_t>(bytes[7]);
+    return {{bytes, size}, size};
+  }
+  const auto header = std::bit_cast<LongString>(value);
+  return {{bytes + 8, header.stored_size}, header.original_size};
+}
+
+inline ScalarValue scalar(FieldType type, std::uint64_t value) noexcept {
+  switch (type) {
+    case FieldType::kBool: return value != 0;
+    case FieldType::kInt64: return std::bit_cast<std::int64_t>(value);
+    case FieldType::kDouble: return std::bit_cast<double>(value);
+    default: return value;
+  }
+}
+}  // namespace detail
+
+class ArrayValue {
+ public:
+  ArrayValue(FieldType element_type, std::uint32_t size, const std::byte* words) noexcept
+      : element_type_(element_type), size_(size), words_(words) {}
+
+  FieldType element_type() const noexcept { return element_type_; }
+  std::uint32_t size() const noexcept { return size_; }
+
+  // Calls on_element(const ScalarValue&) for each element in order.
+  template <class OnElement>
+  void for_each(OnElement&& on_element) const {
+    const std::byte* at = words_;
+    for (std::uint32_t i = 0; i < size_; ++i) {
+      if (element_type_ == FieldType::kString) {
+        on_element(ScalarValue(detail::string_at(at)));
+        at += 8 * (1 + string_payload_words(detail::load_word(at)));
+      } else {
+        on_element(detail::scalar(element_type_, detail::load_word(at)));
+        at += 8;
+      }
+    }
+  }
+
+ private:
+  FieldType element_type_;
+  std::uint32_t size_;
+  const std::byte* words_;
+};
+
+struct ReferenceValue {
+  Reference kind;
+  TraceId trace_id;
+  SpanId span_id;
+};
+
+struct Field;
+
+class LogValue {
+ public:
+  LogValue(std::uint64_t offset_ticks, const FieldEntry* begin, const FieldEntry* end) noexcept
+      : offset_ticks_(offset_ticks), begin_(begin), end_(end) {}
+
+  // When the log was written, in span clock ticks after the span's start.
+  std::uint64_t offset_ticks() const noexcept { return offset_ticks_; }
+  std::uint64_t unix_nanos(const SpanView& span) const noexcept {
+    return span.start_unix_nanos() + ClockAnchor::instance().to_nanos(offset_ticks_);
+  }
+
+  // Calls on_field(const Field&) for each of the log's fields (never a log or reference).
+  template <class OnField>
+  void for_each_field(OnField&& on_field) const;
+
+ private:
+  std::uint64_t offset_ticks_;
+  const FieldEntry* begin_;
+  const FieldEntry* end_;
+};
+
+using FieldValue =
+    std::variant<bool, std::int64_t, std::uint64_t, double, StringValue, ArrayValue, ReferenceValue, LogValue>;
+
+struct Field {
+  const FieldKey* key;
+  FieldValue value;
+};
+
+// `payload` points at the payload_entries(entry) entries that follow `entry`.
+inline Field decode_field(const FieldEntry& entry, const FieldEntry* payload) noexcept {
+  const FieldType type = entry.key->type;
+  const auto* payload_bytes = reinterpret_cast<const std::byte*>(payload);
+  switch (type) {
+    case FieldType::kString:
+      return {entry.key, detail::string_at(reinterpret_cast<const std::byte*>(&entry.value))};
+    case FieldType::kReference:
+      return {entry.key, ReferenceValue{entry.key == &kFollowsFromReference ? Reference::kFollowsFrom : Reference::kChildOf,
+                                        reference_trace_id(payload), SpanId{entry.value}}};
+    case FieldType::kLog:
+      return {entry.key, LogValue(log_offset_ticks(entry.value), payload, payload + payload_entries(entry))};
+    case FieldType::kBoolArray:
+    case FieldType::kInt64Array:
+    case FieldType::kUint64Array:
+    case FieldType::kDoubleArray:
+    case FieldType::kStringArray:
+      return {entry.key, ArrayValue(element_type(type), array_size(entry.value), payload_bytes)};
+    default:
+      return {entry.key, std::visit([](auto v) { return FieldValue(v); }, detail::scalar(type, entry.value))};
+  }
+}
+
+template <class OnField>
+void LogValue::for_each_field(OnField&& on_field) const {
+  for (const FieldEntry* e = begin_; e < end_; e += 1 + payload_entries(*e)) on_field(decode_field(*e, e + 1));
+}
+
+// Calls on_field(const Field&) for each field of the span, in the order they were set.
+template <class OnField>
+void for_each_decoded_field(const SpanView& span, OnField&& on_field) {
+  span.for_each_field([&](const FieldEntry& entry, const FieldEntry* payload) { on_field(decode_field(entry, payload)); });
+}
+
+}  // namespace zspan

@@ -225,7 +225,7 @@ constexpr std::uint64_t entries_for_words(std::uint64_t words) noexcept { return
 
 // Entries a field takes, its own included; and writing it there. T is the key's type.
 template <class T, class Stored>
-std::uint64_t field_entries(const Stored& value) noexcept {
+ZSPAN_ALWAYS_INLINE std::uint64_t field_entries(const Stored& value) noexcept {
   if constexpr (std::same_as<T, std::string_view>) {
     return 1 + entries_for_words(string_payload_words_for(cut(value).text.size()));
   } else if constexpr (is_array(TagValueTraits<T>::type)) {
@@ -239,7 +239,7 @@ std::uint64_t field_entries(const Stored& value) noexcept {
 }
 
 template <class T, class Stored>
-void write_field(FieldEntry* at, std::uint64_t entries, const FieldKey* key, const Stored& value) noexcept {
+ZSPAN_ALWAYS_INLINE void write_field(FieldEntry* at, std::uint64_t entries, const FieldKey* key, const Stored& value) noexcept {
   if constexpr (std::same_as<T, std::string_view>) {
     if (entries > 1) std::memset(static_cast<void*>(&at[entries - 1]), 0, sizeof(FieldEntry));
     const CutString s = cut(value);
@@ -297,7 +297,7 @@ constexpr auto hana_name() noexcept {
 // Records one tag on the span `node` writes to. The hot path: a capacity check and a few
 // stores (a memcpy for a long string).
 template <class Key, class Stored>
-void set_tag(ContextNode& node, const Tagged<Key, Stored>& tag) noexcept {
+ZSPAN_ALWAYS_INLINE void set_tag(ContextNode& node, const Tagged<Key, Stored>& tag) noexcept {
   using T = typename Key::value_type;
   if constexpr (detail::is_error_tag<Key>) {
     detail::mark_error(node, tag.value);
@@ -388,10 +388,53 @@ constexpr auto check_scope_tags(const Tagged<Key, Stored>&...) noexcept {
   return detail::ScopeTagsCheck<typename schema_of<std::remove_cvref_t<TracerT>>::type, Key...>{};
 }
 
+namespace detail {
+
+// The most entries a tag of this key can take, or more than any span holds when its
+// size has no bound (an array).
+template <class Key>
+constexpr std::uint64_t max_field_entries() noexcept {
+  using T = typename Key::value_type;
+  if constexpr (is_error_tag<Key>)
+    return 0;
+  else if constexpr (std::same_as<T, std::string_view>)
+    return 1 + entries_for_words(string_payload_words_for(kMaxStringBytes));
+  else if constexpr (is_array(TagValueTraits<T>::type))
+    return std::uint64_t{1} << 32;
+  else
+    return 1;
+}
+
+// Writes a tag at `at`, which has room for it; returns the entries it took.
+template <class Key, class Stored>
+ZSPAN_ALWAYS_INLINE std::uint64_t write_tag_at(ContextNode& node, FieldEntry* at,
+                                               const Tagged<Key, Stored>& tag) noexcept {
+  using T = typename Key::value_type;
+  if constexpr (is_error_tag<Key>) {
+    mark_error(node, tag.value);
+    return 0;
+  } else {
+    const std::uint64_t entries = field_entries<T>(tag.value);
+    write_field<T>(at, entries, &Key::field, tag.value);
+    return entries;
+  }
+}
+
+}  // namespace detail
+
+// Records the tags of a span that has just started recording (node.owner == &node).
 template <class TracerT, class... Key, class... Stored>
-void set_scope_tags(ContextNode& node, const Tagged<Key, Stored>&... tags) noexcept {
+ZSPAN_ALWAYS_INLINE void set_scope_tags(ContextNode& node, const Tagged<Key, Stored>&... tags) noexcept {
   check_scope_tags<TracerT>(tags...);
-  (set_tag(node, tags), ...);
+  if constexpr ((detail::max_field_entries<Key>() + ... + 0) * sizeof(FieldEntry) <= kSpanFieldBytes) {
+    // A fresh span always has room for these: no capacity check, one size update.
+    auto* const begin = reinterpret_cast<FieldEntry*>(node.entries());
+    FieldEntry* at = begin;
+    ((at += detail::write_tag_at(node, at, tags)), ...);
+    node.record.size_bytes += static_cast<std::uint32_t>(reinterpret_cast<std::byte*>(at) - node.entries());
+  } else {
+    (set_tag(node, tags), ...);
+  }
 }
 
 }  // namespace zspan

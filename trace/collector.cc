@@ -178,7 +178,9 @@ class Collector {
     for (const auto& entry : buffers) {
       // Read `retired` first: a buffer retired before its last drain has nothing after it.
       const bool retired = entry->retired.load(std::memory_order_acquire);
-      entry->buffer->drain([&](const SpanRecord& record) { dispatch(record); });
+      std::uint64_t exported = 0;
+      entry->buffer->drain([&](const SpanRecord& record) { exported += dispatch(record); });
+      exported_.fetch_add(exported, std::memory_order_relaxed);
       if (retired) forget(entry);
     }
     for (std::size_t i = 0; i < sinks_.size(); ++i)
@@ -186,16 +188,16 @@ class Collector {
         call_exporter([&] { sinks_[i].sink.flush(sinks_[i].sink.exporter); });
   }
 
-  // Called with dispatch_mutex_ held.
-  void dispatch(const SpanRecord& record) {
-    if (record.tracer >= sinks_.size() || !sinks_[record.tracer].used) {
+  // Called with dispatch_mutex_ held. Returns whether an exporter took the span.
+  bool dispatch(const SpanRecord& record) {
+    if (record.tracer >= sinks_.size() || !sinks_[record.tracer].used) [[unlikely]] {
       no_tracer_.fetch_add(1, std::memory_order_relaxed);
-      return;
+      return false;
     }
     const SinkSlot& slot = sinks_[record.tracer];
     touched_[record.tracer] = true;
     call_exporter([&] { slot.sink.export_span(slot.sink.exporter, SpanView(record, slot.service)); });
-    exported_.fetch_add(1, std::memory_order_relaxed);
+    return true;
   }
 
   template <class F>

@@ -98,9 +98,9 @@ ZSPAN_ALWAYS_INLINE void init_span(ContextNode& node, const Callsite& callsite, 
   } else {
     // A root draws its trace id and, if sampled, its span id in one step of the generator.
     const std::uint64_t s = detail::advance_id_state(3);
-    node.record.trace_id = {detail::split_mix(s + detail::kIdGamma), detail::split_mix(s + 2 * detail::kIdGamma)};
+    node.record.trace_id = {detail::id_mix(s + detail::kIdGamma), detail::id_mix(s + 2 * detail::kIdGamma)};
     if (!node.record.trace_id.valid()) [[unlikely]] node.record.trace_id.low = 1;
-    root_span_id = detail::split_mix(s + 3 * detail::kIdGamma);
+    root_span_id = detail::id_mix(s + 3 * detail::kIdGamma);
     sampled = detail::sample_local_root(tracer, {node.record.trace_id, &callsite, false, {}});
     node.flags = TraceFlags{}.with_sampled(sampled);
   }

@@ -1,15 +1,25 @@
 // Samplers decide, once per trace at its local root, whether its spans are recorded.
 // Children inherit the decision through their context, so a sampler runs only where a
 // trace starts in this process: a span with no parent, or one whose parent is remote.
+// The decision then travels with the context (the sampled flag of traceparent, b3,
+// uber-trace-id), and a sampled-out span still passes valid ids downstream.
 //
 // A sampler is any type with
 //   bool should_sample(const SamplingInput&) noexcept;
-// used as the first template argument of zspan::Tracer.
+// used as the first template argument of zspan::Tracer:
+//
+//   zspan::Tracer<zspan::ParentBased<zspan::TraceIdRatioSampler>, Exporter> t{"svc", {zspan::TraceIdRatioSampler{0.1}}};
+//   zspan::Tracer<zspan::ConfiguredSampler, Exporter> u{"svc", zspan::ConfiguredSampler::from_env()};
 #pragma once
 
+#include <atomic>
 #include <concepts>
+#include <cstdint>
+#include <string_view>
+#include <utility>
 
 #include "trace/callsite.hpp"
+#include "trace/clock.hpp"
 #include "trace/ids.hpp"
 #include "trace/span_context.hpp"
 
@@ -33,6 +43,121 @@ struct AlwaysOnSampler {
 
 struct AlwaysOffSampler {
   static constexpr bool should_sample(const SamplingInput&) noexcept { return false; }
+};
+
+// Keeps `ratio` of the traces, decided from the trace id alone, so that every service
+// seeing a trace decides alike. The rule of OpenTelemetry's TraceIdRatioBased sampler
+// as the Go and Python SDKs implement it: sample when the lower 8 bytes of the id, read
+// big-endian (TraceId::low), shifted right by one, are below ratio * 2^63.
+class TraceIdRatioSampler {
+ public:
+  explicit constexpr TraceIdRatioSampler(double ratio = 1.0) noexcept : ratio_(clamp(ratio)), bound_(bound_for(ratio_)) {}
+
+  constexpr bool should_sample(const SamplingInput& in) const noexcept {
+    return ratio_ >= 1.0 || (in.trace_id.low >> 1) < bound_;
+  }
+  constexpr double ratio() const noexcept { return ratio_; }
+
+ private:
+  static constexpr double clamp(double r) noexcept { return r > 0.0 ? (r < 1.0 ? r : 1.0) : 0.0; }  // NaN -> 0
+  static constexpr std::uint64_t bound_for(double r) noexcept {
+    return r >= 1.0 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(r * 9223372036854775808.0);  // 2^63
+  }
+  double ratio_;
+  std::uint64_t bound_;
+};
+
+// At most `per_second` new traces a second, with bursts of up to one second's worth.
+// A token bucket kept as one atomic (the virtual time of the last token taken, the
+// "generic cell rate algorithm"): a decision is a clock read and one compare-exchange,
+// no lock. Copying (to hand it to a Tracer) copies the bucket's state.
+class RateLimitingSampler {
+ public:
+  explicit RateLimitingSampler(double per_second) noexcept;
+  RateLimitingSampler(const RateLimitingSampler& other) noexcept
+      : per_second_(other.per_second_), interval_nanos_(other.interval_nanos_), capacity_nanos_(other.capacity_nanos_),
+        last_(other.last_.load(std::memory_order_relaxed)) {}
+  RateLimitingSampler& operator=(const RateLimitingSampler&) = delete;
+
+  bool should_sample(const SamplingInput&) noexcept {
+    if (interval_nanos_ == 0) return false;
+    const auto now = static_cast<std::int64_t>(detail::steady_nanos());
+    std::int64_t last = last_.load(std::memory_order_relaxed);
+    while (true) {
+      // An idle bucket holds at most `capacity` worth of tokens.
+      const std::int64_t taken = (last > now - capacity_nanos_ ? last : now - capacity_nanos_) + interval_nanos_;
+      if (taken > now) return false;
+      if (last_.compare_exchange_weak(last, taken, std::memory_order_relaxed)) return true;
+    }
+  }
+  double per_second() const noexcept { return per_second_; }
+
+ private:
+  static std::int64_t interval_for(double per_second) noexcept;
+
+  double per_second_;
+  std::int64_t interval_nanos_;  // 0: never sample
+  std::int64_t capacity_nanos_;
+  std::atomic<std::int64_t> last_;
+};
+
+// OpenTelemetry's ParentBased: under a remote parent, follow its sampled flag; at a
+// root, ask `Root`. (Local parents never reach a sampler: their children inherit.)
+template <Sampler Root>
+class ParentBased {
+ public:
+  ParentBased() = default;
+  explicit ParentBased(Root root) noexcept : root_(std::move(root)) {}
+
+  bool should_sample(const SamplingInput& in) noexcept {
+    if (in.has_remote_parent) return in.remote_parent_flags.sampled();
+    return root_.should_sample(in);
+  }
+  Root& root() noexcept { return root_; }
+
+ private:
+  Root root_{};
+};
+
+// The sampler chosen at run time, from OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG
+// (OpenTelemetry SDK environment variables): always_on, always_off, traceidratio,
+// parentbased_always_on (the default), parentbased_always_off, parentbased_traceidratio;
+// and, a zspan extension, ratelimited and parentbased_ratelimited with the argument in
+// traces per second (default 100). A switch over the kind, no virtual call. A bad name
+// or argument is reported (rate-limited, on stderr) and replaced by the default:
+// parentbased_always_on, ratio 1.0, 100 traces/s.
+class ConfiguredSampler {
+ public:
+  enum class Kind : std::uint8_t { kAlwaysOn, kAlwaysOff, kTraceIdRatio, kRateLimited };
+
+  ConfiguredSampler() noexcept : ConfiguredSampler(Kind::kAlwaysOn, true, 1.0) {}
+  static ConfiguredSampler from_env() noexcept;
+  // The values of OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG (empty when unset).
+  static ConfiguredSampler parse(std::string_view name, std::string_view arg) noexcept;
+
+  bool should_sample(const SamplingInput& in) noexcept {
+    if (parent_based_ && in.has_remote_parent) return in.remote_parent_flags.sampled();
+    switch (kind_) {
+      case Kind::kAlwaysOn: return true;
+      case Kind::kAlwaysOff: return false;
+      case Kind::kTraceIdRatio: return ratio_.should_sample(in);
+      case Kind::kRateLimited: return rate_.should_sample(in);
+    }
+    return false;
+  }
+
+  Kind kind() const noexcept { return kind_; }
+  bool parent_based() const noexcept { return parent_based_; }
+  // The ratio, or the traces per second, as configured.
+  double argument() const noexcept;
+
+ private:
+  ConfiguredSampler(Kind kind, bool parent_based, double argument) noexcept;
+
+  Kind kind_;
+  bool parent_based_;
+  TraceIdRatioSampler ratio_;
+  RateLimitingSampler rate_;
 };
 
 }  // namespace zspan

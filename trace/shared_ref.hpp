@@ -60,8 +60,13 @@ class SharedRef {
   void retain() const noexcept {
     if (ptr_) ptr_->refs_.fetch_add(1, std::memory_order_relaxed);
   }
+  // Inline only the null test: most contexts carry nothing, and the rest is cold code.
   void release() noexcept {
-    if (ptr_ && ptr_->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete ptr_;
+    if (ptr_) [[unlikely]]
+      release_held();
+  }
+  [[gnu::noinline]] void release_held() noexcept {
+    if (ptr_->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete ptr_;
   }
   T* ptr_ = nullptr;
 };

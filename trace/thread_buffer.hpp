@@ -50,19 +50,31 @@ class ThreadBuffer {
   WriteResult write_slow(const SpanRecord& record) noexcept;  // collector.cc
 
   // Consumer side: the collector calls `on_record(const SpanRecord&)` for each record
-  // written so far, then releases their space. Returns how many it read.
+  // written so far, and for those written meanwhile up to one ring's worth, so that a
+  // busy thread cannot keep the collector from the others. Space is given back every
+  // kReleaseBytes, not only at the end, so the writer need not wait for the whole batch.
+  // Returns how many records it read.
   template <class OnRecord>
   std::size_t drain(OnRecord&& on_record) {
-    const std::uint64_t head = head_.load(std::memory_order_acquire);
+    static constexpr std::uint64_t kReleaseBytes = 16 * 1024;
     std::uint64_t tail = tail_.load(std::memory_order_relaxed);
+    const std::uint64_t stop = tail + capacity_;
+    std::uint64_t released = tail;
     std::size_t count = 0;
-    while (tail != head) {
-      const auto* record = reinterpret_cast<const SpanRecord*>(data_.get() + (tail & mask_));
-      if (record->tracer != kPaddingTracer) {
-        on_record(*record);
-        ++count;
+    for (std::uint64_t head = head_.load(std::memory_order_acquire); tail != head && tail < stop;
+         head = head_.load(std::memory_order_acquire)) {
+      while (tail != head) {
+        const auto* record = reinterpret_cast<const SpanRecord*>(data_.get() + (tail & mask_));
+        if (record->tracer != kPaddingTracer) {
+          on_record(*record);
+          ++count;
+        }
+        tail += record->size_bytes;
+        if (tail - released >= kReleaseBytes) {
+          tail_.store(tail, std::memory_order_release);
+          released = tail;
+        }
       }
-      tail += record->size_bytes;
     }
     tail_.store(tail, std::memory_order_release);
     return count;

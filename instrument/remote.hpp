@@ -1,0 +1,104 @@
+// Spans that cross processes: serving a request in one line, calling out in one line.
+// (Bazel: depend on //trace/propagation as well as //instrument.)
+//
+//   void handle(const Request& req) {
+//     TRACE_SCOPE_FROM_REMOTE(tracer, "handle", req.headers, propagator);
+//     // or, trusting only whitelisted peers (untrusted ones start a new trace):
+//     TRACE_SCOPE_FROM_REMOTE(tracer, "handle", req.headers, propagator, peers.trust(req.peer_host));
+//     ...
+//     zspan::inject(call.headers, propagator, peers.trust(call.host));   // the client side
+//   }
+//
+// The server span is current as soon as it starts, so TRACE_SCOPE spans under it and
+// zspan::inject carry its ids. Under a valid remote context it continues that trace,
+// and the tracer's sampler decides with has_remote_parent set (ParentBased honours the
+// caller's sampled flag); without one it is a new root. Baggage is accepted from
+// trusted peers even without ids. An untrusted peer's ids are kept only as a
+// follows-from reference of the new root, for the curious.
+#pragma once
+
+#include "instrument/macros.hpp"
+#include "instrument/scoped_span.hpp"
+#include "trace/propagation/propagator.hpp"
+
+namespace zspan {
+
+// Makes a remote context the parent of spans started in its scope: pushes a
+// Kind::kRemote node. Does nothing for an invalid context. For servers that start a
+// movable Span (zspan::Span::start) under the caller's context.
+class RemoteParentScope {
+ public:
+  explicit RemoteParentScope(const SpanContext& remote) noexcept : pushed_(remote.valid()) {
+    if (!pushed_) return;
+    node_.owner = nullptr;
+    node_.trace_state = remote.trace_state;
+    node_.baggage = remote.baggage;
+    node_.entries_capacity = 0;
+    node_.flags = remote.flags;
+    node_.kind = ContextNode::Kind::kRemote;
+    node_.record = {};
+    node_.record.trace_id = remote.trace_id;
+    node_.record.span_id = remote.span_id;
+    detail::push(&node_);
+  }
+  ~RemoteParentScope() {
+    if (pushed_) detail::pop(&node_);
+  }
+  RemoteParentScope(const RemoteParentScope&) = delete;
+  RemoteParentScope& operator=(const RemoteParentScope&) = delete;
+
+ private:
+  ContextNode node_;
+  bool pushed_;
+};
+
+// A span that serves a request from another process: child of the context its headers
+// carry (when `peer` is trusted), current until it ends with the scope.
+class ServerSpan {
+ public:
+  template <class T, ReadableCarrier C, class P = DefaultPropagator>
+  ServerSpan(T& tracer, const Callsite& callsite, const C& carrier, const P& propagator = {},
+             Trust peer = Trust::kTrusted) noexcept
+      : ServerSpan(tracer, callsite, extract(carrier, propagator), peer) {}
+
+  template <class T>
+  ServerSpan(T& tracer, const Callsite& callsite, const SpanContext& remote, Trust peer) noexcept
+      : parent_(peer == Trust::kTrusted ? remote : SpanContext{}), span_(tracer, callsite) {
+    if (peer == Trust::kUntrusted) {
+      if (!remote.valid() && !remote.baggage) return;
+      detail::g_untrusted_peer.emit("{}", "new trace started");
+      if (remote.valid()) span_.add_reference(Reference::kFollowsFrom, remote);
+    } else if (!remote.valid() && remote.baggage) {
+      span_.node().baggage = remote.baggage;
+    }
+  }
+
+  ServerSpan(const ServerSpan&) = delete;
+  ServerSpan& operator=(const ServerSpan&) = delete;
+
+  SpanContext context() const noexcept { return span_.context(); }
+  bool recording() const noexcept { return span_.recording(); }
+  ScopedSpan& span() noexcept { return span_; }
+
+ private:
+  RemoteParentScope parent_;  // outlives span_: members end in reverse order
+  ScopedSpan span_;
+};
+
+}  // namespace zspan
+
+#define ZSPAN_SCOPE_FROM_REMOTE_IMPL(id, tracer, name, ...)                                          \
+  static constexpr ::zspan::Callsite ZSPAN_CONCAT(zspan_callsite_, id){name, __func__, __FILE__, __LINE__, \
+                                                                       ::zspan::Level::kInfo};          \
+  ::zspan::ServerSpan ZSPAN_CONCAT(zspan_server_span_, id) { tracer, ZSPAN_CONCAT(zspan_callsite_, id), __VA_ARGS__ }
+
+// TRACE_SCOPE_FROM_REMOTE(tracer, name, carrier[, propagator[, trust]])
+#if ZSPAN_ENABLED
+#define ZSPAN_SCOPE_FROM_REMOTE(tracer, name, ...) ZSPAN_SCOPE_FROM_REMOTE_IMPL(__COUNTER__, tracer, name, __VA_ARGS__)
+#else
+#define ZSPAN_SCOPE_FROM_REMOTE(tracer, name, ...) ZSPAN_DISCARD(tracer, name, __VA_ARGS__)
+#endif
+
+#ifndef ZSPAN_NO_SHORT_MACROS
+#define TRACE_SCOPE_FROM_REMOTE(tracer, name, ...) ZSPAN_SCOPE_FROM_REMOTE(tracer, name, __VA_ARGS__)
+#endif

@@ -1,0 +1,16 @@
+// parse_tracestate over header lines; what parses must format and parse back alike.
+#include "tests/fuzz/fuzz_input.hpp"
+#include "trace/propagation/trace_context.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace zspan;
+  const std::vector<std::string_view> lines = fuzz::lines(fuzz::as_text(data, size));
+  const SharedRef<const TraceState> state = parse_tracestate(lines);
+  if (!state) return 0;
+  fuzz::require(state->members().size() <= 32);
+  const std::string formatted = format_tracestate(*state);
+  const std::string_view line = formatted;
+  const SharedRef<const TraceState> again = parse_tracestate(std::span(&line, 1));
+  fuzz::require(again && format_tracestate(*again) == formatted);
+  return 0;
+}

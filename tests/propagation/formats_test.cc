@@ -1,0 +1,210 @@
+// Baggage, B3, Jaeger, the composite and run-time propagators, and the carriers.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "trace/propagation/b3.hpp"
+#include "trace/propagation/configured_propagator.hpp"
+#include "trace/propagation/jaeger.hpp"
+#include "trace/propagation/propagator.hpp"
+#include "trace/propagation/w3c_baggage.hpp"
+
+namespace zspan {
+namespace {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+const TraceId kTrace{0x80f198ee56343ba8, 0x64fe8b2a57d3eff7};
+const SpanId kSpan{0xe457b5a2e4d86bd1};
+
+SpanContext sampled_context() {
+  SpanContext ctx;
+  ctx.trace_id = kTrace;
+  ctx.span_id = kSpan;
+  ctx.flags = TraceFlags{}.with_sampled(true);
+  return ctx;
+}
+
+std::string header(const Headers& h, std::string_view name) {
+  for (const auto& [n, v] : h)
+    if (header_name_equals(n, name)) return v;
+  return "<absent>";
+}
+
+template <class P>
+SpanContext extract_with(const Headers& headers, const P& p = {}) {
+  SpanContext ctx;
+  p.extract(headers, ctx);
+  return ctx;
+}
+
+TEST(W3CBaggage, ParsesDecodesAndKeepsProperties) {
+  std::vector<Baggage::Entry> entries;
+  parse_baggage("userId=alice, serverNode = DF%2028 ,isProduction=false;ttl=5;secret, bad key=1,k=%zz", entries);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[1].key, "serverNode");
+  EXPECT_EQ(entries[1].value, "DF 28");
+  EXPECT_EQ(entries[2].metadata, "ttl=5;secret");
+}
+
+TEST(W3CBaggage, RoundTripsThroughTheHeader) {
+  SpanContext ctx = sampled_context();
+  ctx.baggage = SharedRef<const Baggage>::make(
+      std::vector<Baggage::Entry>{{"user", "a b,c;d%", ""}, {"tier", "gold", "ttl=5"}});
+  Headers headers;
+  W3CBaggagePropagator{}.inject(ctx, headers);
+  EXPECT_EQ(header(headers, "baggage"), "user=a%20b%2Cc%3Bd%25,tier=gold;ttl=5");
+  SpanContext back = extract_with<W3CBaggagePropagator>(headers);
+  ASSERT_TRUE(back.baggage);
+  EXPECT_EQ(back.baggage->find("user"), "a b,c;d%");
+  EXPECT_FALSE(back.valid());  // baggage alone carries no ids
+}
+
+TEST(W3CBaggage, EnforcesTheMemberLimit) {
+  std::string line;
+  for (std::size_t i = 0; i <= kBaggageMaxEntries; ++i) line += "k" + std::to_string(i) + "=v,";
+  std::vector<Baggage::Entry> entries;
+  const std::uint64_t dropped = propagation_drops().baggage_dropped;
+  parse_baggage(line, entries);
+  EXPECT_EQ(entries.size(), kBaggageMaxEntries);
+  EXPECT_EQ(propagation_drops().baggage_dropped, dropped + 1);
+}
+
+TEST(W3CBaggage, EnforcesTheByteLimit) {
+  std::vector<Baggage::Entry> entries;
+  const std::string value(4000, 'v');
+  parse_baggage("a=" + value + ",b=" + value + ",c=" + value, entries);
+  EXPECT_EQ(entries.size(), 2u);
+}
+
+TEST(B3, SingleHeader) {
+  auto b3 = parse_b3_single("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90");
+  ASSERT_TRUE(b3);
+  EXPECT_EQ(b3->trace_id, kTrace);
+  EXPECT_TRUE(b3->sampled);
+  auto b64 = parse_b3_single("64fe8b2a57d3eff7-e457b5a2e4d86bd1-d");
+  ASSERT_TRUE(b64);
+  EXPECT_EQ(b64->trace_id, (TraceId{0, 0x64fe8b2a57d3eff7}));
+  EXPECT_TRUE(b64->sampled);
+  EXPECT_FALSE(parse_b3_single("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1")->sampled);  // deferred
+  for (const char* bad : {"0", "1", "d", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-2",
+                          "80F198EE56343BA864FE8B2A57D3EFF7-e457b5a2e4d86bd1-1", "abc-e457b5a2e4d86bd1-1",
+                          "00000000000000000000000000000000-e457b5a2e4d86bd1-1",
+                          "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-xyz"})
+    EXPECT_FALSE(parse_b3_single(bad)) << bad;
+}
+
+TEST(B3, MultiHeaderAndPrecedence) {
+  Headers multi{{"X-B3-TraceId", "80f198ee56343ba864fe8b2a57d3eff7"},
+                {"X-B3-SpanId", "e457b5a2e4d86bd1"},
+                {"X-B3-Sampled", "1"}};
+  SpanContext ctx = extract_with<B3Propagator<B3Encoding::kSingle>>(multi);
+  EXPECT_EQ(ctx.trace_id, kTrace);
+  EXPECT_TRUE(ctx.sampled());
+  multi.push_back({"b3", "0000000000000001-0000000000000002-0"});
+  ctx = extract_with<B3Propagator<B3Encoding::kMulti>>(multi);
+  EXPECT_EQ(ctx.span_id, SpanId{2});  // the single header wins
+  EXPECT_FALSE(ctx.sampled());
+  EXPECT_TRUE(extract_with<B3Propagator<B3Encoding::kMulti>>(
+                  {{"x-b3-traceid", "64fe8b2a57d3eff7"}, {"x-b3-spanid", "e457b5a2e4d86bd1"}, {"x-b3-flags", "1"}})
+                  .sampled());
+}
+
+TEST(B3, Inject) {
+  Headers single, multi;
+  B3Propagator<B3Encoding::kSingle>{}.inject(sampled_context(), single);
+  B3Propagator<B3Encoding::kMulti>{}.inject(sampled_context(), multi);
+  EXPECT_EQ(header(single, "b3"), "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1");
+  EXPECT_EQ(header(multi, "x-b3-traceid"), "80f198ee56343ba864fe8b2a57d3eff7");
+  EXPECT_EQ(header(multi, "x-b3-spanid"), "e457b5a2e4d86bd1");
+  EXPECT_EQ(header(multi, "x-b3-sampled"), "1");
+}
+
+TEST(Jaeger, ParsesShortAndEncodedIds) {
+  auto j = parse_uber_trace_id("64fe8b2a57d3eff7%3Ae457b5a2e4d86bd1%3a0%3A3");
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->trace_id, (TraceId{0, 0x64fe8b2a57d3eff7}));
+  EXPECT_TRUE(j->sampled);  // debug implies sampled
+  auto k = parse_uber_trace_id("1:2:0:0");
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->trace_id, (TraceId{0, 1}));
+  EXPECT_FALSE(k->sampled);
+  EXPECT_EQ(parse_uber_trace_id("180f198ee56343ba864fe8b2a57d3eff7:1:0:1"), std::nullopt);  // 33 digits
+  for (const char* bad : {"", "0:1:0:1", "1:0:0:1", "1:1:0", "1:1:0:1:1", "1:1:0:100", "x:1:0:1", "1::0:1"})
+    EXPECT_FALSE(parse_uber_trace_id(bad)) << bad;
+}
+
+TEST(Jaeger, RoundTripWithBaggage) {
+  SpanContext ctx = sampled_context();
+  ctx.baggage = SharedRef<const Baggage>::make(std::vector<Baggage::Entry>{{"user-id", "alice smith", ""}});
+  Headers headers;
+  JaegerPropagator{}.inject(ctx, headers);
+  EXPECT_EQ(header(headers, "uber-trace-id"), "80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:0:01");
+  EXPECT_EQ(header(headers, "uberctx-user-id"), "alice%20smith");
+  headers.push_back({"UberCtx-Tier", "gold"});
+  SpanContext back = extract_with<JaegerPropagator>(headers);
+  EXPECT_EQ(back.trace_id, kTrace);
+  EXPECT_TRUE(back.sampled());
+  ASSERT_TRUE(back.baggage);
+  EXPECT_EQ(back.baggage->find("user-id"), "alice smith");
+  EXPECT_EQ(back.baggage->find("tier"), "gold");
+}
+
+TEST(Composite, InjectsAllAndLaterValidFormatsWin) {
+  using P = Composite<TraceContextPropagator, JaegerPropagator, W3CBaggagePropagator>;
+  Headers headers;
+  inject(sampled_context(), headers, P{});
+  EXPECT_NE(header(headers, "traceparent"), "<absent>");
+  EXPECT_NE(header(headers, "uber-trace-id"), "<absent>");
+  Headers mixed{{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},
+                {"uber-trace-id", "garbage"},
+                {"baggage", "a=1"}};
+  SpanContext ctx = extract(mixed, P{});
+  EXPECT_EQ(ctx.trace_id, (TraceId{0x4bf92f3577b34da6, 0xa3ce929d0e0e4736}));
+  ASSERT_TRUE(ctx.baggage);
+  EXPECT_EQ(ctx.baggage->find("a"), "1");
+}
+
+TEST(ConfiguredPropagator, NamesFromOtelPropagators) {
+  auto p = ConfiguredPropagator::parse(" B3multi , jaeger,xray,b3multi");
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0], PropagationFormat::kB3Multi);
+  EXPECT_EQ(p[1], PropagationFormat::kJaeger);
+  EXPECT_EQ(ConfiguredPropagator::parse("none").size(), 0u);
+  EXPECT_EQ(ConfiguredPropagator::parse("").size(), 2u);         // tracecontext,baggage
+  EXPECT_EQ(ConfiguredPropagator::parse("bogus,,").size(), 2u);  // unusable: the default
+  Headers headers;
+  inject(sampled_context(), headers, ConfiguredPropagator::parse("b3multi"));
+  EXPECT_EQ(header(headers, "x-b3-sampled"), "1");
+  EXPECT_EQ(header(headers, "traceparent"), "<absent>");
+}
+
+TEST(Carriers, MapsVectorsAndCallbacks) {
+  std::unordered_map<std::string, std::string> umap;
+  inject(sampled_context(), umap);
+  EXPECT_EQ(extract(umap).trace_id, kTrace);
+
+  std::map<std::string, std::string> map{{"Traceparent", "stale"}};
+  inject(sampled_context(), map);  // a map keeps both spellings: the exact name is set
+  EXPECT_FALSE(extract(map).valid());  // ... and the duplicate is refused on the way in
+
+  Headers vec{{"Traceparent", "stale"}};
+  inject(sampled_context(), vec);  // a vector of pairs replaces any spelling
+  EXPECT_EQ(vec.size(), 1u);
+  EXPECT_EQ(extract(vec).trace_id, kTrace);
+
+  std::vector<std::pair<std::string, std::string>> store;
+  auto carrier = callback_carrier(
+      [&](auto&& on_header) {
+        for (auto& [n, v] : store) on_header(n, v);
+      },
+      [&](std::string_view n, std::string_view v) { store.emplace_back(n, v); });
+  inject(sampled_context(), carrier);
+  EXPECT_EQ(extract(carrier).span_id, kSpan);
+}
+
+}  // namespace
+}  // namespace zspan

@@ -1,0 +1,93 @@
+// Jaeger's native headers (https://www.jaegertracing.io/docs/client-libraries/#propagation-format):
+//
+//   uber-trace-id: 4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1
+//   uberctx-user-id: alice                           (one header per baggage item)
+//
+//   zspan::JaegerPropagator jaeger;                  // OTEL_PROPAGATORS=jaeger
+//   jaeger.extract(request_headers, ctx);
+//
+// Ids are hex without leading zeros ("receivers MUST accept hex-strings shorter than 32
+// characters"), the whole value may arrive URL-encoded (":" as %3A), the parent id is
+// deprecated and ignored, and the flags are one or two hex digits: 1 sampled, 2 debug
+// (debug implies sampled). Baggage keys are the header names' suffixes, lower-cased
+// since header names are case-insensitive; values are percent-decoded.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trace/propagation/carrier.hpp"
+#include "trace/propagation/drops.hpp"
+#include "trace/propagation/w3c_baggage.hpp"
+#include "trace/span_context.hpp"
+
+namespace zspan {
+
+struct JaegerContext {
+  TraceId trace_id;
+  SpanId span_id;
+  bool sampled;
+};
+
+std::optional<JaegerContext> parse_uber_trace_id(std::string_view value) noexcept;
+// "uberctx-<key>: <value>" as a baggage entry; nullopt when the key or value is malformed.
+std::optional<Baggage::Entry> parse_uberctx(std::string_view header_name, std::string_view value);
+
+inline constexpr std::string_view kUberBaggagePrefix = "uberctx-";
+
+struct JaegerPropagator {
+  template <ReadableCarrier C>
+  void extract(const C& carrier, SpanContext& ctx) const {
+    std::string_view trace_header;
+    int trace_lines = 0;
+    std::vector<Baggage::Entry> baggage;
+    visit_headers(carrier, [&](std::string_view name, std::string_view value) {
+      if (header_name_equals(name, "uber-trace-id")) {
+        trace_header = value;
+        ++trace_lines;
+      } else if (header_name_starts_with(name, kUberBaggagePrefix)) {
+        std::optional<Baggage::Entry> entry = parse_uberctx(name, value);
+        if (entry && baggage.size() < kBaggageMaxEntries) upsert_baggage_entry(baggage, std::move(*entry));
+        else detail::g_baggage_dropped.emit("{}", name);
+      }
+    });
+    merge_baggage(ctx.baggage, std::move(baggage));
+    if (trace_lines == 0) return;
+    std::optional<JaegerContext> jaeger;
+    if (trace_lines == 1) jaeger = parse_uber_trace_id(trace_header);
+    if (!jaeger) return detail::g_jaeger_rejected.emit("{} line(s)", trace_lines);
+    ctx.trace_id = jaeger->trace_id;
+    ctx.span_id = jaeger->span_id;
+    ctx.flags = TraceFlags{}.with_sampled(jaeger->sampled);
+    ctx.remote = true;
+    ctx.trace_state = nullptr;
+  }
+
+  template <WritableCarrier C>
+  void inject(const SpanContext& ctx, C& carrier) const {
+    if (ctx.valid()) {
+      char value[32 + 1 + 16 + 3 + 2];
+      ctx.trace_id.to_hex(value);
+      value[32] = ':';
+      ctx.span_id.to_hex(value + 33);
+      std::string_view(ctx.sampled() ? ":0:01" : ":0:00").copy(value + 49, 5);
+      set_header(carrier, "uber-trace-id", std::string_view(value, sizeof(value)));
+    }
+    if (!ctx.baggage) return;
+    std::string name, value;
+    for (const Baggage::Entry& e : ctx.baggage->entries()) {
+      if (!is_token(e.key)) {
+        detail::g_baggage_dropped.emit("{}", "key is not a header name");
+        continue;
+      }
+      name.assign(kUberBaggagePrefix).append(e.key);
+      value.clear();
+      append_percent_encoded(value, e.value, [](char c) { return is_token_char(c) && c != '%'; });
+      set_header(carrier, name, value);
+    }
+  }
+};
+
+}  // namespace zspan

@@ -1,0 +1,96 @@
+// W3C Trace Context (https://www.w3.org/TR/trace-context/): the `traceparent` and
+// `tracestate` headers.
+//
+//   traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+//   tracestate:  congo=t61rcWkgMzE,rojo=00f067aa0ba902b7
+//
+//   zspan::TraceContextPropagator w3c;
+//   zspan::SpanContext ctx;
+//   w3c.extract(request_headers, ctx);    // ctx.valid() when traceparent was good
+//   w3c.inject(ctx, outgoing_headers);
+//
+// A traceparent that is missing, malformed or sent twice leaves the context unchanged,
+// so the receiver starts a new trace (§3.2, §4.3). A bad tracestate drops the whole
+// tracestate, never the traceparent (§3.3.1.5).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trace/propagation/carrier.hpp"
+#include "trace/propagation/drops.hpp"
+#include "trace/span_context.hpp"
+
+namespace zspan {
+
+struct TraceParent {
+  TraceId trace_id;
+  SpanId parent_id;
+  TraceFlags flags;
+};
+
+inline constexpr std::size_t kTraceParentSize = 55;  // version 00: 2+1+32+1+16+1+2
+
+// Parses one traceparent value (§3.2.2, §4.3 for versions above 00).
+std::optional<TraceParent> parse_traceparent(std::string_view value) noexcept;
+void format_traceparent(TraceId trace_id, SpanId parent_id, TraceFlags flags, char (&out)[kTraceParentSize]) noexcept;
+
+// Parses the tracestate header values in the order received, as one list (§3.3.1: a
+// tracestate split over several header lines is one list). Null when empty or invalid.
+SharedRef<const TraceState> parse_tracestate(std::span<const std::string_view> values) noexcept;
+std::string format_tracestate(const TraceState& state);
+// The same into `out` (cleared first), to reuse its capacity.
+void format_tracestate(const TraceState& state, std::string& out);
+
+struct TraceContextPropagator {
+  template <ReadableCarrier C>
+  void extract(const C& carrier, SpanContext& ctx) const {
+    std::string_view traceparent, tracestate;
+    int traceparent_lines = 0, tracestate_lines = 0;
+    visit_headers(carrier, [&](std::string_view name, std::string_view value) {
+      if (header_name_equals(name, "traceparent")) {
+        traceparent = value;
+        ++traceparent_lines;
+      } else if (header_name_equals(name, "tracestate") && tracestate_lines++ == 0) {
+        tracestate = value;
+      }
+    });
+    if (traceparent_lines == 0) return;
+    std::optional<TraceParent> parent;
+    // A duplicated traceparent is ambiguous: start a new trace, as for an invalid one.
+    if (traceparent_lines == 1) parent = parse_traceparent(traceparent);
+    if (!parent) return detail::g_traceparent_rejected.emit("{} line(s)", traceparent_lines);
+    ctx.trace_id = parent->trace_id;
+    ctx.span_id = parent->parent_id;
+    ctx.flags = parent->flags;
+    ctx.remote = true;
+    if (tracestate_lines <= 1) {
+      ctx.trace_state = parse_tracestate(std::span(&tracestate, static_cast<std::size_t>(tracestate_lines)));
+    } else {
+      std::vector<std::string_view> lines;  // rare: collected in a second pass
+      visit_headers(carrier, [&](std::string_view name, std::string_view value) {
+        if (header_name_equals(name, "tracestate")) lines.push_back(value);
+      });
+      ctx.trace_state = parse_tracestate(lines);
+    }
+  }
+
+  template <WritableCarrier C>
+  void inject(const SpanContext& ctx, C& carrier) const {
+    if (!ctx.valid()) return;
+    char traceparent[kTraceParentSize];
+    format_traceparent(ctx.trace_id, ctx.span_id, ctx.flags, traceparent);
+    set_header(carrier, "traceparent", std::string_view(traceparent, kTraceParentSize));
+    if (ctx.trace_state && !ctx.trace_state->members().empty()) {
+      // Reused per thread: a service that injects on every call allocates nothing here.
+      thread_local std::string tracestate;
+      format_tracestate(*ctx.trace_state, tracestate);
+      set_header(carrier, "tracestate", tracestate);
+    }
+  }
+};
+
+}  // namespace zspan

@@ -1,0 +1,101 @@
+#include "trace/sampler.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "trace/diagnostics.hpp"
+
+namespace zspan {
+
+namespace {
+
+constinit RateLimitedWarning g_bad_sampler{"zspan: OTEL_TRACES_SAMPLER: unknown sampler, using parentbased_always_on"};
+constinit RateLimitedWarning g_bad_sampler_arg{"zspan: OTEL_TRACES_SAMPLER_ARG: invalid argument, using the default"};
+
+constexpr double kDefaultRatio = 1.0;
+constexpr double kDefaultTracesPerSecond = 100.0;
+// Bound what an operator's typo can request; beyond it rate limiting means nothing.
+constexpr double kMaxTracesPerSecond = 1e9;
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view lower) noexcept {
+  if (a.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const char c = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] + ('a' - 'A')) : a[i];
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+// A finite number in [low, high], or `fallback` (reported) when `arg` is set but is not one.
+double parse_argument(std::string_view arg, double low, double high, double fallback) noexcept {
+  arg = trim(arg);
+  if (arg.empty()) return fallback;
+  double value = 0;
+  const auto [end, error] = std::from_chars(arg.data(), arg.data() + arg.size(), value);
+  if (error != std::errc{} || end != arg.data() + arg.size() || !std::isfinite(value) || value < low ||
+      value > high) {
+    g_bad_sampler_arg.emit("\"{}\" is not a number in [{}, {}]", arg.substr(0, 64), low, high);
+    return fallback;
+  }
+  return value;
+}
+
+}  // namespace
+
+std::int64_t RateLimitingSampler::interval_for(double per_second) noexcept {
+  if (!(per_second > 0.0)) return 0;  // zero, negative or NaN: never
+  const double nanos = 1e9 / per_second;
+  if (nanos >= 9e18) return 0;  // fewer than one trace in 285 years: never
+  return nanos < 1.0 ? 1 : static_cast<std::int64_t>(nanos);
+}
+
+RateLimitingSampler::RateLimitingSampler(double per_second) noexcept
+    : per_second_(interval_for(per_second) ? per_second : 0.0),
+      interval_nanos_(interval_for(per_second)),
+      capacity_nanos_(interval_nanos_ > 1'000'000'000 ? interval_nanos_ : 1'000'000'000),
+      last_(0) {}
+
+ConfiguredSampler::ConfiguredSampler(Kind kind, bool parent_based, double argument) noexcept
+    : kind_(kind),
+      parent_based_(parent_based),
+      ratio_(kind == Kind::kTraceIdRatio ? argument : kDefaultRatio),
+      rate_(kind == Kind::kRateLimited ? argument : kDefaultTracesPerSecond) {}
+
+double ConfiguredSampler::argument() const noexcept {
+  switch (kind_) {
+    case Kind::kTraceIdRatio: return ratio_.ratio();
+    case Kind::kRateLimited: return rate_.per_second();
+    default: return 0.0;
+  }
+}
+
+ConfiguredSampler ConfiguredSampler::parse(std::string_view name, std::string_view arg) noexcept {
+  name = trim(name);
+  constexpr std::string_view kParentBased = "parentbased_";
+  const bool parent_based = name.size() > kParentBased.size() && iequals(name.substr(0, kParentBased.size()), kParentBased);
+  const std::string_view root = parent_based ? name.substr(kParentBased.size()) : name;
+  if (name.empty()) return ConfiguredSampler{};
+  if (iequals(root, "always_on")) return {Kind::kAlwaysOn, parent_based, 0.0};
+  if (iequals(root, "always_off")) return {Kind::kAlwaysOff, parent_based, 0.0};
+  if (iequals(root, "traceidratio"))
+    return {Kind::kTraceIdRatio, parent_based, parse_argument(arg, 0.0, 1.0, kDefaultRatio)};
+  if (iequals(root, "ratelimited"))
+    return {Kind::kRateLimited, parent_based, parse_argument(arg, 0.0, kMaxTracesPerSecond, kDefaultTracesPerSecond)};
+  g_bad_sampler.emit("\"{}\"", name.substr(0, 64));
+  return ConfiguredSampler{};
+}
+
+ConfiguredSampler ConfiguredSampler::from_env() noexcept {
+  const char* name = std::getenv("OTEL_TRACES_SAMPLER");
+  const char* arg = std::getenv("OTEL_TRACES_SAMPLER_ARG");
+  return parse(name ? name : "", arg ? arg : "");
+}
+
+}  // namespace zspan

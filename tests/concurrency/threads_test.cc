@@ -1,0 +1,200 @@
+// Context across threads, a thread pool and a queue: capture_context, ContextScope and
+// bind_context.
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "exporters/memory_exporter.hpp"
+#include "instrument/bind_context.hpp"
+#include "instrument/zspan.hpp"
+#include "tests/concurrency/span_check.hpp"
+#include "tests/concurrency/test_pool.hpp"
+
+namespace {
+
+using MemoryTracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+using zspan::testing::ExpectedSpans;
+
+TEST(CapturedContext, OutlivesTheSpanItCameFrom) {
+  MemoryTracer tracer{"svc"};
+  zspan::CapturedContext captured;
+  zspan::SpanContext request;
+  {
+    TRACE_SCOPE_WITH(tracer, "request");
+    request = zspan::current_context();
+    captured = zspan::capture_context();
+  }
+  ASSERT_TRUE(zspan::flush());
+  zspan::SpanContext later;
+  std::thread([&] {
+    zspan::ContextScope scope(captured);
+    TRACE_SCOPE("later");
+    later = zspan::current_context();
+  }).join();
+  ASSERT_TRUE(zspan::flush());
+  const auto spans = tracer.exporter().spans();
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[1].name, "later");
+  EXPECT_EQ(spans[1].trace_id, request.trace_id);
+  EXPECT_EQ(spans[1].parent_id, request.span_id);
+  EXPECT_EQ(spans[1].span_id, later.span_id);
+  EXPECT_EQ(captured.context().span_id, request.span_id);
+}
+
+TEST(CapturedContext, EmptyResumesAsNoSpanAndGivesTheThreadItsContextBack) {
+  MemoryTracer tracer{"svc"};
+  const zspan::CapturedContext nothing = zspan::capture_context();
+  EXPECT_TRUE(nothing.empty());
+  TRACE_SCOPE_WITH(tracer, "own");
+  const zspan::ContextNode* own = zspan::current_node();
+  {
+    zspan::ContextScope scope(nothing);
+    EXPECT_EQ(zspan::current_node(), nullptr);
+  }
+  EXPECT_EQ(zspan::current_node(), own);
+}
+
+TEST(CapturedContext, KeepsTheSamplingDecision) {
+  zspan::Tracer<zspan::AlwaysOffSampler, zspan::MemoryExporter> tracer{"svc"};
+  zspan::CapturedContext captured;
+  {
+    TRACE_SCOPE_WITH(tracer, "sampled-out");
+    captured = zspan::capture_context();
+  }
+  std::thread([&] {
+    zspan::ContextScope scope(captured);
+    TRACE_SCOPE("child");
+    EXPECT_FALSE(zspan::current_context().sampled());
+    EXPECT_EQ(zspan::current_context().trace_id, captured.context().trace_id);
+  }).join();
+  ASSERT_TRUE(zspan::flush());
+  EXPECT_EQ(tracer.exporter().size(), 0u);
+}
+
+TEST(BindContext, WorksWithThreadAndAsync) {
+  MemoryTracer tracer{"svc"};
+  ExpectedSpans expected;
+  {
+    TRACE_SCOPE_WITH(tracer, "request");
+    expected.expect_current({});
+    const zspan::SpanId request = zspan::current_context().span_id;
+    auto child = [&](zspan::SpanId parent) {
+      TRACE_SCOPE("child");
+      expected.expect_current(parent);
+      return zspan::current_context().span_id;
+    };
+    std::thread(zspan::bind_context([&] { child(request); })).join();
+    std::future<zspan::SpanId> id = std::async(std::launch::async, zspan::bind_context(child), request);
+    EXPECT_TRUE(id.get().valid());
+  }
+  ASSERT_TRUE(zspan::flush());
+  expected.check(tracer.exporter().spans());
+  EXPECT_EQ(expected.size(), 3u);
+}
+
+// Requests from several threads, each handing a chain of tasks to a pool: every task a
+// child of the task (or request) that posted it, whichever threads ran them.
+TEST(ThreadPool, ThousandsOfChainedTasksKeepTheirParents) {
+  constexpr int kProducers = 4, kRequestsPerProducer = 500, kChain = 3;
+  MemoryTracer tracer{"svc"};
+  ExpectedSpans expected;
+  zspan::CapturedContext worker_context;
+  {
+    TRACE_SCOPE_WITH(tracer, "worker");  // a context of the workers' own, never a parent
+    expected.expect_current({});
+    worker_context = zspan::capture_context();
+  }
+  zspan::testing::ThreadPool pool(4, worker_context);
+
+  std::function<void(zspan::SpanId, int)> step = [&](zspan::SpanId parent, int left) {
+    TRACE_SCOPE("task");
+    expected.expect_current(parent);
+    const zspan::SpanId self = zspan::current_context().span_id;
+    {
+      TRACE_SCOPE("nested");
+      expected.expect_current(self);
+    }
+    if (left > 0) pool.post(zspan::bind_context([&step, self, left] { step(self, left - 1); }));
+  };
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p) {
+    producers.emplace_back([&] {
+      for (int i = 0; i < kRequestsPerProducer; ++i) {
+        TRACE_SCOPE_WITH(tracer, "request");
+        expected.expect_current({});
+        const zspan::SpanId request = zspan::current_context().span_id;
+        pool.post(zspan::bind_context([&step, request] { step(request, kChain - 1); }));
+      }
+    });
+  }
+  for (std::thread& t : producers) t.join();
+  pool.join();  // runs every chain to its end
+  EXPECT_EQ(pool.context_leaks(), 0);
+
+  ASSERT_TRUE(zspan::flush());
+  const auto spans = tracer.exporter().spans();
+  expected.check(spans);
+  EXPECT_EQ(spans.size(), 1u + kProducers * kRequestsPerProducer * (1 + 2 * kChain));
+}
+
+// Kafka-style: a message carries its producer's context; its consumer's span follows from
+// the producer's span.
+TEST(Queue, ConsumerSpanFollowsFromProducerSpan) {
+  constexpr int kProducers = 3, kConsumers = 3, kMessagesPerProducer = 1000;
+  MemoryTracer tracer{"svc"};
+  ExpectedSpans expected;
+
+  struct Message {
+    zspan::CapturedContext context;
+    zspan::SpanId producer;
+  };
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::deque<Message> queue;
+  int producers_left = kProducers;
+
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kConsumers; ++c) {
+    threads.emplace_back([&] {
+      for (;;) {
+        std::unique_lock lock(mutex);
+        ready.wait(lock, [&] { return !queue.empty() || producers_left == 0; });
+        if (queue.empty()) return;
+        Message message = std::move(queue.front());
+        queue.pop_front();
+        lock.unlock();
+        zspan::ContextScope scope(std::move(message.context));
+        TRACE_SCOPE_FOLLOWS_FROM("consume");
+        expected.expect_current(message.producer, zspan::Reference::kFollowsFrom);
+      }
+    });
+  }
+  for (int p = 0; p < kProducers; ++p) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kMessagesPerProducer; ++i) {
+        TRACE_SCOPE_WITH(tracer, "produce");
+        expected.expect_current({});
+        {
+          std::lock_guard lock(mutex);
+          queue.push_back({zspan::capture_context(), zspan::current_context().span_id});
+        }
+        ready.notify_one();
+      }
+      std::lock_guard lock(mutex);
+      if (--producers_left == 0) ready.notify_all();
+    });
+  }
+  for (std::thread& t : threads) t.join();
+
+  ASSERT_TRUE(zspan::flush());
+  const auto spans = tracer.exporter().spans();
+  expected.check(spans);
+  EXPECT_EQ(spans.size(), 2u * kProducers * kMessagesPerProducer);
+}
+
+}  // namespace

@@ -1,0 +1,78 @@
+// CapturedContext: the current context as a value, to carry to another thread, a pool,
+// a queue or a coroutine frame, and to resume there.
+//
+//   zspan::CapturedContext ctx = zspan::capture_context();   // on the producer
+//   pool.post([ctx] {
+//     zspan::ContextScope scope(ctx);                         // on the worker
+//     TRACE_SCOPE("work");                                    // child of the captured span
+//   });
+//
+// A context is a chain of nodes that live in span guards; a pointer into that chain dies
+// with the guard. A capture copies what children need from the innermost node (ids,
+// sampling decision, tracer, trace state, baggage) into one reference-counted heap node,
+// so it stays valid after the span it came from has ended: a span started under it still
+// gets the right trace and parent ids. Capturing with no current span costs nothing and
+// resumes as "no span". Copies share the node; the last one frees it.
+//
+// The captured node records nothing and never ends: fields written while it is current
+// are dropped, and `kind` is kept so that children of a sampled-out or remote span still
+// inherit, or take, the right sampling decision.
+#pragma once
+
+#include <utility>
+
+#include "trace/context.hpp"
+#include "trace/shared_ref.hpp"
+
+namespace zspan {
+
+class CapturedContext {
+ public:
+  CapturedContext() = default;  // no span
+
+  bool empty() const noexcept { return !state_; }
+  SpanContext context() const noexcept { return state_ ? state_->node.context() : SpanContext{}; }
+  // The node to make current: shared by every copy, and by every thread resuming it, so
+  // it is only ever read (its `prev` is null and stays so).
+  ContextNode* node() const noexcept { return state_ ? &state_->node : nullptr; }
+
+ private:
+  friend CapturedContext capture_context() noexcept;
+  struct State final : RefCounted {
+    ContextNode node{};  // prev and owner stay null
+  };
+  SharedRef<State> state_;
+};
+
+// The current context as a value. An empty context when no span is current, or when the
+// copy cannot be allocated (the work then runs without a parent rather than failing).
+inline CapturedContext capture_context() noexcept {
+  const ContextNode* current = detail::tls_current;
+  CapturedContext captured;
+  if (!current) return captured;
+  captured.state_ = SharedRef<CapturedContext::State>::make();
+  if (!captured.state_) return captured;
+  ContextNode& node = captured.state_->node;
+  node.trace_state = current->trace_state;
+  node.baggage = current->baggage;
+  node.flags = current->flags;
+  node.kind = current->kind;
+  node.record = current->record;
+  return captured;
+}
+
+// Makes a captured context this thread's context for a scope, replacing whatever was
+// current (a worker's own spans are not the parents of the task it runs), and puts the
+// thread's context back after. Keeps the captured node alive meanwhile.
+class ContextScope {
+ public:
+  explicit ContextScope(CapturedContext context) noexcept : context_(std::move(context)), swap_(context_.node()) {}
+  ContextScope(const ContextScope&) = delete;
+  ContextScope& operator=(const ContextScope&) = delete;
+
+ private:
+  CapturedContext context_;
+  ContextSwap swap_;
+};
+
+}  // namespace zspan

@@ -6,12 +6,12 @@
 #   tests/fuzz/run_fuzzers.sh 20
 #
 # The clang build lives in its own Bazel output base (ZSPAN_FUZZ_OUTPUT_BASE, default
-# ~/.cache/zspan-fuzz) so that it never invalidates the g++ build of the main one.
+# ~/.cache/zspan-fuzz-<checkout hash>) so that it never invalidates the g++ build of the main one.
 set -euo pipefail
 
 seconds="${1:-20}"
 cd "$(dirname "$0")/../.."
-output_base="${ZSPAN_FUZZ_OUTPUT_BASE:-$HOME/.cache/zspan-fuzz}"
+output_base="${ZSPAN_FUZZ_OUTPUT_BASE:-$HOME/.cache/zspan-fuzz-$(pwd | md5sum | cut -c1-8)}"
 fuzzers=(traceparent tracestate baggage uber_trace_id b3 env extract)
 
 targets=()

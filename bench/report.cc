@@ -130,6 +130,9 @@ int main(int argc, char** argv) {
       {"BM_ExtractW3C", "traceparent extract", "<= 50 ns", fmt(ns("BM_ExtractW3C"), " ns"),
        ok(ns("BM_ExtractW3C"), ns("BM_ExtractW3C") <= 50)},
       {"(bytes)", "per recorded span, 2 tags", "<= 96 B", fmt(bytes, " B", 0), ok(bytes, bytes <= 96)},
+      {"BM_SpanCompiledOut", "the first row, ZSPAN_DISABLED", "= BM_Baseline",
+       fmt(ns("BM_SpanCompiledOut"), " ns", 2) + " (machine code: tests/instrument/codegen)",
+       ok(ns("BM_SpanCompiledOut"), ns("BM_SpanCompiledOut") <= ns("BM_Baseline") + 0.5)},
   };
 
   std::printf("\nzspan overhead (CPU time: median of 5; instructions: callgrind, calling thread)\n\n");

@@ -1,5 +1,5 @@
 // Spans that cross processes: serving a request in one line, calling out in one line.
-// (Bazel: depend on //trace/propagation as well as //instrument.)
+// (Bazel: depend on //instrument:remote.)
 //
 //   void handle(const Request& req) {
 //     TRACE_SCOPE_FROM_REMOTE(tracer, "handle", req.headers, propagator);

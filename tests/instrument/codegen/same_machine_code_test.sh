@@ -7,9 +7,10 @@ reference=$1 candidate=$2 forbidden=${3:-}
 
 body() {
   # The instructions of <checksum>, without addresses, raw bytes and alignment nops, so
-  # that the same code at another address compares equal.
+  # that the same code at another address compares equal. awk reads to the end: exiting
+  # early would kill objdump with SIGPIPE, which pipefail turns into a silent failure.
   objdump -d --no-show-raw-insn "$1" |
-    awk '/^[0-9a-f]+ <checksum>:/{on=1; next} on && /^$/{exit} on' |
+    awk '/^[0-9a-f]+ <checksum>:/{on=1; next} on && /^$/{on=0} on' |
     sed -E 's/^ *[0-9a-f]+:\s*//; s/[0-9a-f]+ <([^>+]+)(\+0x[0-9a-f]+)?>/<\1>/g; s/0x[0-9a-f]+\(%rip\)/(%rip)/g' |
     grep -Ev '^(data16 |cs )*(nop|xchg +%ax,%ax)'
 }

@@ -28,7 +28,7 @@ for p in "${probes[@]}"; do
   echo
   # zspan functions it calls that are not the marked slow paths.
   sed -nE 's/.*call +[0-9a-f]+ <(.*zspan::.*)>$/\1/p' <<<"$listing" | sort -u | while read -r callee; do
-    case "$callee" in *slow*|*seed*|*unlink*|*share_parent*|*sample_under_remote*|*init_silent*|*steady*) continue ;; esac
+    case "$callee" in *slow*|*seed*|*unlink*|*share_parent*|*sample_under_remote*|*init_silent*|*steady*|*release_held*|*default_tracer*) continue ;; esac
     sub="$(body "$callee")"
     echo "   -> $callee: $(grep -c . <<<"$sub") instructions"
     sed 's/^/      /' <<<"$sub"

@@ -22,8 +22,8 @@ zspan::SpanContext sample_context() {
   ctx.trace_id = {0x4bf92f3577b34da6, 0xa3ce929d0e0e4736};
   ctx.span_id = {0x00f067aa0ba902b7};
   ctx.flags = zspan::TraceFlags{}.with_sampled(true);
-  ctx.trace_state = zspan::SharedRef<const zspan::TraceState>::make(
-      std::vector<zspan::TraceState::Member>{{"congo", "t61rcWkgMzE"}});
+  const zspan::TraceState::Member congo[] = {{"congo", "t61rcWkgMzE"}};
+  ctx.trace_state = zspan::TraceState::make(congo);
   return ctx;
 }
 

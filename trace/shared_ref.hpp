@@ -41,6 +41,9 @@ class SharedRef {
     }
   }
 
+  // Takes a value that its type's own factory just constructed, with a count of zero.
+  static SharedRef adopt(T* fresh) noexcept { return SharedRef(fresh); }
+
   SharedRef(const SharedRef& other) noexcept : ptr_(other.ptr_) { retain(); }
   SharedRef(SharedRef&& other) noexcept : ptr_(std::exchange(other.ptr_, nullptr)) {}
   SharedRef& operator=(SharedRef other) noexcept {

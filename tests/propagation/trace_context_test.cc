@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,6 +53,27 @@ TEST(TraceParent, FutureVersionsParseLeniently) {
   EXPECT_TRUE(parse_traceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"));
 }
 
+// Every byte value at every hex position of the ids and flags: lower-case hex parses
+// to its value, anything else rejects the header (§3.2.2.3, §3.2.2.4, §3.2.2.5).
+TEST(TraceParent, EachHexPositionTakesExactlyLowerCaseHex) {
+  const std::string_view hex = "0123456789abcdef";
+  for (std::size_t at = 3; at < kTraceParentSize; ++at) {
+    if (at == 35 || at == 52) continue;
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string value = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+      value[at] = static_cast<char>(byte);
+      const std::optional<TraceParent> p = parse_traceparent(value);
+      const std::size_t digit = hex.find(static_cast<char>(byte));
+      ASSERT_EQ(p.has_value(), digit != std::string_view::npos) << "byte " << byte << " at " << at;
+      if (!p) continue;
+      char out[kTraceParentSize];
+      format_traceparent(p->trace_id, p->parent_id, TraceFlags{}, out);
+      if (at < 53) EXPECT_EQ(out[at], static_cast<char>(byte)) << at;
+      else EXPECT_EQ(p->flags.bits, (at == 53 ? digit << 4 | 1 : digit)) << at;
+    }
+  }
+}
+
 TEST(TraceParent, OptionalWhiteSpaceIsTrimmed) { EXPECT_TRUE(parse_traceparent(std::string(" \t") + kValid + "\t ")); }
 
 TEST(TraceParent, FormatRoundTripsAndZeroesUnknownFlags) {
@@ -69,7 +91,8 @@ TEST(TraceContextPropagator, ExtractIsCaseInsensitiveAndMarksRemote) {
   ASSERT_TRUE(ctx.valid());
   EXPECT_TRUE(ctx.remote);
   ASSERT_TRUE(ctx.trace_state);
-  EXPECT_EQ(ctx.trace_state->members().at(0).key, "congo");
+  ASSERT_EQ(ctx.trace_state->members().size(), 1u);
+  EXPECT_EQ(ctx.trace_state->members()[0].key, "congo");
 }
 
 TEST(TraceContextPropagator, DuplicatedTraceparentStartsANewTrace) {
@@ -86,7 +109,48 @@ TEST(TraceState, SplitOverLinesIsOneList) {
   SpanContext ctx = extract_w3c({{"traceparent", kValid}, {"tracestate", "a=1, ,\tb=2"}, {"tracestate", ""},
                                  {"tracestate", "c@vendor=3"}});
   ASSERT_TRUE(ctx.trace_state);
-  EXPECT_EQ(format_tracestate(*ctx.trace_state), "a=1,b=2,c@vendor=3");
+  EXPECT_EQ(ctx.trace_state->header_value(), "a=1,b=2,c@vendor=3");
+}
+
+TEST(TraceState, DuplicateKeysAndTheMemberLimitSpanLines) {
+  EXPECT_FALSE(extract_w3c({{"traceparent", kValid}, {"tracestate", "a=1"}, {"tracestate", "a=2"}}).trace_state);
+  std::string half;
+  for (int i = 1; i <= 16; ++i) half += "k" + std::to_string(i) + "=v,";
+  EXPECT_TRUE(extract_w3c({{"traceparent", kValid}, {"tracestate", half}, {"tracestate", "x=1,y=2"}}).trace_state);
+  EXPECT_TRUE(extract_w3c({{"traceparent", kValid}, {"tracestate", half}, {"tracestate", half + "x=1"}}).trace_state ==
+              nullptr);
+}
+
+TEST(TraceState, OwnsItsBytes) {
+  std::string line = "congo=t61rcWkgMzE , rojo=00f067aa0ba902b7";
+  std::string_view view = line;
+  const SharedRef<const TraceState> state = parse_tracestate(std::span(&view, 1));
+  line.assign(line.size(), 'x');
+  ASSERT_TRUE(state);
+  ASSERT_EQ(state->members().size(), 2u);
+  EXPECT_EQ(state->members()[0].key, "congo");
+  EXPECT_EQ(state->members()[0].value, "t61rcWkgMzE");
+  EXPECT_EQ(state->members()[1].key, "rojo");
+  EXPECT_EQ(state->members()[1].value, "00f067aa0ba902b7");
+  EXPECT_EQ(state->header_value(), "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7");
+}
+
+TEST(TraceState, MakeFromMembers) {
+  EXPECT_FALSE(TraceState::make({}));
+  const TraceState::Member one[] = {{"a", "1"}};
+  const SharedRef<const TraceState> state = TraceState::make(one);
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->header_value(), "a=1");
+  EXPECT_NE(state->members()[0].key.data(), one[0].key.data());
+}
+
+TEST(TraceContextPropagator, InjectSendsTheHeaderValue) {
+  std::string_view line = "a=1,\tb=2";
+  SpanContext ctx = extract_w3c({{"traceparent", kValid}});
+  ctx.trace_state = parse_tracestate(std::span(&line, 1));
+  Headers out;
+  TraceContextPropagator{}.inject(ctx, out);
+  EXPECT_EQ(out, (Headers{{"traceparent", kValid}, {"tracestate", "a=1,b=2"}}));
 }
 
 TEST(TraceState, KeyAndValueGrammar) {

@@ -18,6 +18,9 @@ constexpr char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? st
 // Header field names are case-insensitive (RFC 9110 §5.1).
 constexpr bool header_name_equals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
+  // Most names arrive lower-case (HTTP/2 requires it, RFC 9113 §8.2.1), as propagators
+  // spell theirs: one memcmp settles them without folding each byte.
+  if (a == b) return true;
   for (std::size_t i = 0; i < a.size(); ++i)
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;

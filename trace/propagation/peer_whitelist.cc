@@ -1,6 +1,9 @@
 #include "trace/propagation/peer_whitelist.hpp"
 
+#include <atomic>
+
 #include "trace/diagnostics.hpp"
+#include "trace/propagation/host_verdict_cache.hpp"
 
 namespace zspan {
 
@@ -9,10 +12,16 @@ constinit RateLimitedWarning g_invalid_pattern{"zspan: peer whitelist: invalid r
 constinit RateLimitedWarning g_whitelist_failed{"zspan: peer whitelist: cannot be compiled, trusting no one"};
 constinit RateLimitedWarning g_match_failed{"zspan: peer whitelist: match failed, peer untrusted"};
 
+// Ids start at 1 (0 marks an empty cache slot) and, 64-bit, are never reused: a whitelist
+// made where a destroyed one lived does not inherit its verdicts.
+std::atomic<std::uint64_t> g_next_id{1};
+constinit thread_local HostVerdictCache t_verdicts;
+
 constexpr auto kSyntax = std::regex::ECMAScript | std::regex::icase | std::regex::nosubs;
 }  // namespace
 
-PeerWhitelist::PeerWhitelist(const std::vector<std::string>& patterns, WhenEmpty when_empty) noexcept {
+PeerWhitelist::PeerWhitelist(const std::vector<std::string>& patterns, WhenEmpty when_empty) noexcept
+    : id_(g_next_id.fetch_add(1, std::memory_order_relaxed)) {
   trust_everyone_ = patterns.empty() && when_empty == WhenEmpty::kTrustEveryone;
   try {
     // Each pattern in its own group, so that "a|b" in one cannot escape into the others.
@@ -38,9 +47,13 @@ PeerWhitelist::PeerWhitelist(const std::vector<std::string>& patterns, WhenEmpty
 Trust PeerWhitelist::trust(std::string_view host) const noexcept {
   if (trust_everyone_) return Trust::kTrusted;
   if (!any_of_ || host.size() > kMaxHostBytes) return Trust::kUntrusted;
+  if (const std::optional<Trust> known = t_verdicts.find(id_, host)) return *known;
   try {
-    return std::regex_match(host.begin(), host.end(), *any_of_) ? Trust::kTrusted : Trust::kUntrusted;
+    const Trust verdict = std::regex_match(host.begin(), host.end(), *any_of_) ? Trust::kTrusted : Trust::kUntrusted;
+    t_verdicts.remember(id_, host, verdict);
+    return verdict;
   } catch (const std::exception& e) {
+    // Not remembered: the failure (e.g. std::regex's complexity limit) is no verdict.
     g_match_failed.emit("{}", e.what());
     return Trust::kUntrusted;
   }

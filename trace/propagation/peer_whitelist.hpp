@@ -11,8 +11,13 @@
 // alternation; an invalid pattern is reported and ignored. An empty list trusts no one
 // by default (as Synapse), or everyone with WhenEmpty::kTrustEveryone; a list whose
 // patterns are all invalid trusts no one either way.
+//
+// Verdicts are remembered per thread (trace/propagation/host_verdict_cache.hpp): a host
+// seen recently costs a hash and a compare, not a regex match. Copies share verdicts, as
+// they share patterns.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <regex>
 #include <string>
@@ -38,6 +43,7 @@ class PeerWhitelist {
   static constexpr std::size_t kMaxHostBytes = 255 + 6;
 
   std::optional<std::regex> any_of_;
+  std::uint64_t id_;  // the key of this instance's verdicts in the per-thread cache
   std::size_t valid_patterns_ = 0;
   bool trust_everyone_ = false;
 };

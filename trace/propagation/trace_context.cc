@@ -1,7 +1,7 @@
 #include "trace/propagation/trace_context.hpp"
 
 #include <array>
-#include <vector>
+#include <memory>
 
 namespace zspan {
 
@@ -73,8 +73,20 @@ bool valid_tracestate_value(std::string_view value) noexcept {
   return true;
 }
 
+// The list-members parsed so far, viewing the header lines.
+struct ParsedMembers {
+  // Left uninitialized: zeroing 32 members would cost as much as parsing a short list.
+  ParsedMembers() noexcept {}
+  std::span<const TraceState::Member> view() const noexcept { return {members, size}; }
+
+  union {
+    TraceState::Member members[kMaxTraceStateMembers];
+  };
+  std::size_t size = 0;
+};
+
 // Appends the members of one header line; false when the line is invalid.
-bool parse_tracestate_line(std::string_view line, std::vector<TraceState::Member>& members) {
+bool parse_tracestate_line(std::string_view line, ParsedMembers& parsed) noexcept {
   while (true) {
     const std::size_t comma = line.find(',');
     // §3.3.1.1: empty and white-space-only list-members are allowed and skipped.
@@ -85,11 +97,11 @@ bool parse_tracestate_line(std::string_view line, std::vector<TraceState::Member
       const std::string_view key = member.substr(0, eq);
       const std::string_view value = member.substr(eq + 1);
       if (!valid_tracestate_key(key) || !valid_tracestate_value(value)) return false;
-      if (members.size() == kMaxTraceStateMembers) return false;
+      if (parsed.size == kMaxTraceStateMembers) return false;
       // §3.3.1.3: keys are unique; a list that repeats one is invalid.
-      for (const TraceState::Member& m : members)
+      for (const TraceState::Member& m : parsed.view())
         if (m.key == key) return false;
-      members.push_back({std::string(key), std::string(value)});
+      std::construct_at(parsed.members + parsed.size++, TraceState::Member{key, value});
     }
     if (comma == std::string_view::npos) return true;
     line.remove_prefix(comma + 1);
@@ -138,34 +150,16 @@ void format_traceparent(TraceId trace_id, SpanId parent_id, TraceFlags flags, ch
 }
 
 SharedRef<const TraceState> parse_tracestate(std::span<const std::string_view> values) noexcept {
-  try {
-    std::vector<TraceState::Member> members;
-    for (std::string_view line : values) {
-      if (!parse_tracestate_line(line, members)) {
-        detail::g_tracestate_rejected.emit("{} bytes", line.size());
-        return nullptr;
-      }
+  ParsedMembers parsed;
+  for (std::string_view line : values) {
+    if (!parse_tracestate_line(line, parsed)) {
+      detail::g_tracestate_rejected.emit("{} bytes", line.size());
+      return nullptr;
     }
-    if (members.empty()) return nullptr;
-    return SharedRef<const TraceState>::make(std::move(members));
-  } catch (...) {
-    detail::g_tracestate_rejected.emit("out of memory");
-    return nullptr;
   }
-}
-
-std::string format_tracestate(const TraceState& state) {
-  std::string out;
-  format_tracestate(state, out);
-  return out;
-}
-
-void format_tracestate(const TraceState& state, std::string& out) {
-  out.clear();
-  for (const TraceState::Member& m : state.members()) {
-    if (!out.empty()) out += ',';
-    out.append(m.key).append("=").append(m.value);
-  }
+  SharedRef<const TraceState> state = TraceState::make(parsed.view());
+  if (!state && parsed.size > 0) detail::g_tracestate_rejected.emit("out of memory");
+  return state;
 }
 
 }  // namespace zspan

@@ -16,7 +16,6 @@
 
 #include <optional>
 #include <span>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -40,10 +39,9 @@ void format_traceparent(TraceId trace_id, SpanId parent_id, TraceFlags flags, ch
 
 // Parses the tracestate header values in the order received, as one list (§3.3.1: a
 // tracestate split over several header lines is one list). Null when empty or invalid.
+// The header value to send is TraceState::header_value(): members without OWS or empty
+// list-members, comma-separated (§3.3.1.1).
 SharedRef<const TraceState> parse_tracestate(std::span<const std::string_view> values) noexcept;
-std::string format_tracestate(const TraceState& state);
-// The same into `out` (cleared first), to reuse its capacity.
-void format_tracestate(const TraceState& state, std::string& out);
 
 struct TraceContextPropagator {
   template <ReadableCarrier C>
@@ -84,12 +82,7 @@ struct TraceContextPropagator {
     char traceparent[kTraceParentSize];
     format_traceparent(ctx.trace_id, ctx.span_id, ctx.flags, traceparent);
     set_header(carrier, "traceparent", std::string_view(traceparent, kTraceParentSize));
-    if (ctx.trace_state && !ctx.trace_state->members().empty()) {
-      // Reused per thread: a service that injects on every call allocates nothing here.
-      thread_local std::string tracestate;
-      format_tracestate(*ctx.trace_state, tracestate);
-      set_header(carrier, "tracestate", tracestate);
-    }
+    if (ctx.trace_state) set_header(carrier, "tracestate", ctx.trace_state->header_value());
   }
 };
 

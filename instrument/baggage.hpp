@@ -31,7 +31,10 @@ inline BaggageResult set_baggage(ContextNode& node, std::string_view key, std::s
 // Sets baggage on the current span.
 inline BaggageResult baggage_set(std::string_view key, std::string_view value) noexcept {
   ContextNode* node = detail::tls_current;
-  if (!node) return detail::count_baggage_refusal(BaggageResult::kNoSpan);
+  // A remote or captured context is shared, not a span of this scope: its baggage is
+  // read, never changed.
+  if (!node || node->kind == ContextNode::Kind::kRemote || node->kind == ContextNode::Kind::kCaptured)
+    return detail::count_baggage_refusal(BaggageResult::kNoSpan);
   return set_baggage(*node, key, value);
 }
 

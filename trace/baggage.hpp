@@ -35,7 +35,7 @@ enum class BaggageResult : std::uint8_t {
   kTotalTooLarge,   // the baggage-string would exceed kBaggageMaxBytes
   kInvalidKey,      // not a W3C token (RFC 7230 tchar: letters, digits, !#$%&'*+-.^_`|~)
   kOutOfMemory,
-  kNoSpan,  // no current span to carry it (or tracing is compiled out)
+  kNoSpan,  // no current span to carry it: none, a remote or captured context, or tracing compiled out
 };
 std::string_view to_string(BaggageResult result) noexcept;
 

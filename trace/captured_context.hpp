@@ -15,8 +15,9 @@
 // resumes as "no span". Copies share the node; the last one frees it.
 //
 // The captured node records nothing and never ends: fields written while it is current
-// are dropped, and `kind` is kept so that children of a sampled-out or remote span still
-// inherit, or take, the right sampling decision.
+// are dropped, and so is baggage set on it (open a span first: the node is shared by
+// every thread resuming it). Children inherit its sampling decision; a captured remote
+// context stays remote, so a span under it is still the local root of the remote trace.
 #pragma once
 
 #include <utility>
@@ -56,7 +57,7 @@ inline CapturedContext capture_context() noexcept {
   node.trace_state = current->trace_state;
   node.baggage = current->baggage;
   node.flags = current->flags;
-  node.kind = current->kind;
+  node.kind = current->kind == ContextNode::Kind::kRemote ? ContextNode::Kind::kRemote : ContextNode::Kind::kCaptured;
   node.record = current->record;
   return captured;
 }

@@ -29,6 +29,8 @@ struct ContextNode {
     kRecording,  // a sampled span of this process: record is written when it ends
     kSilent,     // sampled out: carries ids and baggage to children, records nothing
     kRemote,     // a context extracted from another process; never ends here
+    kCaptured,   // a copy made to resume elsewhere (trace/captured_context.hpp): shared
+                 // by every thread resuming it, so read-only, and never ends
   };
 
   ContextNode* prev;

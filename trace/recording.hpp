@@ -93,7 +93,7 @@ ZSPAN_ALWAYS_INLINE void init_span(ContextNode& node, const Callsite& callsite, 
       sampled = detail::sample_under_remote(node, *parent, callsite, tracer);
       record_flags |= SpanRecord::kRemoteParent;
     } else {
-      sampled = parent_kind == ContextNode::Kind::kRecording;
+      sampled = parent->flags.sampled();
     }
   } else {
     // A root draws its trace id and, if sampled, its span id in one step of the generator.

@@ -76,6 +76,31 @@ TEST(CapturedContext, KeepsTheSamplingDecision) {
   EXPECT_EQ(tracer.exporter().size(), 0u);
 }
 
+TEST(CapturedContext, CarriesBaggageButIsNotChangedByTheThreadsResumingIt) {
+  MemoryTracer tracer{"svc"};
+  zspan::CapturedContext captured;
+  {
+    TRACE_SCOPE_WITH(tracer, "request");
+    ASSERT_EQ(TRACE_BAGGAGE_SET("tenant", "acme"), zspan::BaggageResult::kOk);
+    captured = zspan::capture_context();
+  }
+  auto worker = [&](const char* value) {
+    zspan::ContextScope scope(captured);
+    EXPECT_EQ(zspan::baggage_get("tenant"), "acme");
+    // The captured node is shared by both workers: baggage goes on a span of one's own.
+    EXPECT_EQ(TRACE_BAGGAGE_SET("worker", value), zspan::BaggageResult::kNoSpan);
+    TRACE_SCOPE("task");
+    EXPECT_EQ(TRACE_BAGGAGE_SET("worker", value), zspan::BaggageResult::kOk);
+    EXPECT_EQ(zspan::baggage_get("worker"), value);
+  };
+  std::thread a(worker, "a"), b(worker, "b");
+  a.join();
+  b.join();
+  zspan::ContextScope scope(captured);
+  EXPECT_EQ(zspan::baggage_get("worker"), std::nullopt);
+  EXPECT_EQ(zspan::baggage_get("tenant"), "acme");
+}
+
 TEST(BindContext, WorksWithThreadAndAsync) {
   MemoryTracer tracer{"svc"};
   ExpectedSpans expected;

@@ -35,6 +35,16 @@ struct SpanContext {
   SharedRef<const TraceState> trace_state;
   SharedRef<const Baggage> baggage;
 
+  // Takes the ids and decision a header carried from another process. The trace state
+  // of any earlier format is dropped: only W3C carries one, and it sets its own after.
+  void adopt_remote(TraceId remote_trace_id, SpanId remote_span_id, TraceFlags remote_flags) noexcept {
+    trace_id = remote_trace_id;
+    span_id = remote_span_id;
+    flags = remote_flags;
+    remote = true;
+    trace_state = nullptr;
+  }
+
   bool valid() const noexcept { return trace_id.valid() && span_id.valid(); }
   bool sampled() const noexcept { return flags.sampled(); }
 };

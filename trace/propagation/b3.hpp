@@ -73,11 +73,7 @@ struct B3Propagator {
       if (single_lines != 0 || !multi.trace_id.empty()) detail::g_b3_rejected.emit();
       return;
     }
-    ctx.trace_id = b3->trace_id;
-    ctx.span_id = b3->span_id;
-    ctx.flags = TraceFlags{}.with_sampled(b3->sampled);
-    ctx.remote = true;
-    ctx.trace_state = nullptr;
+    ctx.adopt_remote(b3->trace_id, b3->span_id, TraceFlags{}.with_sampled(b3->sampled));
   }
 
   template <WritableCarrier C>

@@ -58,11 +58,7 @@ struct JaegerPropagator {
     std::optional<JaegerContext> jaeger;
     if (trace_lines == 1) jaeger = parse_uber_trace_id(trace_header);
     if (!jaeger) return detail::g_jaeger_rejected.emit("{} line(s)", trace_lines);
-    ctx.trace_id = jaeger->trace_id;
-    ctx.span_id = jaeger->span_id;
-    ctx.flags = TraceFlags{}.with_sampled(jaeger->sampled);
-    ctx.remote = true;
-    ctx.trace_state = nullptr;
+    ctx.adopt_remote(jaeger->trace_id, jaeger->span_id, TraceFlags{}.with_sampled(jaeger->sampled));
   }
 
   template <WritableCarrier C>

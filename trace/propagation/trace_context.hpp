@@ -61,10 +61,7 @@ struct TraceContextPropagator {
     // A duplicated traceparent is ambiguous: start a new trace, as for an invalid one.
     if (traceparent_lines == 1) parent = parse_traceparent(traceparent);
     if (!parent) return detail::g_traceparent_rejected.emit("{} line(s)", traceparent_lines);
-    ctx.trace_id = parent->trace_id;
-    ctx.span_id = parent->parent_id;
-    ctx.flags = parent->flags;
-    ctx.remote = true;
+    ctx.adopt_remote(parent->trace_id, parent->parent_id, parent->flags);
     if (tracestate_lines <= 1) {
       ctx.trace_state = parse_tracestate(std::span(&tracestate, static_cast<std::size_t>(tracestate_lines)));
     } else {

@@ -12,14 +12,17 @@ namespace {
 
 using namespace zspan_bench;
 
-// Spans the pipeline dropped (a full thread buffer) during a benchmark, as a counter:
+// Spans the pipeline dropped (a full thread buffer) during a benchmark, as counters:
 // a non-zero value means the collector did not keep up and the row is optimistic.
+// Every thread reads the process-wide count, so the counters average over threads.
 class DropCounter {
  public:
   DropCounter() : before_(zspan::stats().spans_dropped_buffer_full) {}
   void report(benchmark::State& state) {
-    const std::uint64_t dropped = zspan::stats().spans_dropped_buffer_full - before_;
-    state.counters["dropped"] = benchmark::Counter(static_cast<double>(dropped), benchmark::Counter::kAvgThreads);
+    const auto dropped = static_cast<double>(zspan::stats().spans_dropped_buffer_full - before_);
+    const auto spans = static_cast<double>(state.iterations()) * state.threads();
+    state.counters["dropped"] = benchmark::Counter(dropped, benchmark::Counter::kAvgThreads);
+    state.counters["dropped_share"] = benchmark::Counter(spans > 0 ? dropped / spans : 0, benchmark::Counter::kAvgThreads);
   }
 
  private:

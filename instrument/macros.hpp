@@ -17,6 +17,8 @@
 //
 // Each scope macro defines a static Callsite (name, function, file, line, level) and a
 // ScopedSpan that points to it. The name must be a string literal or other constant.
+// Being declarations, scope macros stand in a block: `if (c) TRACE_SCOPE("x");` does not
+// compile (and would end the span at once); write `if (c) { TRACE_SCOPE("x"); ... }`.
 // Tags given to a scope are evaluated only when its span records. Every TRACE_* macro
 // has a ZSPAN_* twin for code bases where TRACE_ is taken; define ZSPAN_NO_SHORT_MACROS
 // to get only the ZSPAN_* spellings.

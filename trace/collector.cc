@@ -101,13 +101,14 @@ class Collector {
     s.spans_exported = exported_.load(std::memory_order_relaxed);
     s.spans_dropped_no_buffer = no_buffer_.load(std::memory_order_relaxed);
     s.spans_dropped_no_tracer = no_tracer_.load(std::memory_order_relaxed);
+    s.spans_dropped_exporter_failed = exporter_failed_.load(std::memory_order_relaxed);
     s.out_of_order_ends = out_of_order_.load(std::memory_order_relaxed);
     std::lock_guard lock(buffers_mutex_);
     s.spans_dropped_buffer_full = dropped_by_retired_buffers_;
     for (const auto& entry : buffers_) s.spans_dropped_buffer_full += entry->buffer->dropped();
     s.threads_seen = threads_seen_;
-    s.spans_recorded =
-        s.spans_exported + s.spans_dropped_buffer_full + s.spans_dropped_no_buffer + s.spans_dropped_no_tracer;
+    s.spans_recorded = s.spans_exported + s.spans_dropped_buffer_full + s.spans_dropped_no_buffer +
+                       s.spans_dropped_no_tracer + s.spans_dropped_exporter_failed;
     s.span_cost_nanos = span_cost_nanos_.load(std::memory_order_relaxed);
     s.tracing_nanos = static_cast<double>(s.spans_recorded) * s.span_cost_nanos;
     return s;
@@ -196,19 +197,24 @@ class Collector {
     }
     const SinkSlot& slot = sinks_[record.tracer];
     touched_[record.tracer] = true;
-    call_exporter([&] { slot.sink.export_span(slot.sink.exporter, SpanView(record, slot.service)); });
-    return true;
+    if (call_exporter([&] { slot.sink.export_span(slot.sink.exporter, SpanView(record, slot.service)); }))
+      return true;
+    exporter_failed_.fetch_add(1, std::memory_order_relaxed);
+    return false;
   }
 
+  // Runs an exporter's call; false (and a rate-limited message) if it threw.
   template <class F>
-  void call_exporter(F&& f) {
+  bool call_exporter(F&& f) {
     try {
       f();
+      return true;
     } catch (const std::exception& e) {
       exporter_threw_.emit("{}", e.what());
     } catch (...) {
       exporter_threw_.emit();
     }
+    return false;
   }
 
   void forget(const std::shared_ptr<BufferEntry>& entry) {
@@ -276,6 +282,7 @@ class Collector {
   std::atomic<double> span_cost_nanos_{0};
   std::atomic<std::uint64_t> exported_{0};
   std::atomic<std::uint64_t> no_tracer_{0};
+  std::atomic<std::uint64_t> exporter_failed_{0};
   RateLimitedWarning exporter_threw_{"zspan: an exporter threw; its span is lost"};
   RateLimitedWarning start_failed_{"zspan: could not start the collector thread"};
 };

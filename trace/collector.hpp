@@ -28,6 +28,7 @@ struct Stats {
   std::uint64_t spans_dropped_buffer_full = 0;  // a thread's buffer had no room
   std::uint64_t spans_dropped_no_buffer = 0;    // no buffer could be made (memory, thread exit)
   std::uint64_t spans_dropped_no_tracer = 0;    // the tracer was gone when the span reached export
+  std::uint64_t spans_dropped_exporter_failed = 0;  // the exporter threw on it
   std::uint64_t out_of_order_ends = 0;          // guards ended while not current (see context.hpp)
   std::uint64_t threads_seen = 0;
 

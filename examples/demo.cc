@@ -1,49 +1,107 @@
-// zspan demo: a request crosses two components (tracers), each annotating its hot code
-// with TRACE_SCOPE; the spans are printed as the trace tree a backend would show.
+// zspan demo: one request through two services, as a tracing backend would show it.
 //
 //   ./bazelw run //examples:demo
+//
+// The frontend handles GET /users/42: it tags its span, sets baggage, checks the user's
+// session and calls the backend over "HTTP" (a header map), injecting its context. The
+// backend trusts the frontend's host, extracts the context and continues the trace: it
+// reads the baggage, queries its database and logs a cache miss. Meanwhile a worker
+// thread writes an audit record under the request's captured context, and the frontend
+// queues a notification that it does not wait for (followsFrom). The spans of both
+// services are then printed as one trace tree, with their tags and logs.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "exporters/memory_exporter.hpp"
+#include "instrument/bind_context.hpp"
+#include "instrument/remote.hpp"
 #include "instrument/zspan.hpp"
+#include "trace/propagation/peer_whitelist.hpp"
 
 namespace {
 
 using DemoTracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+using Headers = std::map<std::string, std::string>;
+namespace tags = zspan::tags;
 
 DemoTracer frontend{"frontend"};
-DemoTracer storage{"storage"};
+DemoTracer backend{"backend"};
 
-int parse_row(int i) {
-  TRACE_SCOPE_DEBUG("parse row");
-  return i * 7 % 13;
+// The backend accepts trace context only from the frontend's hosts.
+const zspan::PeerWhitelist backend_trusts({R"(frontend(-\d+)?\.internal)"});
+
+void sleep_us(int us) { std::this_thread::sleep_for(std::chrono::microseconds(us)); }
+
+// ---- backend process ------------------------------------------------------------------
+
+std::string backend_get_user(const Headers& request, std::string_view peer_host) {
+  TRACE_SCOPE_FROM_REMOTE(backend, "GET /users/{id}", request, zspan::DefaultPropagator{}, backend_trusts.trust(peer_host));
+  TRACE_TAG(tags::span_kind, "server");
+  const std::string tenant(zspan::baggage_get("tenant").value_or("?"));
+  {
+    TRACE_SCOPE("cache lookup", tags::db_type = "redis");
+    TRACE_LOG("miss for user {} of tenant {}", 42, tenant);
+    sleep_us(150);
+  }
+  {
+    TRACE_SCOPE("SELECT users", tags::db_type = "postgresql",
+                tags::db_statement = "SELECT name FROM users WHERE id = $1 AND tenant = $2");
+    for (int row = 0; row < 3; ++row) {
+      TRACE_SCOPE_DEBUG("decode row");
+      sleep_us(40);
+    }
+  }
+  return "Ada";
 }
 
-int query_users(int limit) {
-  TRACE_SCOPE_WITH(storage, "SELECT users");
-  int sum = 0;
-  for (int i = 0; i < limit; ++i) sum += parse_row(i);
-  std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  return sum;
+// ---- frontend process -----------------------------------------------------------------
+
+void write_audit_record() {
+  TRACE_FUNCTION();
+  sleep_us(300);
 }
+
+Headers last_request_headers;
 
 void handle_request() {
-  TRACE_SCOPE_WITH(frontend, "GET /users");
+  TRACE_SCOPE_WITH(frontend, "GET /users/42", tags::span_kind = "server", tags::http_method = "GET",
+                   tags::http_url = "https://example.com/users/42");
+  TRACE_BAGGAGE_SET("tenant", "acme");
   {
-    TRACE_SCOPE("authenticate");
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    TRACE_SCOPE("check session");
+    sleep_us(200);
   }
-  const int users = query_users(3);
+  std::thread audit(zspan::bind_context(write_audit_record));  // a child on another thread
   {
-    TRACE_SCOPE("render");
-    std::this_thread::sleep_for(std::chrono::microseconds(300 + users));
+    TRACE_SCOPE("call backend", tags::span_kind = "client", tags::peer_service = "backend");
+    Headers request;
+    zspan::inject(request);  // traceparent + baggage (the backend trusts this host)
+    last_request_headers = request;
+    const std::string name = backend_get_user(request, "frontend-1.internal");
+    TRACE_TAG(tags::http_status_code, name.empty() ? 404 : 200);
   }
-  TRACE_SCOPE_FOLLOWS_FROM("enqueue audit event");
+  audit.join();
+  TRACE_SCOPE_FOLLOWS_FROM("queue notification", tags::message_bus_destination = "notifications");
+}
+
+// ---- printing ---------------------------------------------------------------------------
+
+std::string format_value(const zspan::FinishedSpan::TagValue& value) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::string>) return fmt::format("\"{}\"", v);
+        else if constexpr (std::is_arithmetic_v<V>) return fmt::format("{}", v);
+        else return fmt::format("[{} values]", v.size());
+      },
+      value);
 }
 
 void print_tree(const std::vector<zspan::FinishedSpan>& spans) {
@@ -57,16 +115,19 @@ void print_tree(const std::vector<zspan::FinishedSpan>& spans) {
     for (auto [it, end] = children.equal_range(parent); it != end; ++it) level.push_back(it->second);
     std::sort(level.begin(), level.end(), [](auto* a, auto* b) { return a->start_unix_nanos < b->start_unix_nanos; });
     for (const auto* s : level) {
-      char id[16];
-      s->span_id.to_hex(id);
-      fmt::print("{:>9.3f} ms {:>9.3f} ms  {:{}}{}{} [{}] {}\n", (s->start_unix_nanos - t0) / 1e6,
-                 s->duration_nanos / 1e6, "", depth * 2,
-                 s->parent_reference == zspan::Reference::kFollowsFrom ? "~> " : "", s->name, s->service,
-                 std::string_view(id, 16));
+      const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
+      fmt::print("{:>8.3f} ms {:>8.3f} ms  {}{}{} [{}]\n", (s->start_unix_nanos - t0) / 1e6, s->duration_nanos / 1e6,
+                 indent, s->parent_reference == zspan::Reference::kFollowsFrom ? "~> " : "", s->name, s->service);
+      for (const auto& tag : s->tags)
+        fmt::print("{:>26}{}  {} = {}\n", "", indent, tag.key, format_value(tag.value));
+      for (const auto& log : s->logs)
+        for (const auto& field : log.fields)
+          fmt::print("{:>26}{}  log +{:.3f} ms: {} = {}\n", "", indent, (log.unix_nanos - s->start_unix_nanos) / 1e6,
+                     field.key, format_value(field.value));
       self(self, s->span_id.value, depth + 1);
     }
   };
-  fmt::print("{:>12} {:>12}  span [service] span id\n", "start", "duration");
+  fmt::print("{:>11} {:>11}  span [service]\n", "start", "duration");
   print(print, 0, 0);
 }
 
@@ -75,14 +136,21 @@ void print_tree(const std::vector<zspan::FinishedSpan>& spans) {
 int main() {
   handle_request();
   zspan::flush();
+
   std::vector<zspan::FinishedSpan> spans = frontend.exporter().spans();
-  const auto more = storage.exporter().spans();
+  const auto more = backend.exporter().spans();
   spans.insert(spans.end(), more.begin(), more.end());
+
+  fmt::print("headers the frontend sent to the backend:\n");
+  for (const auto& [name, value] : last_request_headers) fmt::print("  {}: {}\n", name, value);
   char trace[32];
   spans.front().trace_id.to_hex(trace);
-  fmt::print("trace {} ({} spans)\n", std::string_view(trace, 32), spans.size());
+  fmt::print("\ntrace {} ({} spans, 2 services)\n", std::string_view(trace, 32), spans.size());
   print_tree(spans);
+
   const zspan::Stats stats = zspan::stats();
-  fmt::print("exported {}, dropped {}\n", stats.spans_exported,
-             stats.spans_dropped_buffer_full + stats.spans_dropped_no_buffer + stats.spans_dropped_no_tracer);
+  fmt::print("\nexported {} spans, dropped {}; tracing cost about {:.1f} us of this run\n", stats.spans_exported,
+             stats.spans_dropped_buffer_full + stats.spans_dropped_no_buffer + stats.spans_dropped_no_tracer +
+                 stats.spans_dropped_exporter_failed,
+             stats.tracing_nanos / 1e3);
 }

@@ -26,7 +26,8 @@
 // With ZSPAN_DISABLED, or above ZSPAN_MAX_LEVEL, a macro expands to a statement that
 // generates no code and evaluates none of its arguments; they are still compiled in a
 // discarded branch (tag types, schemas and format strings still checked), so code that
-// builds with tracing off builds with it on.
+// builds with tracing off builds with it on. (Clang then warns about a static function
+// that only tracing arguments call: -Wunneeded-internal-declaration.)
 #pragma once
 
 #include "instrument/baggage.hpp"

@@ -116,7 +116,7 @@ class Collector {
 
   std::atomic<std::uint64_t> no_buffer_{0};
   std::atomic<std::uint64_t> out_of_order_{0};
-  std::atomic<std::size_t> buffer_capacity_{std::size_t{1} << 20};
+  std::atomic<std::size_t> buffer_capacity_{kDefaultThreadBufferBytes};
 
  private:
   Collector() = default;
@@ -320,7 +320,17 @@ void submit_slow(const SpanRecord& record) noexcept {
     buffer = attach_thread_buffer();
     if (!buffer) return count_no_buffer_drop();
   }
-  if (buffer->try_write(record) == ThreadBuffer::WriteResult::kWrittenPastHalf) wake_collector();
+  switch (buffer->try_write(record)) {
+    case ThreadBuffer::WriteResult::kWritten: break;
+    case ThreadBuffer::WriteResult::kWrittenPastHalf: wake_collector(); break;
+    case ThreadBuffer::WriteResult::kDropped:
+      static RateLimitedWarning buffer_full{
+          "zspan: a thread's span buffer is full (export is not keeping up); spans are dropped and counted in "
+          "zspan::stats()"};
+      buffer_full.emit("{} bytes per thread, set_thread_buffer_capacity() to change", buffer->capacity());
+      wake_collector();
+      break;
+  }
 }
 
 void wake_collector() noexcept { Collector::instance().wake(); }

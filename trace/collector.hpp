@@ -52,7 +52,9 @@ double tracing_cpu_fraction() noexcept;
 // when that was not enough (a slow exporter), having waited no longer.
 bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(5)) noexcept;
 
-// Bytes of ring per thread for threads that start recording after the call.
+// Bytes of ring per thread for threads that start recording after the call. A burst of
+// more spans than fit, while the collector gets no CPU, is dropped and counted.
+inline constexpr std::size_t kDefaultThreadBufferBytes = std::size_t{1} << 20;  // 16 384 spans without tags
 void set_thread_buffer_capacity(std::size_t bytes) noexcept;
 
 namespace detail {

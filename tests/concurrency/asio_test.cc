@@ -101,6 +101,7 @@ TEST(Asio, ThousandsOfSessionsOnManyThreadsKeepTheirParents) {
   }
   asio::io_context ioc;
   auto work = asio::make_work_guard(ioc);
+  const zspan::testing::BigThreadBuffers big_buffers;
   Runner runner(ioc, 4, own);
   {
     TRACE_SCOPE_WITH(tracer, "spawner");
@@ -116,7 +117,7 @@ TEST(Asio, ThousandsOfSessionsOnManyThreadsKeepTheirParents) {
   ASSERT_TRUE(zspan::flush());
   const auto spans = tracer.exporter().spans();
   expected.check(spans);
-  EXPECT_EQ(spans.size(), 2u + kSessions * kSpansEach);
+  EXPECT_EQ(spans.size(), 2u + kSessions * kSpansEach) << zspan::testing::drops_so_far();
 }
 
 asio::awaitable<int> cancelled(ExpectedSpans& expected, zspan::SpanId parent) {

@@ -204,6 +204,7 @@ TEST(Task, ThousandsOfInterleavedCoroutinesOnManyThreads) {
     expected.expect_current({});
     worker_context = zspan::capture_context();
   }
+  const zspan::testing::BigThreadBuffers big_buffers;
   ThreadPool pool(4, worker_context);
   std::latch done(kCoroutines);
   zspan::SpanId spawner;
@@ -220,7 +221,7 @@ TEST(Task, ThousandsOfInterleavedCoroutinesOnManyThreads) {
 
   ASSERT_TRUE(zspan::flush());
   auto spans = tracer.exporter().spans();
-  ASSERT_EQ(spans.size(), 2u + kCoroutines * kSpansEach);
+  ASSERT_EQ(spans.size(), 2u + kCoroutines * kSpansEach) << zspan::testing::drops_so_far();
   for (auto& span : spans) {
     if (span.name != "root") continue;
     EXPECT_EQ(span.parent_id, spawner);

@@ -13,9 +13,29 @@
 #include <vector>
 
 #include "exporters/memory_exporter.hpp"
+#include "trace/collector.hpp"
 #include "trace/context.hpp"
 
 namespace zspan::testing {
+
+// Gives the threads started in its scope rings big enough for a whole stress test: on a
+// loaded 2-core machine one worker may run most of the jobs while the collector gets no
+// CPU, and a default ring would then drop (and count) spans the test means to check.
+class BigThreadBuffers {
+ public:
+  BigThreadBuffers() noexcept { set_thread_buffer_capacity(std::size_t{16} << 20); }
+  ~BigThreadBuffers() { set_thread_buffer_capacity(kDefaultThreadBufferBytes); }
+  BigThreadBuffers(const BigThreadBuffers&) = delete;
+  BigThreadBuffers& operator=(const BigThreadBuffers&) = delete;
+};
+
+// What zspan counted as dropped in this process so far: where lost spans went.
+inline std::string drops_so_far() {
+  const Stats s = zspan::stats();
+  return "dropped so far: buffer full " + std::to_string(s.spans_dropped_buffer_full) + ", no buffer " +
+         std::to_string(s.spans_dropped_no_buffer) + ", no tracer " + std::to_string(s.spans_dropped_no_tracer) +
+         ", exporter failed " + std::to_string(s.spans_dropped_exporter_failed);
+}
 
 class ExpectedSpans {
  public:
@@ -36,7 +56,7 @@ class ExpectedSpans {
       EXPECT_EQ(span.parent_id.value, it->second.parent) << span.name;
       EXPECT_EQ(span.parent_reference, it->second.reference) << span.name;
     }
-    EXPECT_EQ(seen.size(), expected_.size()) << "spans lost";
+    EXPECT_EQ(seen.size(), expected_.size()) << "spans lost; " << drops_so_far();
   }
 
   std::size_t size() const {

@@ -134,6 +134,7 @@ TEST(ThreadPool, ThousandsOfChainedTasksKeepTheirParents) {
     expected.expect_current({});
     worker_context = zspan::capture_context();
   }
+  const zspan::testing::BigThreadBuffers big_buffers;
   zspan::testing::ThreadPool pool(4, worker_context);
 
   std::function<void(zspan::SpanId, int)> step = [&](zspan::SpanId parent, int left) {
@@ -164,7 +165,7 @@ TEST(ThreadPool, ThousandsOfChainedTasksKeepTheirParents) {
   ASSERT_TRUE(zspan::flush());
   const auto spans = tracer.exporter().spans();
   expected.check(spans);
-  EXPECT_EQ(spans.size(), 1u + kProducers * kRequestsPerProducer * (1 + 2 * kChain));
+  EXPECT_EQ(spans.size(), 1u + kProducers * kRequestsPerProducer * (1 + 2 * kChain)) << zspan::testing::drops_so_far();
 }
 
 // Kafka-style: a message carries its producer's context; its consumer's span follows from
@@ -183,6 +184,7 @@ TEST(Queue, ConsumerSpanFollowsFromProducerSpan) {
   std::deque<Message> queue;
   int producers_left = kProducers;
 
+  const zspan::testing::BigThreadBuffers big_buffers;
   std::vector<std::thread> threads;
   for (int c = 0; c < kConsumers; ++c) {
     threads.emplace_back([&] {
@@ -219,7 +221,7 @@ TEST(Queue, ConsumerSpanFollowsFromProducerSpan) {
   ASSERT_TRUE(zspan::flush());
   const auto spans = tracer.exporter().spans();
   expected.check(spans);
-  EXPECT_EQ(spans.size(), 2u * kProducers * kMessagesPerProducer);
+  EXPECT_EQ(spans.size(), 2u * kProducers * kMessagesPerProducer) << zspan::testing::drops_so_far();
 }
 
 }  // namespace

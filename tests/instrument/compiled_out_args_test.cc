@@ -4,17 +4,26 @@
 #include "exporters/discard_exporter.hpp"
 #include "instrument/zspan.hpp"
 
-namespace {
-
 static_assert(!zspan::kTracingEnabled);
+
+namespace compiled_out_test {
 
 int evaluations = 0;
 zspan::Tracer<zspan::AlwaysOnSampler, zspan::DiscardExporter> tracer{"off"};
 
+// External linkage on purpose: clang flags an internal function that only compiled-out
+// tracing arguments name (-Wunneeded-internal-declaration), as they never call it.
 auto& tracer_with_side_effect() {
   ++evaluations;
   return tracer;
 }
+
+}  // namespace compiled_out_test
+
+namespace {
+
+using compiled_out_test::evaluations;
+using compiled_out_test::tracer_with_side_effect;
 
 TEST(CompiledOut, MacrosEvaluateNoArguments) {
   {

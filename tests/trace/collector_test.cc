@@ -68,7 +68,7 @@ TEST(Collector, AFullBufferDropsAndCountsWithoutBlockingTheThread) {
       TRACE_SCOPE_WITH(tracer, "burst");
     }
   }).join();  // returns: recording never waits for the collector
-  zspan::set_thread_buffer_capacity(std::size_t{1} << 20);
+  zspan::set_thread_buffer_capacity(zspan::kDefaultThreadBufferBytes);
   const zspan::Stats full = zspan::stats();
   EXPECT_EQ(full.spans_dropped_buffer_full - before.spans_dropped_buffer_full, std::uint64_t{kSpans - 64});
 

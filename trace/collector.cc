@@ -267,7 +267,7 @@ class Collector {
           asm volatile("" ::: "memory");  // the span's work
           pop(&span.node);
           span.node.record.end_ticks = now_ticks();
-          if (!buffer.try_write_fast(span.node.record)) buffer.try_write(span.node.record);
+          buffer.try_write(span.node.record);
         }
         const std::uint64_t t1 = steady_nanos();
         buffer.drain([](const SpanRecord&) {});
@@ -299,6 +299,8 @@ std::uint16_t register_sink(std::string_view service, SpanSink sink) noexcept {
 
 void unregister_sink(std::uint16_t slot) noexcept { Collector::instance().unregister_sink(slot); }
 
+namespace {
+
 ThreadBuffer* attach_thread_buffer() noexcept {
   // A thread that already retired its buffer (a span ending in a thread_local destructor)
   // gets no new one: it could never be retired again.
@@ -314,33 +316,32 @@ ThreadBuffer* attach_thread_buffer() noexcept {
   }
 }
 
+}  // namespace
+
 void submit_slow(const SpanRecord& record) noexcept {
   ThreadBuffer* buffer = tls_buffer;
   if (!buffer) {
     buffer = attach_thread_buffer();
-    if (!buffer) return count_no_buffer_drop();
+    if (!buffer) {
+      Collector::instance().no_buffer_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
   }
   switch (buffer->try_write(record)) {
     case ThreadBuffer::WriteResult::kWritten: break;
-    case ThreadBuffer::WriteResult::kWrittenPastHalf: wake_collector(); break;
+    case ThreadBuffer::WriteResult::kWrittenPastHalf: Collector::instance().wake(); break;
     case ThreadBuffer::WriteResult::kDropped:
       static RateLimitedWarning buffer_full{
           "zspan: a thread's span buffer is full (export is not keeping up); spans are dropped and counted in "
           "zspan::stats()"};
       buffer_full.emit("{} bytes per thread, set_thread_buffer_capacity() to change", buffer->capacity());
-      wake_collector();
+      Collector::instance().wake();
       break;
   }
 }
 
-void wake_collector() noexcept { Collector::instance().wake(); }
-void count_no_buffer_drop() noexcept { Collector::instance().no_buffer_.fetch_add(1, std::memory_order_relaxed); }
-void count_out_of_order_end() noexcept {
-  Collector::instance().out_of_order_.fetch_add(1, std::memory_order_relaxed);
-}
-
 void unlink_out_of_order(ContextNode* node) noexcept {
-  count_out_of_order_end();
+  Collector::instance().out_of_order_.fetch_add(1, std::memory_order_relaxed);
   for (ContextNode* n = tls_current; n; n = n->prev) {
     if (n->prev == node) {
       n->prev = node->prev;

@@ -1,6 +1,7 @@
 // The collecting side: one background thread drains every thread's buffer and hands
 // each finished span to the exporter of its tracer. Nothing here runs on the hot path
-// except `thread_buffer()` (a thread-local load) and, rarely, `wake_collector()`.
+// except `submit()`: a thread-local load and the ring's fast path (the rest is
+// `submit_slow()`, about once per half ring).
 //
 //   zspan::flush();                 // export everything recorded so far (bounded wait)
 //   zspan::Stats s = zspan::stats();
@@ -65,10 +66,6 @@ void unregister_sink(std::uint16_t slot) noexcept;
 inline constexpr std::uint16_t kNoSinkSlot = 0xfffe;
 
 extern constinit thread_local ThreadBuffer* tls_buffer;
-ThreadBuffer* attach_thread_buffer() noexcept;
-void wake_collector() noexcept;
-void count_no_buffer_drop() noexcept;
-void count_out_of_order_end() noexcept;
 
 // The rest of submit: attaching the thread's buffer, wrapping, dropping, waking.
 void submit_slow(const SpanRecord& record) noexcept;

@@ -1,5 +1,7 @@
 #include "trace/baggage.hpp"
 
+#include "trace/text.hpp"
+
 #include <array>
 #include <atomic>
 
@@ -8,10 +10,6 @@ namespace {
 
 // W3C Baggage: key = token (RFC 7230); a value byte outside baggage-octet is sent
 // percent-encoded, three bytes for one.
-bool is_tchar(unsigned char c) noexcept {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
 bool is_baggage_octet(unsigned char c) noexcept {
   return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) || (c >= 0x3c && c <= 0x5b) ||
          (c >= 0x5d && c <= 0x7e);
@@ -47,12 +45,7 @@ std::string_view to_string(BaggageResult result) noexcept {
   return "unknown";
 }
 
-bool Baggage::valid_key(std::string_view key) noexcept {
-  if (key.empty()) return false;
-  for (char c : key)
-    if (!is_tchar(static_cast<unsigned char>(c))) return false;
-  return true;
-}
+bool Baggage::valid_key(std::string_view key) noexcept { return is_token(key); }
 
 std::size_t Baggage::header_bytes(const Entry& entry) noexcept {
   return entry_bytes(entry.key, entry.value, entry.metadata);

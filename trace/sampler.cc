@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "trace/diagnostics.hpp"
+#include "trace/text.hpp"
 
 namespace zspan {
 
@@ -18,24 +19,9 @@ constexpr double kDefaultTracesPerSecond = 100.0;
 // Bound what an operator's typo can request; beyond it rate limiting means nothing.
 constexpr double kMaxTracesPerSecond = 1e9;
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view lower) noexcept {
-  if (a.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const char c = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] + ('a' - 'A')) : a[i];
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
 // A finite number in [low, high], or `fallback` (reported) when `arg` is set but is not one.
 double parse_argument(std::string_view arg, double low, double high, double fallback) noexcept {
-  arg = trim(arg);
+  arg = trim_ows(arg);
   if (arg.empty()) return fallback;
   double value = 0;
   const auto [end, error] = std::from_chars(arg.data(), arg.data() + arg.size(), value);
@@ -77,16 +63,17 @@ double ConfiguredSampler::argument() const noexcept {
 }
 
 ConfiguredSampler ConfiguredSampler::parse(std::string_view name, std::string_view arg) noexcept {
-  name = trim(name);
+  name = trim_ows(name);
   constexpr std::string_view kParentBased = "parentbased_";
-  const bool parent_based = name.size() > kParentBased.size() && iequals(name.substr(0, kParentBased.size()), kParentBased);
+  const bool parent_based =
+      name.size() > kParentBased.size() && equals_ignoring_case(name.substr(0, kParentBased.size()), kParentBased);
   const std::string_view root = parent_based ? name.substr(kParentBased.size()) : name;
   if (name.empty()) return ConfiguredSampler{};
-  if (iequals(root, "always_on")) return {Kind::kAlwaysOn, parent_based, 0.0};
-  if (iequals(root, "always_off")) return {Kind::kAlwaysOff, parent_based, 0.0};
-  if (iequals(root, "traceidratio"))
+  if (equals_ignoring_case(root, "always_on")) return {Kind::kAlwaysOn, parent_based, 0.0};
+  if (equals_ignoring_case(root, "always_off")) return {Kind::kAlwaysOff, parent_based, 0.0};
+  if (equals_ignoring_case(root, "traceidratio"))
     return {Kind::kTraceIdRatio, parent_based, parse_argument(arg, 0.0, 1.0, kDefaultRatio)};
-  if (iequals(root, "ratelimited"))
+  if (equals_ignoring_case(root, "ratelimited"))
     return {Kind::kRateLimited, parent_based, parse_argument(arg, 0.0, kMaxTracesPerSecond, kDefaultTracesPerSecond)};
   g_bad_sampler.emit("\"{}\"", name.substr(0, 64));
   return ConfiguredSampler{};

@@ -93,12 +93,7 @@ TEST(Asio, ThousandsOfSessionsOnManyThreadsKeepTheirParents) {
   constexpr int kSessions = 1000, kSpansEach = 1 + 3 * 3;
   MemoryTracer tracer{"svc"};
   ExpectedSpans expected;
-  zspan::CapturedContext own;
-  {
-    TRACE_SCOPE_WITH(tracer, "worker");
-    expected.expect_current({});
-    own = zspan::capture_context();
-  }
+  const zspan::CapturedContext own = zspan::testing::worker_context(tracer, expected);
   asio::io_context ioc;
   auto work = asio::make_work_guard(ioc);
   const zspan::testing::BigThreadBuffers big_buffers;

@@ -198,12 +198,7 @@ TEST(Task, ThousandsOfInterleavedCoroutinesOnManyThreads) {
   constexpr int kCoroutines = 2000, kSpansEach = 1 + 3 * 3;  // the detached span, 3 levels of 3
   MemoryTracer tracer{"svc"};
   ExpectedSpans expected;
-  zspan::CapturedContext worker_context;
-  {
-    TRACE_SCOPE_WITH(tracer, "worker");
-    expected.expect_current({});
-    worker_context = zspan::capture_context();
-  }
+  const zspan::CapturedContext worker_context = zspan::testing::worker_context(tracer, expected);
   const zspan::testing::BigThreadBuffers big_buffers;
   ThreadPool pool(4, worker_context);
   std::latch done(kCoroutines);

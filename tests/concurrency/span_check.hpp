@@ -14,6 +14,8 @@
 
 #include "exporters/memory_exporter.hpp"
 #include "trace/collector.hpp"
+#include "instrument/macros.hpp"
+#include "trace/captured_context.hpp"
 #include "trace/context.hpp"
 
 namespace zspan::testing {
@@ -72,5 +74,14 @@ class ExpectedSpans {
   mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, Parent> expected_;
 };
+
+// A context of the workers' own, in `tracer`, never the parent of the work they run: a
+// span "worker" that ends at once (expected as a root), captured to run the workers in.
+template <class TracerT>
+CapturedContext worker_context(TracerT& tracer, ExpectedSpans& expected) {
+  TRACE_SCOPE_WITH(tracer, "worker");
+  expected.expect_current({});
+  return capture_context();
+}
 
 }  // namespace zspan::testing

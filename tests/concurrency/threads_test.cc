@@ -128,12 +128,7 @@ TEST(ThreadPool, ThousandsOfChainedTasksKeepTheirParents) {
   constexpr int kProducers = 4, kRequestsPerProducer = 500, kChain = 3;
   MemoryTracer tracer{"svc"};
   ExpectedSpans expected;
-  zspan::CapturedContext worker_context;
-  {
-    TRACE_SCOPE_WITH(tracer, "worker");  // a context of the workers' own, never a parent
-    expected.expect_current({});
-    worker_context = zspan::capture_context();
-  }
+  const zspan::CapturedContext worker_context = zspan::testing::worker_context(tracer, expected);
   const zspan::testing::BigThreadBuffers big_buffers;
   zspan::testing::ThreadPool pool(4, worker_context);
 

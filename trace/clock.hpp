@@ -50,7 +50,6 @@ class ClockAnchor {
 
   std::uint64_t to_unix_nanos(std::uint64_t ticks) const noexcept;
   std::uint64_t to_nanos(std::uint64_t tick_delta) const noexcept;
-  double ticks_per_nano() const noexcept { return ticks_per_ns_; }
   bool uses_tsc() const noexcept { return detail::g_clock_uses_tsc; }
 
  private:

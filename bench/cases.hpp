@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "exporters/discard_exporter.hpp"
+#include "exporters/discard/discard_exporter.hpp"
 #include "instrument/zspan.hpp"
 
 namespace zspan_bench {

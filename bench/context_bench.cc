@@ -9,7 +9,7 @@
 #include <optional>
 #include <type_traits>
 
-#include "exporters/discard_exporter.hpp"
+#include "exporters/discard/discard_exporter.hpp"
 #include "instrument/bind_context.hpp"
 #include "instrument/coroutine.hpp"
 #include "instrument/zspan.hpp"

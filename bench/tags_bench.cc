@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "exporters/discard_exporter.hpp"
+#include "exporters/discard/discard_exporter.hpp"
 #include "instrument/zspan.hpp"
 
 namespace {

@@ -19,7 +19,7 @@
 #include <variant>
 #include <vector>
 
-#include "exporters/memory_exporter.hpp"
+#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/bind_context.hpp"
 #include "instrument/remote.hpp"
 #include "instrument/zspan.hpp"
@@ -93,7 +93,7 @@ void handle_request() {
 
 // ---- printing ---------------------------------------------------------------------------
 
-std::string format_value(const zspan::FinishedSpan::TagValue& value) {
+std::string format_value(const zspan::SpanData::TagValue& value) {
   return std::visit(
       [](const auto& v) -> std::string {
         using V = std::decay_t<decltype(v)>;
@@ -104,14 +104,14 @@ std::string format_value(const zspan::FinishedSpan::TagValue& value) {
       value);
 }
 
-void print_tree(const std::vector<zspan::FinishedSpan>& spans) {
-  std::multimap<std::uint64_t, const zspan::FinishedSpan*> children;
+void print_tree(const std::vector<zspan::SpanData>& spans) {
+  std::multimap<std::uint64_t, const zspan::SpanData*> children;
   for (const auto& s : spans) children.emplace(s.parent_id.value, &s);
   const std::uint64_t t0 = std::min_element(spans.begin(), spans.end(), [](auto& a, auto& b) {
                              return a.start_unix_nanos < b.start_unix_nanos;
                            })->start_unix_nanos;
   auto print = [&](auto& self, std::uint64_t parent, int depth) -> void {
-    std::vector<const zspan::FinishedSpan*> level;
+    std::vector<const zspan::SpanData*> level;
     for (auto [it, end] = children.equal_range(parent); it != end; ++it) level.push_back(it->second);
     std::sort(level.begin(), level.end(), [](auto* a, auto* b) { return a->start_unix_nanos < b->start_unix_nanos; });
     for (const auto* s : level) {
@@ -137,7 +137,7 @@ int main() {
   handle_request();
   zspan::flush();
 
-  std::vector<zspan::FinishedSpan> spans = frontend.exporter().spans();
+  std::vector<zspan::SpanData> spans = frontend.exporter().spans();
   const auto more = backend.exporter().spans();
   spans.insert(spans.end(), more.begin(), more.end());
 

@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "exporters/discard_exporter.hpp"
+#include "exporters/discard/discard_exporter.hpp"
 #include "instrument/remote.hpp"
 #include "trace/propagation/configured_propagator.hpp"
 #include "trace/propagation/peer_whitelist.hpp"

@@ -47,6 +47,11 @@ std::uint64_t steady_nanos_call() noexcept;
 class ClockAnchor {
  public:
   static const ClockAnchor& instance() noexcept;
+  // A clock with a given reading at a given Unix time and rate: for tests that need
+  // exact timestamps (golden spans).
+  static constexpr ClockAnchor fixed(std::uint64_t anchor_ticks, std::uint64_t anchor_unix_ns, double ticks_per_ns) noexcept {
+    return ClockAnchor(anchor_ticks, anchor_unix_ns, ticks_per_ns);
+  }
 
   std::uint64_t to_unix_nanos(std::uint64_t ticks) const noexcept;
   std::uint64_t to_nanos(std::uint64_t tick_delta) const noexcept;
@@ -54,6 +59,8 @@ class ClockAnchor {
 
  private:
   ClockAnchor() noexcept;
+  constexpr ClockAnchor(std::uint64_t ticks, std::uint64_t unix_ns, double ticks_per_ns) noexcept
+      : anchor_ticks_(ticks), anchor_unix_ns_(unix_ns), ticks_per_ns_(ticks_per_ns) {}
   std::uint64_t anchor_ticks_;
   std::uint64_t anchor_unix_ns_;
   double ticks_per_ns_;

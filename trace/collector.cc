@@ -1,48 +1,53 @@
 #include "trace/collector.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
-#include <array>
-#include <bit>
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
-#include <cstring>
+#include <ctime>
+#include <deque>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <ctime>
-#include <limits>
-
 #include "trace/context.hpp"
 #include "trace/diagnostics.hpp"
-#include "trace/recording.hpp"
+#include "trace/self_measurement.hpp"
+#include "trace/tracer.hpp"
 
 namespace zspan {
 namespace detail {
 
 constinit thread_local ThreadBuffer* tls_buffer = nullptr;
-constinit thread_local ContextNode* tls_current = nullptr;
 
 namespace {
 
 constexpr auto kDrainInterval = std::chrono::milliseconds(10);
-constexpr std::size_t kMaxSinks = kNoSinkSlot;
-
-struct SinkSlot {
-  bool used = false;
-  std::string service;
-  SpanSink sink{};
-};
+constexpr std::size_t kMinRingBytes = 4096;
 
 struct BufferEntry {
   std::unique_ptr<ThreadBuffer> buffer;
   std::atomic<bool> retired{false};
 };
 
-// Owns the buffers, the sinks and the collector thread. Never destroyed: threads and
-// static tracers may record and flush during exit, in any order.
+struct Sink {
+  bool used = false;
+  const std::string* service = nullptr;  // interned: valid for the life of the process
+  TracerBase* tracer = nullptr;
+  std::vector<std::shared_ptr<Pipeline>> pipelines;
+};
+
+// Owns the buffers, the sink registry and the collector thread. Never destroyed: threads
+// and static tracers may record and flush during exit, in any order.
+//
+// Locks, always taken in this order: drain_mutex_ (one consumer of the rings at a time;
+// the registry), buffers_mutex_ (the list of buffers), pipelines_mutex_, a pipeline's own.
+// None is held while an exporter runs.
 class Collector {
  public:
   static Collector& instance() {
@@ -50,87 +55,165 @@ class Collector {
     return *collector;
   }
 
-  ThreadBuffer* attach(std::size_t capacity) {
-    auto entry = std::make_shared<BufferEntry>();
-    entry->buffer = std::make_unique<ThreadBuffer>(capacity);
-    ThreadBuffer* buffer = entry->buffer.get();
+  ThreadBuffer* attach() {
+    const std::size_t wanted = buffer_capacity_.load(std::memory_order_relaxed);
+    std::shared_ptr<BufferEntry> entry;
     {
       std::lock_guard lock(buffers_mutex_);
+      const std::size_t budget = buffer_budget_.load(std::memory_order_relaxed);
+      const std::size_t left = budget > buffer_bytes_ ? budget - buffer_bytes_ : 0;
+      std::size_t capacity = std::bit_ceil(std::max(wanted, kMinRingBytes));
+      if (capacity > left) capacity = std::bit_floor(std::max<std::size_t>(left / 4, 1));
+      if (capacity < kMinRingBytes) return nullptr;
+      entry = std::make_shared<BufferEntry>();
+      entry->buffer = std::make_unique<ThreadBuffer>(capacity);
       buffers_.push_back(entry);
+      buffer_bytes_ += capacity;
       ++threads_seen_;
     }
-    start_thread_once();
+    ThreadBuffer* buffer = entry->buffer.get();
+    ensure_thread();
     retire_at_thread_exit(std::move(entry));
     return buffer;
   }
 
-  std::uint16_t register_sink(std::string_view service, SpanSink sink) {
-    std::lock_guard lock(dispatch_mutex_);
-    for (std::size_t i = 0; i < sinks_.size(); ++i) {
-      if (!sinks_[i].used) {
-        sinks_[i] = {true, std::string(service), sink};
-        start_thread_once();
-        return static_cast<std::uint16_t>(i);
-      }
+  std::uint16_t register_sink(std::string_view service, TracerBase* tracer,
+                              std::vector<std::shared_ptr<Pipeline>> pipelines) {
+    std::lock_guard lock(drain_mutex_);
+    std::uint16_t slot;
+    if (!free_slots_.empty()) {
+      slot = free_slots_.front();
+      free_slots_.pop_front();
+    } else if (sinks_.size() < kNoSinkSlot) {
+      slot = static_cast<std::uint16_t>(sinks_.size());
+      sinks_.emplace_back();
+    } else {
+      return kNoSinkSlot;
     }
-    return kNoSinkSlot;
+    sinks_[slot] = Sink{true, intern(service), tracer, std::move(pipelines)};
+    ensure_thread();
+    return slot;
   }
 
   void unregister_sink(std::uint16_t slot) {
-    std::lock_guard lock(dispatch_mutex_);
-    if (slot < sinks_.size()) sinks_[slot] = {};
+    std::lock_guard lock(drain_mutex_);
+    if (slot >= sinks_.size() || !sinks_[slot].used) return;
+    drain_all();  // what the tracer's spans recorded goes to its exporters first
+    sinks_[slot] = {};
+    // Slots are reused oldest first, so that a span of a tracer just gone, still in
+    // some buffer, is not taken for a new tracer's.
+    free_slots_.push_back(slot);
   }
 
   void wake() {
+    ensure_thread();
     if (wake_pending_.load(std::memory_order_relaxed) || wake_pending_.exchange(true)) return;
     wake_cv_.notify_one();
   }
 
-  bool flush(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(cycle_mutex_);
-    if (std::this_thread::get_id() == thread_id_) return false;  // an exporter flushing itself
-    if (!thread_started_) return true;
-    const std::uint64_t wanted = ++flush_requested_;
-    wake_pending_.store(true);
-    wake_cv_.notify_one();
-    return done_cv_.wait_for(lock, timeout, [&] { return flush_completed_ >= wanted; });
+  void drain_now() {
+    std::lock_guard lock(drain_mutex_);
+    drain_all();
+  }
+
+  std::vector<std::shared_ptr<Pipeline>> live_pipelines() {
+    std::lock_guard lock(pipelines_mutex_);
+    std::vector<std::shared_ptr<Pipeline>> live;
+    std::erase_if(pipelines_, [&](const std::weak_ptr<Pipeline>& w) {
+      std::shared_ptr<Pipeline> p = w.lock();
+      if (!p) return true;
+      live.push_back(std::move(p));
+      return false;
+    });
+    return live;
+  }
+
+  void track(const std::shared_ptr<Pipeline>& p) {
+    std::lock_guard lock(pipelines_mutex_);
+    pipelines_.push_back(p);
+    register_exit_and_fork_handlers();
+  }
+
+  void retire(const ExporterStats& s) noexcept {
+    std::lock_guard lock(pipelines_mutex_);
+    retired_.received += s.received;
+    retired_.exported += s.exported;
+    retired_.rejected += s.rejected;
+    retired_.dropped_queue_full += s.dropped_queue_full;
+    retired_.dropped_failed += s.dropped_failed;
+    retired_.dropped_shutdown += s.dropped_shutdown + s.pending;  // none left once it is gone
   }
 
   Stats stats() {
     Stats s;
-    s.spans_exported = exported_.load(std::memory_order_relaxed);
+    // The drain lock holds spans still between buffers and queues; each pipeline's own
+    // lock holds its worker's counts: every span is counted in exactly one place.
+    std::lock_guard drain(drain_mutex_);
+    {
+      std::lock_guard lock(buffers_mutex_);
+      s.spans_dropped_buffer_full = dropped_by_retired_buffers_;
+      for (const auto& entry : buffers_) {
+        s.spans_dropped_buffer_full += entry->buffer->dropped();
+        s.spans_pending += entry->buffer->count_pending();
+      }
+      s.threads_seen = threads_seen_;
+      s.buffer_bytes = buffer_bytes_;
+    }
     s.spans_dropped_no_buffer = no_buffer_.load(std::memory_order_relaxed);
-    s.spans_dropped_no_tracer = no_tracer_.load(std::memory_order_relaxed);
-    s.spans_dropped_exporter_failed = exporter_failed_.load(std::memory_order_relaxed);
-    s.out_of_order_ends = out_of_order_.load(std::memory_order_relaxed);
-    std::lock_guard lock(buffers_mutex_);
-    s.spans_dropped_buffer_full = dropped_by_retired_buffers_;
-    for (const auto& entry : buffers_) s.spans_dropped_buffer_full += entry->buffer->dropped();
-    s.threads_seen = threads_seen_;
-    s.spans_recorded = s.spans_exported + s.spans_dropped_buffer_full + s.spans_dropped_no_buffer +
-                       s.spans_dropped_no_tracer + s.spans_dropped_exporter_failed;
+    s.spans_dropped_no_tracer = no_tracer_;
+    s.out_of_order_ends = out_of_order_ends();
+    ExporterStats total;
+    {
+      std::lock_guard lock(pipelines_mutex_);
+      total = retired_;
+    }
+    for (const auto& p : live_pipelines()) {
+      ExporterStats e = p->stats();
+      total.received += e.received;
+      total.exported += e.exported;
+      total.rejected += e.rejected;
+      total.dropped_queue_full += e.dropped_queue_full;
+      total.dropped_failed += e.dropped_failed;
+      total.dropped_shutdown += e.dropped_shutdown;
+      total.pending += e.pending;
+      s.exporters.push_back(std::move(e));
+    }
+    s.spans_exported = total.exported;
+    s.spans_pending += total.pending;
+    s.spans_dropped_queue_full = total.dropped_queue_full;
+    s.spans_rejected = total.rejected;
+    s.spans_dropped_exporter_failed = total.dropped_failed;
+    s.spans_dropped_shutdown = total.dropped_shutdown;
+    s.spans_recorded = s.spans_exported + s.spans_dropped() + s.spans_pending;
     s.span_cost_nanos = span_cost_nanos_.load(std::memory_order_relaxed);
     s.tracing_nanos = static_cast<double>(s.spans_recorded) * s.span_cost_nanos;
     return s;
   }
 
   std::atomic<std::uint64_t> no_buffer_{0};
-  std::atomic<std::uint64_t> out_of_order_{0};
   std::atomic<std::size_t> buffer_capacity_{kDefaultThreadBufferBytes};
+  std::atomic<std::size_t> buffer_budget_{kDefaultBufferBudgetBytes};
+  std::atomic<ForkPolicy> fork_policy_{ForkPolicy::kChildRecords};
+
+  void ensure_thread() noexcept {
+    if (thread_running_.load(std::memory_order_acquire)) return;
+    std::lock_guard lock(wake_mutex_);
+    if (thread_running_.load(std::memory_order_relaxed)) return;
+    try {
+      std::thread([this, generation = thread_generation_] { run(generation); }).detach();
+      thread_running_.store(true, std::memory_order_release);
+    } catch (...) {
+      start_failed_.emit("spans wait in their thread buffers for flush() and exit, and are dropped when those fill");
+    }
+  }
 
  private:
   Collector() = default;
 
-  void start_thread_once() {
-    std::call_once(started_, [this] {
-      try {
-        std::thread([this] { run(); }).detach();
-        std::lock_guard lock(cycle_mutex_);
-        thread_started_ = true;
-      } catch (...) {
-        start_failed_.emit("spans stay in their thread buffers and are dropped when those fill");
-      }
-    });
+  const std::string* intern(std::string_view service) {
+    for (const std::string& s : services_)
+      if (s == service) return &s;
+    return &services_.emplace_back(service);
   }
 
   static void retire_at_thread_exit(std::shared_ptr<BufferEntry> entry) {
@@ -145,180 +228,225 @@ class Collector {
     retire.entry = std::move(entry);
   }
 
-  void run() {
-    {
-      std::lock_guard lock(cycle_mutex_);  // flush() reads it from other threads
-      thread_id_ = std::this_thread::get_id();
-    }
-    span_cost_nanos_.store(measure_span_cost(), std::memory_order_relaxed);
+  void run(std::uint64_t generation) {
+    if (span_cost_nanos_.load(std::memory_order_relaxed) == 0)
+      span_cost_nanos_.store(measure_span_cost(), std::memory_order_relaxed);
     for (;;) {
-      std::uint64_t flush_target;
       {
-        std::unique_lock lock(cycle_mutex_);
+        std::unique_lock lock(wake_mutex_);
         wake_cv_.wait_for(lock, kDrainInterval, [&] { return wake_pending_.load(); });
         wake_pending_.store(false);
-        flush_target = flush_requested_;
+        if (generation != thread_generation_) return;  // replaced (never after fork: no thread there)
       }
-      drain_all();
-      {
-        std::lock_guard lock(cycle_mutex_);
-        flush_completed_ = flush_target;
-      }
-      done_cv_.notify_all();
+      drain_now();
     }
   }
 
+  // With drain_mutex_ held.
   void drain_all() {
     std::vector<std::shared_ptr<BufferEntry>> buffers;
     {
       std::lock_guard lock(buffers_mutex_);
       buffers = buffers_;
     }
-    std::lock_guard exporting(dispatch_mutex_);
-    touched_.fill(false);
     for (const auto& entry : buffers) {
       // Read `retired` first: a buffer retired before its last drain has nothing after it.
       const bool retired = entry->retired.load(std::memory_order_acquire);
-      std::uint64_t exported = 0;
-      entry->buffer->drain([&](const SpanRecord& record) { exported += dispatch(record); });
-      exported_.fetch_add(exported, std::memory_order_relaxed);
+      entry->buffer->drain([&](const SpanRecord& record) { dispatch(record); });
       if (retired) forget(entry);
     }
-    for (std::size_t i = 0; i < sinks_.size(); ++i)
-      if (touched_[i] && sinks_[i].used && sinks_[i].sink.flush)
-        call_exporter([&] { sinks_[i].sink.flush(sinks_[i].sink.exporter); });
+    for (const Sink& sink : sinks_)
+      if (sink.used)
+        for (const auto& p : sink.pipelines) p->publish();
   }
 
-  // Called with dispatch_mutex_ held. Returns whether an exporter took the span.
-  bool dispatch(const SpanRecord& record) {
+  // With drain_mutex_ held.
+  void dispatch(const SpanRecord& record) noexcept {
     if (record.tracer >= sinks_.size() || !sinks_[record.tracer].used) [[unlikely]] {
-      no_tracer_.fetch_add(1, std::memory_order_relaxed);
-      return false;
+      ++no_tracer_;
+      return;
     }
-    const SinkSlot& slot = sinks_[record.tracer];
-    touched_[record.tracer] = true;
-    if (call_exporter([&] { slot.sink.export_span(slot.sink.exporter, SpanView(record, slot.service)); }))
-      return true;
-    exporter_failed_.fetch_add(1, std::memory_order_relaxed);
-    return false;
-  }
-
-  // Runs an exporter's call; false (and a rate-limited message) if it threw.
-  template <class F>
-  bool call_exporter(F&& f) {
-    try {
-      f();
-      return true;
-    } catch (const std::exception& e) {
-      exporter_threw_.emit("{}", e.what());
-    } catch (...) {
-      exporter_threw_.emit();
-    }
-    return false;
+    const Sink& sink = sinks_[record.tracer];
+    for (const auto& p : sink.pipelines) p->offer(record, *sink.service);
   }
 
   void forget(const std::shared_ptr<BufferEntry>& entry) {
     std::lock_guard lock(buffers_mutex_);
     dropped_by_retired_buffers_ += entry->buffer->dropped();
+    buffer_bytes_ -= entry->buffer->capacity();
     std::erase(buffers_, entry);
   }
+
+  // ---- exit and fork ----
+
+  void register_exit_and_fork_handlers() {
+    std::call_once(handlers_registered_, [] {
+      std::atexit([] { instance().shutdown_at_exit(); });
+      pthread_atfork([] { instance().before_fork(); }, [] { instance().after_fork_in_parent(); },
+                     [] { instance().after_fork_in_child(); });
+    });
+  }
+
+  // Every exporter at once, within the longest export timeout among them.
+  void shutdown_at_exit() noexcept {
+    try {
+      drain_now();
+      const auto pipelines = live_pipelines();
+      std::chrono::milliseconds timeout{0};
+      for (const auto& p : pipelines) timeout = std::max(timeout, p->options().export_timeout);
+      const auto deadline = Pipeline::Clock::now() + timeout;
+      for (const auto& p : pipelines) p->request_shutdown(deadline);
+      for (const auto& p : pipelines) p->wait_stopped(deadline);
+    } catch (...) {
+      // Out of memory at exit: what is left stays counted as pending.
+    }
+  }
+
+  void before_fork() noexcept {
+    drain_mutex_.lock();
+    buffers_mutex_.lock();
+    pipelines_mutex_.lock();
+    forking_pipelines_.clear();
+    for (const auto& w : pipelines_)
+      if (auto p = w.lock()) forking_pipelines_.push_back(std::move(p));
+    for (const auto& p : forking_pipelines_) p->lock_for_fork();
+    wake_mutex_.lock();
+  }
+
+  void after_fork_in_parent() noexcept {
+    wake_mutex_.unlock();
+    for (const auto& p : forking_pipelines_) p->unlock_for_fork();
+    pipelines_mutex_.unlock();
+    buffers_mutex_.unlock();
+    drain_mutex_.unlock();
+    forking_pipelines_.clear();
+  }
+
+  // Only this thread exists in the child. Locks and condition variables start over, the
+  // parent's buffered and queued spans are left to the parent, counts start at zero.
+  void after_fork_in_child() noexcept {
+    new (&drain_mutex_) std::mutex;
+    new (&buffers_mutex_) std::mutex;
+    new (&pipelines_mutex_) std::mutex;
+    new (&wake_mutex_) std::mutex;
+    new (&wake_cv_) std::condition_variable;
+    for (const auto& p : forking_pipelines_) p->reset_in_fork_child();
+    forking_pipelines_.clear();
+    ++thread_generation_;
+    thread_running_.store(false);
+    wake_pending_.store(false);
+
+    ThreadBuffer* own = tls_buffer;
+    std::erase_if(buffers_, [&](const std::shared_ptr<BufferEntry>& e) { return e->buffer.get() != own; });
+    buffer_bytes_ = 0;
+    for (const auto& e : buffers_) {
+      e->buffer->reset_in_fork_child();
+      buffer_bytes_ += e->buffer->capacity();
+    }
+    threads_seen_ = buffers_.size();
+    dropped_by_retired_buffers_ = 0;
+    no_tracer_ = 0;
+    no_buffer_.store(0);
+    retired_ = {};
+    if (fork_policy_.load() == ForkPolicy::kChildRecordsNothing) {
+      for (Sink& sink : sinks_)
+        if (sink.used && sink.tracer) sink.tracer->stop_recording();
+    }
+  }
+
+  std::mutex drain_mutex_;
+  std::vector<Sink> sinks_;  // by slot, as many as tracers have needed
+  std::deque<std::uint16_t> free_slots_;
+  std::deque<std::string> services_;  // interned, never freed: spans point at them
+  std::uint64_t no_tracer_ = 0;
 
   std::mutex buffers_mutex_;
   std::vector<std::shared_ptr<BufferEntry>> buffers_;
   std::uint64_t dropped_by_retired_buffers_ = 0;
   std::uint64_t threads_seen_ = 0;
+  std::size_t buffer_bytes_ = 0;
 
-  std::mutex dispatch_mutex_;  // held while exporting: a tracer unregisters between cycles
-  std::array<SinkSlot, kMaxSinks> sinks_{};
-  std::array<bool, kMaxSinks> touched_{};  // sinks that got spans this cycle, to flush
+  std::mutex pipelines_mutex_;
+  std::vector<std::weak_ptr<Pipeline>> pipelines_;
+  ExporterStats retired_;
+  std::vector<std::shared_ptr<Pipeline>> forking_pipelines_;
+  std::once_flag handlers_registered_;
 
-  std::once_flag started_;
-  std::mutex cycle_mutex_;
-  std::condition_variable wake_cv_, done_cv_;
+  std::mutex wake_mutex_;
+  std::condition_variable wake_cv_;
   std::atomic<bool> wake_pending_{false};
-  bool thread_started_ = false;
-  std::uint64_t flush_requested_ = 0, flush_completed_ = 0;
-  std::thread::id thread_id_;
-
-  // The hot path of a sampled root span without tags, timed on this thread (off every
-  // user thread) into a private buffer: start, make current, end, copy to the buffer.
-  // The best of a few rounds, as the machine is not idle.
-  static double measure_span_cost() noexcept {
-    struct CalibrationTracer {
-      static constexpr bool should_sample(const SamplingInput&) noexcept { return true; }
-      std::uint16_t slot() const noexcept { return kNoSinkSlot; }
-    };
-    static constexpr Callsite kCallsite{"zspan.calibration", "measure_span_cost", __FILE__, __LINE__, Level::kInfo};
-    constexpr int kSpans = 2000;
-    try {
-      ThreadBuffer buffer(std::size_t{1} << 20);  // never half full: 2000 x 64 bytes
-      CalibrationTracer tracer;
-      ContextSwap no_context(nullptr);
-      double best = std::numeric_limits<double>::infinity();
-      for (int round = 0; round < 5; ++round) {
-        const std::uint64_t t0 = steady_nanos();
-        for (int i = 0; i < kSpans; ++i) {
-          struct {
-            ContextNode node;
-            std::byte fields[64];  // as a span guard has
-          } span;
-          init_span(span.node, kCallsite, tracer, sizeof(span.fields));
-          push(&span.node);
-          asm volatile("" ::: "memory");  // the span's work
-          pop(&span.node);
-          span.node.record.end_ticks = now_ticks();
-          buffer.try_write(span.node.record);
-        }
-        const std::uint64_t t1 = steady_nanos();
-        buffer.drain([](const SpanRecord&) {});
-        best = std::min(best, static_cast<double>(t1 - t0) / kSpans);
-      }
-      return best;
-    } catch (...) {
-      return 0;
-    }
-  }
+  std::atomic<bool> thread_running_{false};
+  std::uint64_t thread_generation_ = 0;
 
   std::atomic<double> span_cost_nanos_{0};
-  std::atomic<std::uint64_t> exported_{0};
-  std::atomic<std::uint64_t> no_tracer_{0};
-  std::atomic<std::uint64_t> exporter_failed_{0};
-  RateLimitedWarning exporter_threw_{"zspan: an exporter threw; its span is lost"};
   RateLimitedWarning start_failed_{"zspan: could not start the collector thread"};
 };
 
 }  // namespace
 
-std::uint16_t register_sink(std::string_view service, SpanSink sink) noexcept {
+std::uint16_t register_sink(std::string_view service, TracerBase* tracer,
+                            std::vector<std::shared_ptr<Pipeline>> pipelines) noexcept {
   try {
-    return Collector::instance().register_sink(service, sink);
+    return Collector::instance().register_sink(service, tracer, std::move(pipelines));
   } catch (...) {
     return kNoSinkSlot;
   }
 }
 
-void unregister_sink(std::uint16_t slot) noexcept { Collector::instance().unregister_sink(slot); }
+void unregister_sink(std::uint16_t slot) noexcept {
+  try {
+    Collector::instance().unregister_sink(slot);
+  } catch (...) {
+  }
+}
+
+void track_pipeline(const std::shared_ptr<Pipeline>& pipeline) { Collector::instance().track(pipeline); }
+void report_retired_pipeline(const ExporterStats& final_counts) noexcept { Collector::instance().retire(final_counts); }
+
+bool flush_pipelines(const std::vector<std::shared_ptr<Pipeline>>& pipelines,
+                     std::chrono::steady_clock::time_point deadline) noexcept {
+  try {
+    Collector::instance().drain_now();
+  } catch (...) {
+    return false;
+  }
+  for (const auto& p : pipelines)
+    if (p.get() != Pipeline::current()) p->request_flush();
+  bool all = true;
+  for (const auto& p : pipelines)
+    if (p.get() != Pipeline::current()) all = p->wait_flushed(deadline) && all;
+  return all;
+}
 
 namespace {
 
 ThreadBuffer* attach_thread_buffer() noexcept {
   // A thread that already retired its buffer (a span ending in a thread_local destructor)
-  // gets no new one: it could never be retired again.
+  // gets no new one: it could never be retired again. A thread the buffer budget refused
+  // asks again every kRetryAfterDrops spans.
+  static constexpr std::uint32_t kRetryAfterDrops = 1024;
   static thread_local bool attached_before = false;
-  if (attached_before) return nullptr;
+  static thread_local std::uint32_t refused_drops = 0;
+  if (attached_before || (refused_drops != 0 && ++refused_drops % kRetryAfterDrops != 0)) return nullptr;
   try {
-    Collector& c = Collector::instance();
-    tls_buffer = c.attach(c.buffer_capacity_.load(std::memory_order_relaxed));
-    attached_before = true;
-    return tls_buffer;
+    tls_buffer = Collector::instance().attach();
   } catch (...) {
-    return nullptr;
+    tls_buffer = nullptr;
   }
+  if (tls_buffer) {
+    attached_before = true;
+  } else {
+    refused_drops = 1;
+    static RateLimitedWarning refused{"zspan: no span buffer for a new thread (the buffer budget is used); its spans are dropped and counted"};
+    refused.emit("set_buffer_budget() to change it");
+  }
+  return tls_buffer;
 }
 
 }  // namespace
 
 void submit_slow(const SpanRecord& record) noexcept {
+  Collector::instance().ensure_thread();  // after fork(), the child's first span starts it
   ThreadBuffer* buffer = tls_buffer;
   if (!buffer) {
     buffer = attach_thread_buffer();
@@ -337,16 +465,6 @@ void submit_slow(const SpanRecord& record) noexcept {
       buffer_full.emit("{} bytes per thread, set_thread_buffer_capacity() to change", buffer->capacity());
       Collector::instance().wake();
       break;
-  }
-}
-
-void unlink_out_of_order(ContextNode* node) noexcept {
-  Collector::instance().out_of_order_.fetch_add(1, std::memory_order_relaxed);
-  for (ContextNode* n = tls_current; n; n = n->prev) {
-    if (n->prev == node) {
-      n->prev = node->prev;
-      return;
-    }
   }
 }
 
@@ -369,7 +487,8 @@ double tracing_cpu_fraction() noexcept {
 
 bool flush(std::chrono::milliseconds timeout) noexcept {
   try {
-    return detail::Collector::instance().flush(timeout);
+    return detail::flush_pipelines(detail::Collector::instance().live_pipelines(),
+                                   std::chrono::steady_clock::now() + timeout);
   } catch (...) {
     return false;
   }
@@ -379,39 +498,10 @@ void set_thread_buffer_capacity(std::size_t bytes) noexcept {
   detail::Collector::instance().buffer_capacity_.store(bytes, std::memory_order_relaxed);
 }
 
-ThreadBuffer::ThreadBuffer(std::size_t capacity_bytes)
-    : capacity_(std::bit_ceil(std::max<std::size_t>(capacity_bytes, 4096))),
-      mask_(capacity_ - 1),
-      data_(new std::byte[capacity_]) {
-  update_limit(0);
+void set_buffer_budget(std::size_t bytes) noexcept {
+  detail::Collector::instance().buffer_budget_.store(bytes, std::memory_order_relaxed);
 }
 
-ThreadBuffer::WriteResult ThreadBuffer::write_slow(const SpanRecord& record) noexcept {
-  const std::uint64_t size = record.size_bytes;
-  const std::uint64_t head = head_.load(std::memory_order_relaxed);
-  const std::uint64_t pos = head & mask_;
-  const std::uint64_t room_to_end = capacity_ - pos;
-  const std::uint64_t skip = room_to_end < size ? room_to_end : 0;
-  cached_tail_ = tail_.load(std::memory_order_acquire);
-  if (head + skip + size - cached_tail_ > capacity_) {
-    dropped_.store(dropped_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    update_limit(head);
-    return WriteResult::kDropped;
-  }
-  std::byte* at = data_.get() + pos;
-  if (skip) {
-    // Marks the unused end of the lap; the record goes whole at the ring's start.
-    const std::uint32_t pad_size = static_cast<std::uint32_t>(skip);
-    const std::uint16_t pad_tracer = kPaddingTracer;
-    std::memcpy(at + offsetof(SpanRecord, size_bytes), &pad_size, sizeof(pad_size));
-    std::memcpy(at + offsetof(SpanRecord, tracer), &pad_tracer, sizeof(pad_tracer));
-    at = data_.get();
-  }
-  copy_record(at, record, size);
-  const std::uint64_t new_head = head + skip + size;
-  head_.store(new_head, std::memory_order_release);
-  update_limit(new_head);
-  return new_head - cached_tail_ > capacity_ / 2 ? WriteResult::kWrittenPastHalf : WriteResult::kWritten;
-}
+void set_fork_policy(ForkPolicy policy) noexcept { detail::Collector::instance().fork_policy_.store(policy); }
 
 }  // namespace zspan

@@ -58,8 +58,10 @@ static_assert(sizeof(ContextNode) % 16 == 0 && offsetof(ContextNode, record) + s
 namespace detail {
 extern constinit thread_local ContextNode* tls_current;
 
-// Unlinks `node` from this thread's chain when it is not the innermost (see above).
+// Unlinks `node` from this thread's chain when it is not the innermost (see above), and
+// counts it (zspan::stats().out_of_order_ends).
 void unlink_out_of_order(ContextNode* node) noexcept;
+std::uint64_t out_of_order_ends() noexcept;
 
 ZSPAN_ALWAYS_INLINE void push(ContextNode* node) noexcept {
   node->prev = tls_current;

@@ -13,7 +13,7 @@
 //   reference       span id                                1: trace id (high, low)
 //   log             ticks since span start | entries << 48 the log's own fields, as entries
 //
-// Writers are here; trace/field_reader.hpp decodes. The layout is the memory layout of one
+// Writers are here; trace/export/field_reader.hpp decodes. The layout is the memory layout of one
 // process (written and read by the same binary), never a wire format.
 #pragma once
 

@@ -4,9 +4,12 @@
 //   zspan::equals_ignoring_case("X-B3-TraceId", "x-b3-traceid");   // true
 //   zspan::trim_ows("  a=b\t");                                    // "a=b"
 //   zspan::is_token("tenant");                                      // true
+//   zspan::percent_decode("a%3Db");                                 // "a=b"
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace zspan {
@@ -48,5 +51,16 @@ constexpr bool is_token(std::string_view s) noexcept {
     if (!is_token_char(c)) return false;
   return true;
 }
+
+constexpr int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes %XX escapes (RFC 3986 §2.1, as W3C Baggage values and OTEL_* lists use them);
+// nullopt on a malformed escape. Other bytes are kept as they are.
+std::optional<std::string> percent_decode(std::string_view s);
 
 }  // namespace zspan

@@ -47,7 +47,7 @@ class ThreadBuffer {
     return true;
   }
   // Wraps, drops when full, says when past half; out of line.
-  WriteResult write_slow(const SpanRecord& record) noexcept;  // collector.cc
+  WriteResult write_slow(const SpanRecord& record) noexcept;
 
   // Consumer side: the collector calls `on_record(const SpanRecord&)` for each record
   // written so far, and for those written meanwhile up to one ring's worth, so that a
@@ -79,6 +79,13 @@ class ThreadBuffer {
     tail_.store(tail, std::memory_order_release);
     return count;
   }
+
+  // Consumer side too: records written and not yet drained.
+  std::size_t count_pending() const noexcept;
+
+  // In a fork()ed child, on the thread that forked (the owner): forgets what the parent
+  // had written (the parent exports it) and sends the next write down the slow path.
+  void reset_in_fork_child() noexcept;
 
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
   std::size_t capacity() const noexcept { return capacity_; }

@@ -8,10 +8,14 @@
 // request crosses components. Spans started with plain TRACE_SCOPE belong to the tracer
 // of their parent, or to the default tracer (set_default_tracer) when they are roots.
 //
-// An Exporter is any type with
-//   void export_span(const SpanView&);   // on the collector thread, never on the hot path
-// and optionally `void flush();`, called after each batch the collector hands it.
-// A tracer must outlive the spans it starts; its destructor flushes what they recorded.
+// The exporter is any type of trace/export/exporter.hpp's contract, made in place from the
+// constructor's trailing arguments with its queue set by the OTEL_BSP_* variables; or a
+// SharedExporter (one exporter for several tracers, trace/export/pipeline.hpp); or a
+// Fanout<E...> of several (trace/export/fanout.hpp).
+//
+// A tracer must outlive the spans it starts. Its destructor exports what they recorded,
+// waiting at most the exporter's export timeout (OTEL_BSP_EXPORT_TIMEOUT, 30 s by
+// default), and shuts its exporter down unless another tracer shares it.
 #pragma once
 
 #include <chrono>
@@ -23,13 +27,11 @@
 
 #include "trace/collector.hpp"
 #include "trace/diagnostics.hpp"
+#include "trace/export/fanout.hpp"
+#include "trace/export/pipeline.hpp"
 #include "trace/sampler.hpp"
-#include "trace/span_view.hpp"
 
 namespace zspan {
-
-template <class E>
-concept Exporter = requires(E& e, const SpanView& span) { e.export_span(span); };
 
 // What every tracer shares, whatever its policies: what a span needs to find its tracer
 // at run time (the default tracer, a parent's tracer).
@@ -42,6 +44,8 @@ class TracerBase {
   std::uint16_t slot() const noexcept { return slot_; }
   // Decision for a new local root, through the tracer's own sampler.
   bool sample_root(const SamplingInput& in) noexcept { return sample_root_(this, in); }
+  // From now on the tracer samples nothing (a fork()ed child told to record nothing).
+  void stop_recording() noexcept { slot_ = detail::kNoSinkSlot; }
 
  protected:
   using SampleRootFn = bool (*)(TracerBase*, const SamplingInput&) noexcept;
@@ -58,31 +62,82 @@ class TracerBase {
 void set_default_tracer(TracerBase* tracer) noexcept;
 TracerBase* default_tracer() noexcept;
 
-template <Sampler SamplerT, Exporter ExporterT>
+namespace detail {
+
+// How a tracer holds its exporter policy: a single exporter behind a SharedExporter, or a
+// Fanout of several.
+template <class E>
+struct ExportPolicy {
+  using Storage = SharedExporter<E>;
+  static E& get(Storage& s) noexcept { return *s; }
+  static std::vector<std::shared_ptr<Pipeline>> pipelines(const Storage& s) { return {s.pipeline()}; }
+  template <class... Args>
+  static Storage make(std::string_view service, Args&&... args) {
+    if constexpr (sizeof...(Args) == 1 && (std::same_as<std::remove_cvref_t<Args>, Storage> && ...))
+      return (args, ...);
+    else
+      return Storage::make(service, ExportOptions::from_env(), std::forward<Args>(args)...);
+  }
+};
+template <class... E>
+struct ExportPolicy<Fanout<E...>> {
+  using Storage = Fanout<E...>;
+  static Storage& get(Storage& s) noexcept { return s; }
+  static std::vector<std::shared_ptr<Pipeline>> pipelines(const Storage& s) { return s.pipelines(); }
+  template <class... Args>
+  static Storage make(std::string_view service, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0)
+      return Storage(SharedExporter<E>::make(service, ExportOptions::from_env())...);
+    else
+      return Storage(std::forward<Args>(args)...);
+  }
+};
+
+template <class E>
+concept ExporterPolicy = Exporter<E> || requires(const E& e) { ExportPolicy<E>::pipelines(e); };
+
+}  // namespace detail
+
+template <Sampler SamplerT, detail::ExporterPolicy ExporterT>
 class Tracer final : public TracerBase {
  public:
-  // The exporter is made in place from `exporter_args`: exporters own threads, sockets
-  // and locks, and need not be movable.
   template <class... ExporterArgs>
   explicit Tracer(std::string_view service, SamplerT sampler = {}, ExporterArgs&&... exporter_args)
       : TracerBase(service, &sample_root_thunk),
         sampler_(std::move(sampler)),
+#if defined(ZSPAN_DISABLED)  // compiled out: no pipeline, so the exporter's code is not linked
         exporter_(std::forward<ExporterArgs>(exporter_args)...) {
-#if !defined(ZSPAN_DISABLED)  // compiled out: no sink, so the exporter's code is not linked
-    slot_ = detail::register_sink(service_, SpanSink{&exporter_, &export_thunk, flush_thunk()});
-    if (slot_ == detail::kNoSinkSlot) registry_full_.emit("{}", service_);
-#endif
   }
+#else
+        exporter_(Policy::make(service, std::forward<ExporterArgs>(exporter_args)...)) {
+    slot_ = detail::register_sink(service_, this, Policy::pipelines(exporter_));
+    if (slot_ == detail::kNoSinkSlot) registry_full_.emit("{}", service_);
+  }
+#endif
   ~Tracer() {
 #if !defined(ZSPAN_DISABLED)
     if (default_tracer() == this) set_default_tracer(nullptr);
-    zspan::flush(kFlushOnDestruction);
-    detail::unregister_sink(slot_);
+    detail::unregister_sink(slot_);  // what the spans recorded is now in the exporters' queues
+    flush(max_export_timeout());
 #endif
   }
 
   SamplerT& sampler() noexcept { return sampler_; }
+#if defined(ZSPAN_DISABLED)
   ExporterT& exporter() noexcept { return exporter_; }
+#else
+  auto& exporter() noexcept { return Policy::get(exporter_); }
+
+  // Exports what this tracer's spans recorded before the call; false if `timeout` came
+  // first. Other tracers' exporters are not waited for.
+  bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(5)) noexcept {
+    try {
+      return detail::flush_pipelines(Policy::pipelines(exporter_), std::chrono::steady_clock::now() + timeout);
+    } catch (...) {
+      return false;
+    }
+  }
+#endif
 
   // Hot path: the sampler is called directly, without going through TracerBase.
   bool should_sample(const SamplingInput& in) noexcept {
@@ -90,25 +145,25 @@ class Tracer final : public TracerBase {
   }
 
  private:
-  static constexpr std::chrono::milliseconds kFlushOnDestruction{2000};
+  using Policy = detail::ExportPolicy<ExporterT>;
+
+  std::chrono::milliseconds max_export_timeout() const {
+    std::chrono::milliseconds t{0};
+    for (const auto& p : Policy::pipelines(exporter_)) t = std::max(t, p->options().export_timeout);
+    return t;
+  }
 
   static bool sample_root_thunk(TracerBase* self, const SamplingInput& in) noexcept {
     return static_cast<Tracer*>(self)->should_sample(in);
   }
-  static void export_thunk(void* exporter, const SpanView& span) {
-    static_cast<ExporterT*>(exporter)->export_span(span);
-  }
-  static constexpr auto flush_thunk() {
-    if constexpr (requires(ExporterT& e) { e.flush(); })
-      return +[](void* exporter) { static_cast<ExporterT*>(exporter)->flush(); };
-    else
-      return static_cast<void (*)(void*)>(nullptr);
-  }
 
   SamplerT sampler_;
+#if defined(ZSPAN_DISABLED)
   ExporterT exporter_;
+#else
+  typename Policy::Storage exporter_;
+#endif
   static inline RateLimitedWarning registry_full_{"zspan: too many tracers; spans of this one are not recorded"};
 };
-
 
 }  // namespace zspan

@@ -1,5 +1,5 @@
 // Must not compile: a strict tracer's span takes only the tags its schema lists.
-#include "exporters/discard_exporter.hpp"
+#include "exporters/discard/discard_exporter.hpp"
 #include "instrument/zspan.hpp"
 
 using HttpSchema = zspan::Schema<zspan::tags::http_method, zspan::tags::http_status_code>;

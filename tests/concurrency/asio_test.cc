@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "exporters/memory_exporter.hpp"
+#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
 #include "tests/concurrency/span_check.hpp"
 

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "exporters/memory_exporter.hpp"
+#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/coroutine.hpp"
 #include "instrument/zspan.hpp"
 #include "tests/concurrency/span_check.hpp"

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "exporters/memory_exporter.hpp"
+#include "exporters/memory/memory_exporter.hpp"
 #include "trace/collector.hpp"
 #include "instrument/macros.hpp"
 #include "trace/captured_context.hpp"
@@ -36,7 +36,8 @@ inline std::string drops_so_far() {
   const Stats s = zspan::stats();
   return "dropped so far: buffer full " + std::to_string(s.spans_dropped_buffer_full) + ", no buffer " +
          std::to_string(s.spans_dropped_no_buffer) + ", no tracer " + std::to_string(s.spans_dropped_no_tracer) +
-         ", exporter failed " + std::to_string(s.spans_dropped_exporter_failed);
+         ", queue full " + std::to_string(s.spans_dropped_queue_full) + ", exporter failed " +
+         std::to_string(s.spans_dropped_exporter_failed) + ", shutdown " + std::to_string(s.spans_dropped_shutdown);
 }
 
 class ExpectedSpans {
@@ -48,10 +49,10 @@ class ExpectedSpans {
     expected_[id.value] = {parent.value, reference};
   }
 
-  void check(const std::vector<FinishedSpan>& spans) const {
+  void check(const std::vector<SpanData>& spans) const {
     std::lock_guard lock(mutex_);
     std::set<std::uint64_t> seen;
-    for (const FinishedSpan& span : spans) {
+    for (const SpanData& span : spans) {
       ASSERT_TRUE(seen.insert(span.span_id.value).second) << "exported twice: " << span.name;
       auto it = expected_.find(span.span_id.value);
       ASSERT_NE(it, expected_.end()) << "unexpected span " << span.name;

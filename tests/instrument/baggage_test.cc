@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "exporters/memory_exporter.hpp"
+#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 // Built with ZSPAN_DISABLED: the macros evaluate none of their arguments.
 #include <gtest/gtest.h>
 
-#include "exporters/discard_exporter.hpp"
+#include "exporters/discard/discard_exporter.hpp"
 #include "instrument/zspan.hpp"
 
 static_assert(!zspan::kTracingEnabled);

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "exporters/memory_exporter.hpp"
+#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
 
 static_assert(!zspan::kTracingEnabled, "this test must be built with ZSPAN_DISABLED");

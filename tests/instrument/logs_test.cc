@@ -3,22 +3,22 @@
 #include <stdexcept>
 #include <string>
 
-#include "exporters/memory_exporter.hpp"
+#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
 
 namespace {
 
-using Value = zspan::FinishedSpan::TagValue;
+using Value = zspan::SpanData::TagValue;
 using Tracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
 
 constexpr zspan::Callsite kMoved{"moved", "test", __FILE__, __LINE__, zspan::Level::kInfo};
 
-std::vector<zspan::FinishedSpan> finished(Tracer& tracer) {
+std::vector<zspan::SpanData> finished(Tracer& tracer) {
   EXPECT_TRUE(zspan::flush());
   return tracer.exporter().spans();
 }
 
-Value field_value(const zspan::FinishedSpan::Log& log, std::string_view key) {
+Value field_value(const zspan::SpanData::Log& log, std::string_view key) {
   const auto* field = log.field(key);
   EXPECT_NE(field, nullptr) << key;
   return field ? field->value : Value{};

@@ -5,19 +5,19 @@
 #include <optional>
 #include <thread>
 
-#include "exporters/memory_exporter.hpp"
+#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
 
 namespace {
 
 using MemoryTracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
 
-std::vector<zspan::FinishedSpan> flushed(MemoryTracer& tracer) {
+std::vector<zspan::SpanData> flushed(MemoryTracer& tracer) {
   EXPECT_TRUE(zspan::flush());
   return tracer.exporter().spans();
 }
 
-const zspan::FinishedSpan& named(const std::vector<zspan::FinishedSpan>& spans, std::string_view name) {
+const zspan::SpanData& named(const std::vector<zspan::SpanData>& spans, std::string_view name) {
   auto it = std::find_if(spans.begin(), spans.end(), [&](const auto& s) { return s.name == name; });
   if (it == spans.end()) throw std::runtime_error("no span named " + std::string(name));
   return *it;

@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "exporters/memory_exporter.hpp"
+#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
 
 namespace {
 
 namespace tags = zspan::tags;
-using Value = zspan::FinishedSpan::TagValue;
+using Value = zspan::SpanData::TagValue;
 using Tracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
 
 inline constexpr zspan::TagKey<"test.flag", bool> flag;
@@ -29,12 +29,12 @@ inline constexpr zspan::TagKey<"test.words", std::span<const std::string_view>> 
 constexpr zspan::Callsite kWork{"work", "test", __FILE__, __LINE__, zspan::Level::kInfo};
 constexpr zspan::Callsite kMoved{"moved", "test", __FILE__, __LINE__, zspan::Level::kInfo};
 
-std::vector<zspan::FinishedSpan> finished(Tracer& tracer) {
+std::vector<zspan::SpanData> finished(Tracer& tracer) {
   EXPECT_TRUE(zspan::flush());
   return tracer.exporter().spans();
 }
 
-Value tag_value(const zspan::FinishedSpan& span, std::string_view key) {
+Value tag_value(const zspan::SpanData& span, std::string_view key) {
   const auto* tag = span.tag(key);
   EXPECT_NE(tag, nullptr) << key;
   return tag ? tag->value : Value{};

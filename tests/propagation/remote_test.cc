@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "exporters/memory_exporter.hpp"
+#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
 #include "trace/propagation/peer_whitelist.hpp"
 
@@ -34,7 +34,7 @@ TEST(ServerSpan, ContinuesTheRemoteTraceAndIsCurrent) {
   ASSERT_TRUE(flush());
   auto spans = tracer.exporter().spans();
   ASSERT_EQ(spans.size(), 2u);
-  const FinishedSpan& handle = spans[1];
+  const SpanData& handle = spans[1];
   EXPECT_EQ(handle.name, "handle");
   EXPECT_EQ(handle.trace_id, kTrace);
   EXPECT_EQ(handle.parent_id, SpanId{0x00f067aa0ba902b7});

@@ -2,7 +2,7 @@
 // a per-span cost the collector thread calibrates once, off the hot path.
 #include <gtest/gtest.h>
 
-#include "exporters/discard_exporter.hpp"
+#include "exporters/discard/discard_exporter.hpp"
 #include "instrument/zspan.hpp"
 
 namespace zspan {

@@ -1,5 +1,5 @@
 // The text rules every header format shares: case-insensitive names, hex digits,
-// percent-encoding (white space and tokens: trace/text.hpp). Allocation-free except
+// percent-encoding (white space, tokens, hex digits and decoding: trace/text.hpp). Allocation-free except
 // where a decoded string is the result.
 //
 //   zspan::header_name_equals("X-B3-TraceId", "x-b3-traceid");   // true
@@ -33,9 +33,6 @@ constexpr bool is_lower_hex(std::string_view s) noexcept {
 
 // 1 to 16 hex digits of either case, as Jaeger writes ids without leading zeros.
 std::optional<std::uint64_t> parse_short_hex(std::string_view hex) noexcept;
-
-// Decodes %XX escapes; nullopt on a malformed escape. Other bytes are kept as they are.
-std::optional<std::string> percent_decode(std::string_view s);
 
 // Appends `s`, escaping every byte for which keep(byte) is false as %XX.
 template <class Keep>

@@ -1,6 +1,6 @@
 // The same function as checksum_plain.cc, instrumented. Built with tracing compiled out
 // (or its spans above ZSPAN_MAX_LEVEL) it must compile to the same machine code.
-#include "exporters/memory_exporter.hpp"
+#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
 
 namespace {

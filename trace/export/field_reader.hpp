@@ -16,7 +16,7 @@
 
 #include "trace/clock.hpp"
 #include "trace/field.hpp"
-#include "trace/span_view.hpp"
+#include "trace/export/span_view.hpp"
 
 namespace zspan {
 
@@ -103,7 +103,7 @@ class LogValue {
   // When the log was written, in span clock ticks after the span's start.
   std::uint64_t offset_ticks() const noexcept { return offset_ticks_; }
   std::uint64_t unix_nanos(const SpanView& span) const noexcept {
-    return span.start_unix_nanos() + ClockAnchor::instance().to_nanos(offset_ticks_);
+    return span.start_unix_nanos() + span.clock().to_nanos(offset_ticks_);
   }
 
   // Calls on_field(const Field&) for each of the log's fields (never a log or reference).

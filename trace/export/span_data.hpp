@@ -1,24 +1,20 @@
-// MemoryExporter: keeps copies of finished spans, for tests and examples.
-//
-//   zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter> tracer{"svc"};
-//   { TRACE_SCOPE_WITH(tracer, "work"); }
-//   zspan::flush();
-//   std::vector<zspan::FinishedSpan> spans = tracer.exporter().spans();
+// SpanData: a finished span that owns its data, for exporters that keep spans beyond the
+// export call. Built from a SpanView by SpanData::copy_of (one allocation per string).
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
-#include "trace/span_view.hpp"
+#include "trace/export/span_view.hpp"
 
 namespace zspan {
 
-// An owning copy of a span, fields included.
-struct FinishedSpan {
+// An owning copy of a span, fields included: what an exporter keeps when it must
+// outlive the export call (a test, a file written later, a trace assembled whole).
+struct SpanData {
   struct ExtraReference {
     Reference kind;
     TraceId trace_id;
@@ -59,20 +55,7 @@ struct FinishedSpan {
   // The last tag set with this key, or nullptr.
   const Tag* tag(std::string_view key) const noexcept;
 
-  static FinishedSpan copy_of(const SpanView& span);
-};
-
-class MemoryExporter {
- public:
-  void export_span(const SpanView& span);
-
-  std::vector<FinishedSpan> spans() const;
-  std::size_t size() const;
-  void clear();
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<FinishedSpan> spans_;
+  static SpanData copy_of(const SpanView& span);
 };
 
 }  // namespace zspan

@@ -1,15 +1,15 @@
-#include "exporters/memory_exporter.hpp"
+#include "trace/export/span_data.hpp"
 
 #include <algorithm>
 #include <type_traits>
 
-#include "trace/field_reader.hpp"
+#include "trace/export/field_reader.hpp"
 
 namespace zspan {
 namespace {
 
-const FinishedSpan::Tag* find_last(const std::vector<FinishedSpan::Tag>& tags, std::string_view key) noexcept {
-  auto it = std::find_if(tags.rbegin(), tags.rend(), [&](const FinishedSpan::Tag& t) { return t.key == key; });
+const SpanData::Tag* find_last(const std::vector<SpanData::Tag>& tags, std::string_view key) noexcept {
+  auto it = std::find_if(tags.rbegin(), tags.rend(), [&](const SpanData::Tag& t) { return t.key == key; });
   return it == tags.rend() ? nullptr : &*it;
 }
 
@@ -34,14 +34,14 @@ struct OwnedValue {
   bool& truncated;
 
   template <class Scalar>
-  FinishedSpan::TagValue operator()(Scalar v) const {
+  SpanData::TagValue operator()(Scalar v) const {
     return v;
   }
-  FinishedSpan::TagValue operator()(const StringValue& s) const {
+  SpanData::TagValue operator()(const StringValue& s) const {
     truncated = s.truncated();
     return std::string(s.text);
   }
-  FinishedSpan::TagValue operator()(const ArrayValue& array) const {
+  SpanData::TagValue operator()(const ArrayValue& array) const {
     switch (array.element_type()) {
       case FieldType::kBool: return copy_elements<bool>(array, truncated);
       case FieldType::kInt64: return copy_elements<std::int64_t>(array, truncated);
@@ -52,8 +52,8 @@ struct OwnedValue {
   }
 };
 
-FinishedSpan::Tag copy_tag(const Field& field) {
-  FinishedSpan::Tag tag{std::string(field.key->name), {}, false};
+SpanData::Tag copy_tag(const Field& field) {
+  SpanData::Tag tag{std::string(field.key->name), {}, false};
   std::visit(
       [&](const auto& value) {
         using V = std::decay_t<decltype(value)>;
@@ -66,13 +66,13 @@ FinishedSpan::Tag copy_tag(const Field& field) {
 
 }  // namespace
 
-const FinishedSpan::Tag* FinishedSpan::tag(std::string_view key) const noexcept { return find_last(tags, key); }
-const FinishedSpan::Tag* FinishedSpan::Log::field(std::string_view key) const noexcept {
+const SpanData::Tag* SpanData::tag(std::string_view key) const noexcept { return find_last(tags, key); }
+const SpanData::Tag* SpanData::Log::field(std::string_view key) const noexcept {
   return find_last(fields, key);
 }
 
-FinishedSpan FinishedSpan::copy_of(const SpanView& span) {
-  FinishedSpan out;
+SpanData SpanData::copy_of(const SpanView& span) {
+  SpanData out;
   out.name = std::string(span.name());
   out.service = std::string(span.service());
   out.callsite = &span.callsite();
@@ -98,27 +98,6 @@ FinishedSpan FinishedSpan::copy_of(const SpanView& span) {
     }
   });
   return out;
-}
-
-void MemoryExporter::export_span(const SpanView& span) {
-  FinishedSpan copy = FinishedSpan::copy_of(span);
-  std::lock_guard lock(mutex_);
-  spans_.push_back(std::move(copy));
-}
-
-std::vector<FinishedSpan> MemoryExporter::spans() const {
-  std::lock_guard lock(mutex_);
-  return spans_;
-}
-
-std::size_t MemoryExporter::size() const {
-  std::lock_guard lock(mutex_);
-  return spans_.size();
-}
-
-void MemoryExporter::clear() {
-  std::lock_guard lock(mutex_);
-  spans_.clear();
 }
 
 }  // namespace zspan

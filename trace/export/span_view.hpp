@@ -1,5 +1,6 @@
-// SpanView: how an exporter reads a finished span. Valid only during the export call;
-// copy what must outlive it.
+// SpanView: how an exporter reads a finished span (trace/export/exporter.hpp). It points
+// into zspan's buffers and is valid only during the export call, so it cannot be copied:
+// copy what must outlive it (zspan::SpanData, trace/export/span_data.hpp).
 #pragma once
 
 #include <cstdint>
@@ -13,7 +14,11 @@ namespace zspan {
 
 class SpanView {
  public:
-  SpanView(const SpanRecord& record, std::string_view service) noexcept : record_(record), service_(service) {}
+  SpanView(const SpanRecord& record, std::string_view service,
+           const ClockAnchor& anchor = ClockAnchor::instance()) noexcept
+      : record_(record), service_(service), anchor_(anchor) {}
+  SpanView(const SpanView&) = delete;
+  SpanView& operator=(const SpanView&) = delete;
 
   std::string_view name() const noexcept { return record_.callsite->name; }
   std::string_view service() const noexcept { return service_; }
@@ -26,10 +31,10 @@ class SpanView {
   bool is_error() const noexcept { return record_.is_error(); }
   std::uint32_t dropped_fields() const noexcept { return record_.dropped_fields; }
 
-  std::uint64_t start_unix_nanos() const noexcept { return ClockAnchor::instance().to_unix_nanos(record_.start_ticks); }
-  std::uint64_t end_unix_nanos() const noexcept { return ClockAnchor::instance().to_unix_nanos(record_.end_ticks); }
+  std::uint64_t start_unix_nanos() const noexcept { return anchor_.to_unix_nanos(record_.start_ticks); }
+  std::uint64_t end_unix_nanos() const noexcept { return anchor_.to_unix_nanos(record_.end_ticks); }
   std::uint64_t duration_nanos() const noexcept {
-    return ClockAnchor::instance().to_nanos(record_.end_ticks - record_.start_ticks);
+    return anchor_.to_nanos(record_.end_ticks - record_.start_ticks);
   }
 
   // Calls on_field(const FieldEntry& entry, const FieldEntry* payload) for each field in
@@ -45,10 +50,12 @@ class SpanView {
   }
 
   const SpanRecord& record() const noexcept { return record_; }
+  const ClockAnchor& clock() const noexcept { return anchor_; }
 
  private:
   const SpanRecord& record_;
   std::string_view service_;
+  const ClockAnchor& anchor_;
 };
 
 }  // namespace zspan

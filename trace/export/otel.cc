@@ -1,0 +1,148 @@
+#include "trace/export/otel.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "trace/diagnostics.hpp"
+#include "trace/text.hpp"
+#include "trace/version.hpp"
+
+namespace zspan::otel {
+namespace {
+
+SpanKind kind_from_tag(std::string_view value) noexcept {
+  if (value == "server") return SpanKind::kServer;
+  if (value == "client") return SpanKind::kClient;
+  if (value == "producer") return SpanKind::kProducer;
+  if (value == "consumer") return SpanKind::kConsumer;
+  return SpanKind::kInternal;
+}
+
+// The message of an error event: its `message`, else `error.object` (exception.message).
+std::string_view error_message(const LogValue& log) noexcept {
+  std::string_view message, object;
+  bool is_error = false;
+  log.for_each_field([&](const Field& f) {
+    const auto* s = std::get_if<StringValue>(&f.value);
+    if (!s) return;
+    if (f.key->name == "event") is_error = is_error || s->text == "error";
+    else if (f.key->name == "error.kind") is_error = true;
+    else if (f.key->name == "message" && message.empty()) message = s->text;
+    else if (f.key->name == "error.object" && object.empty()) object = s->text;
+  });
+  if (!is_error) return {};
+  return message.empty() ? object : message;
+}
+
+std::string host_name() {
+  char buffer[256] = {};
+  if (gethostname(buffer, sizeof(buffer) - 1) != 0) return {};
+  return buffer;
+}
+
+}  // namespace
+
+std::string_view name(SpanKind kind) noexcept {
+  switch (kind) {
+    case SpanKind::kInternal: return "INTERNAL";
+    case SpanKind::kServer: return "SERVER";
+    case SpanKind::kClient: return "CLIENT";
+    case SpanKind::kProducer: return "PRODUCER";
+    case SpanKind::kConsumer: return "CONSUMER";
+    default: return "";
+  }
+}
+
+std::string_view name(StatusCode code) noexcept {
+  switch (code) {
+    case StatusCode::kOk: return "OK";
+    case StatusCode::kError: return "ERROR";
+    default: return "UNSET";
+  }
+}
+
+std::string_view event_name(const LogValue& log) noexcept {
+  std::string_view name = "log";
+  bool found = false;
+  log.for_each_field([&](const Field& f) {
+    if (found || !detail::is_event_name(*f.key)) return;
+    if (const auto* s = std::get_if<StringValue>(&f.value)) {
+      name = s->text;
+      found = true;
+    }
+  });
+  return name;
+}
+
+SpanSummary summarize(const SpanView& span) noexcept {
+  SpanSummary s;
+  s.status = span.is_error() ? StatusCode::kError : StatusCode::kUnset;
+  s.dropped_attributes = span.dropped_fields();
+  if (span.parent_id().valid() && span.parent_reference() == Reference::kFollowsFrom) ++s.links;
+  for_each_decoded_field(span, [&](const Field& f) {
+    if (const auto* log = std::get_if<LogValue>(&f.value)) {
+      ++s.events;
+      if (s.status == StatusCode::kError && s.status_message.empty()) s.status_message = error_message(*log);
+    } else if (std::holds_alternative<ReferenceValue>(f.value)) {
+      ++s.links;
+    } else if (detail::is_kind_tag(*f.key)) {
+      if (const auto* v = std::get_if<StringValue>(&f.value)) s.kind = kind_from_tag(v->text);
+    } else {
+      ++s.attributes;
+    }
+  });
+  return s;
+}
+
+std::int64_t Resource::current_pid() noexcept { return static_cast<std::int64_t>(getpid()); }
+
+std::vector<Resource::Attribute> Resource::parse_list(std::string_view list, std::size_t* malformed) {
+  std::vector<Attribute> out;
+  std::size_t bad = 0;
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    const std::string_view member = trim_ows(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    if (member.empty()) continue;
+    const std::size_t eq = member.find('=');
+    std::optional<std::string> key, value;
+    if (eq != std::string_view::npos) {
+      key = percent_decode(trim_ows(member.substr(0, eq)));
+      value = percent_decode(trim_ows(member.substr(eq + 1)));
+    }
+    if (!key || key->empty() || !value) {
+      ++bad;
+      continue;
+    }
+    out.push_back({std::move(*key), std::move(*value)});
+  }
+  if (malformed) *malformed = bad;
+  return out;
+}
+
+const Resource& Resource::get() {
+  static const Resource resource = [] {
+    std::vector<Attribute> attributes = {
+        {"telemetry.sdk.name", std::string("zspan")},
+        {"telemetry.sdk.language", std::string("cpp")},
+        {"telemetry.sdk.version", std::string(kVersion)},
+    };
+    if (std::string host = host_name(); !host.empty()) attributes.push_back({"host.name", std::move(host)});
+    if (const char* env = std::getenv("OTEL_RESOURCE_ATTRIBUTES")) {
+      std::size_t malformed = 0;
+      for (Attribute& a : parse_list(env, &malformed)) {
+        std::erase_if(attributes, [&](const Attribute& existing) { return existing.key == a.key; });
+        attributes.push_back(std::move(a));
+      }
+      if (malformed) {
+        static RateLimitedWarning warning{"zspan: OTEL_RESOURCE_ATTRIBUTES has malformed members (key=value, percent-encoded); they are ignored"};
+        warning.emit("{} skipped", malformed);
+      }
+    }
+    return Resource(std::move(attributes));
+  }();
+  return resource;
+}
+
+}  // namespace zspan::otel

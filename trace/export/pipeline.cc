@@ -1,0 +1,404 @@
+#include "trace/export/pipeline.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <random>
+#include <thread>
+
+#include "trace/diagnostics.hpp"
+
+namespace zspan::detail {
+namespace {
+
+constinit thread_local Pipeline* tls_worker_pipeline = nullptr;
+
+constexpr std::chrono::milliseconds kFirstBackoff{500};
+constexpr std::chrono::milliseconds kMaxBackoff{30000};
+
+RateLimitedWarning queue_full{"zspan: an exporter's queue is full (OTEL_BSP_MAX_QUEUE_SIZE); spans are dropped and counted"};
+RateLimitedWarning exporter_threw{"zspan: an exporter threw; its batch is dropped and counted"};
+RateLimitedWarning exporter_retrying{"zspan: an exporter's backend is unavailable; its batch is kept and retried"};
+RateLimitedWarning abandoned_call{"zspan: an exporter did not return within its export timeout; its queued spans are dropped"};
+RateLimitedWarning worker_failed{"zspan: could not start an exporter's thread; its spans are dropped"};
+
+ExportOptions sane(ExportOptions o) noexcept {
+  o.max_queue_size = std::max<std::size_t>(o.max_queue_size, 1);
+  o.max_export_batch_size = std::clamp<std::size_t>(o.max_export_batch_size, 1, o.max_queue_size);
+  return o;
+}
+
+// Jitter keeps many processes that lost the same backend from retrying in step.
+std::chrono::milliseconds jittered(std::chrono::milliseconds d) {
+  static thread_local std::minstd_rand random{std::random_device{}()};
+  return std::chrono::milliseconds(d.count() / 2 + static_cast<long>(random() % static_cast<unsigned long>(d.count() / 2 + 1)));
+}
+
+}  // namespace
+
+struct Pipeline::Chunk {
+  struct Entry {
+    std::uint32_t offset;
+    std::string_view service;
+  };
+  std::vector<std::byte> bytes;  // whole records, back to back (sizes are multiples of 16)
+  std::vector<Entry> spans;
+  Clock::time_point published_at{};
+  std::uint64_t seq = 0;
+};
+
+Pipeline::Pipeline(ExportOptions options) : options_(sane(options)) {}
+Pipeline::~Pipeline() {
+  report_retired_pipeline(stats_unlocked());
+  if (worker_.joinable()) worker_.detach();  // never shut down (a failed start): nothing left to wait for
+}
+
+Pipeline* Pipeline::current() noexcept { return tls_worker_pipeline; }
+
+std::unique_ptr<Pipeline::Chunk> Pipeline::take_free_chunk() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    if (!free_.empty()) {
+      std::unique_ptr<Chunk> c = std::move(free_.back());
+      free_.pop_back();
+      return c;
+    }
+  }
+  return std::unique_ptr<Chunk>(new (std::nothrow) Chunk);
+}
+
+void Pipeline::offer(const SpanRecord& record, std::string_view service) noexcept {
+  received_.store(received_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  const std::uint64_t filling = filling_ ? filling_->spans.size() : 0;
+  if (queued_.load(std::memory_order_relaxed) + filling >= options_.max_queue_size) {
+    dropped_queue_full_.store(dropped_queue_full_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    queue_full.emit("exporter {}: {} spans queued", name_, options_.max_queue_size);
+    return;
+  }
+  if (!filling_ && !(filling_ = take_free_chunk())) {
+    dropped_queue_full_.store(dropped_queue_full_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    return;
+  }
+  try {
+    const std::size_t at = filling_->bytes.size();
+    filling_->bytes.resize(at + record.size_bytes);
+    std::memcpy(filling_->bytes.data() + at, &record, record.size_bytes);
+    filling_->spans.push_back({static_cast<std::uint32_t>(at), service});
+  } catch (...) {  // out of memory: this span only
+    filling_->bytes.resize(filling_->spans.empty() ? 0 : filling_->bytes.size() - record.size_bytes);
+    dropped_queue_full_.store(dropped_queue_full_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    return;
+  }
+  if (filling_->spans.size() >= options_.max_export_batch_size) publish();
+}
+
+void Pipeline::publish() noexcept {
+  if (!filling_ || filling_->spans.empty()) return;
+  std::unique_ptr<Chunk> chunk = std::move(filling_);
+  const std::uint64_t n = chunk->spans.size();
+  std::lock_guard lock(mutex_);
+  if (stopped_) {  // shut down while these were on their way
+    counts_.dropped_shutdown += n;
+    chunk->bytes.clear();
+    chunk->spans.clear();
+    free_.push_back(std::move(chunk));
+    return;
+  }
+  chunk->published_at = Clock::now();
+  chunk->seq = ++published_seq_;
+  queued_.fetch_add(n, std::memory_order_relaxed);
+  ready_spans_ += n;
+  try {
+    ready_.push_back(std::move(chunk));
+  } catch (...) {
+    queued_.fetch_sub(n, std::memory_order_relaxed);
+    ready_spans_ -= n;
+    counts_.dropped_queue_full += n;
+    return;
+  }
+  if (!worker_running_) start_worker_locked();
+  if (ready_spans_ >= options_.max_export_batch_size || flush_requested_ != flush_done_) wake_worker_.notify_one();
+}
+
+void Pipeline::start_worker_locked() {
+  if (worker_running_ || stopped_) return;
+  try {
+    worker_ = std::thread(&Pipeline::worker_main, this);
+    worker_running_ = true;
+  } catch (...) {
+    worker_failed.emit("exporter {}", name_);
+    drop_queued_locked();
+    counts_.dropped_failed += counts_.dropped_shutdown;  // never sent: they failed, not shut down
+    counts_.dropped_shutdown = 0;
+  }
+}
+
+bool Pipeline::flush_due_locked() const noexcept {
+  return flush_requested_ != flush_done_ && !ready_.empty() && ready_.front()->seq <= flush_target_seq_;
+}
+
+void Pipeline::worker_main(Pipeline* pipeline) {
+  pipeline->run();
+  // An abandoned worker owns its pipeline now; it may be the last owner.
+  std::shared_ptr<Pipeline> keep_alive;
+  {
+    std::lock_guard lock(pipeline->mutex_);
+    keep_alive = std::move(pipeline->keep_alive_);
+  }
+}
+
+void Pipeline::run() {
+  tls_worker_pipeline = this;
+  std::unique_lock lock(mutex_);
+  const std::uint64_t generation = generation_;
+  // Every exporter call below: with the lock released, marked in_call_, and abandoned if
+  // a shutdown timed out meanwhile (generation_ moved on).
+  auto call = [&](auto&& f) {
+    in_call_ = true;
+    call_started_ = Clock::now();
+    lock.unlock();
+    try {
+      f();
+    } catch (const std::exception& e) {
+      exporter_threw.emit("exporter {}: {}", name_, e.what());
+    } catch (...) {
+      exporter_threw.emit("exporter {}", name_);
+    }
+    lock.lock();
+    in_call_ = false;
+    return generation == generation_;
+  };
+  if (fork_child_pending_) {
+    fork_child_pending_ = false;
+    if (!call([&] { call_on_fork_child(); })) return;
+  }
+  for (;;) {
+    const Clock::time_point now = Clock::now();
+    const bool retry_wait = !ready_.empty() && now < retry_at_;
+    if (!ready_.empty() && !retry_wait &&
+        (ready_spans_ >= options_.max_export_batch_size || flush_due_locked() || stop_requested_ ||
+         now >= ready_.front()->published_at + options_.schedule_delay)) {
+      export_one_batch(lock);
+      if (generation != generation_) return;
+      continue;
+    }
+    if (flush_requested_ != flush_done_ && !flush_due_locked() && !retry_wait) {
+      const std::uint64_t target = flush_requested_;
+      if (!call([&] { call_flush(options_.export_timeout); })) return;
+      flush_done_ = std::max(flush_done_, target);
+      progress_.notify_all();
+      continue;
+    }
+    if (stop_requested_ && (ready_.empty() || now >= stop_deadline_)) {
+      drop_queued_locked();
+      const auto left = std::max(Clock::duration::zero(), stop_deadline_ - now);
+      if (!call([&] { call_shutdown(std::chrono::duration_cast<std::chrono::milliseconds>(left)); })) return;
+      stopped_ = true;
+      worker_running_ = false;
+      flush_done_ = flush_requested_;
+      progress_.notify_all();
+      return;
+    }
+    Clock::time_point wake = Clock::time_point::max();
+    if (!ready_.empty()) wake = retry_wait ? retry_at_ : ready_.front()->published_at + options_.schedule_delay;
+    if (stop_requested_) wake = std::min(wake, stop_deadline_);
+    wake_worker_.wait_until(lock, wake);
+    if (generation != generation_) return;
+  }
+}
+
+void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
+  std::vector<std::unique_ptr<Chunk>> chunks;
+  std::uint64_t n = 0;
+  while (!ready_.empty() && (chunks.empty() || n + ready_.front()->spans.size() <= options_.max_export_batch_size)) {
+    n += ready_.front()->spans.size();
+    chunks.push_back(std::move(ready_.front()));
+    ready_.pop_front();
+  }
+  ready_spans_ -= n;
+  const std::uint64_t generation = generation_;
+  in_call_ = true;
+  call_started_ = Clock::now();
+  in_flight_spans_ = n;
+  lock.unlock();
+
+  ExportResult result;
+  bool threw = false;
+  try {
+    std::vector<BatchedSpan> spans;
+    spans.reserve(n);
+    for (const auto& c : chunks)
+      for (const Chunk::Entry& e : c->spans)
+        spans.push_back({reinterpret_cast<const SpanRecord*>(c->bytes.data() + e.offset), e.service});
+    result = call_export(SpanBatch(spans));
+  } catch (const std::exception& e) {
+    threw = true;
+    exporter_threw.emit("exporter {}: {}", name_, e.what());
+  } catch (...) {
+    threw = true;
+    exporter_threw.emit("exporter {}", name_);
+  }
+
+  lock.lock();
+  in_call_ = false;
+  in_flight_spans_ = 0;
+  if (generation != generation_) return;  // abandoned meanwhile: its spans are already counted
+  ++counts_.batches;
+  const Clock::time_point now = Clock::now();
+  if (!threw && result.code == ExportResult::Code::kRetryable && !(stop_requested_ && now >= stop_deadline_)) {
+    ++counts_.retries;
+    for (auto it = chunks.rbegin(); it != chunks.rend(); ++it) ready_.push_front(std::move(*it));
+    ready_spans_ += n;
+    backoff_ = backoff_.count() == 0 ? kFirstBackoff : std::min(backoff_ * 2, kMaxBackoff);
+    retry_at_ = now + std::max(jittered(backoff_), result.retry_after);
+    if (stop_requested_) retry_at_ = std::min(retry_at_, stop_deadline_);
+    exporter_retrying.emit("exporter {}: {} spans, next try in {} ms", name_, n,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(retry_at_ - now).count());
+    return;
+  }
+  backoff_ = std::chrono::milliseconds(0);
+  retry_at_ = {};
+  if (threw) {
+    counts_.dropped_failed += n;
+  } else if (result.code == ExportResult::Code::kSuccess) {
+    const std::uint64_t rejected = std::min<std::uint64_t>(result.rejected, n);
+    counts_.rejected += rejected;
+    counts_.exported += n - rejected;
+  } else if (result.code == ExportResult::Code::kPermanent) {
+    counts_.rejected += n;
+  } else {
+    counts_.dropped_shutdown += n;  // still retryable when shutdown's time ran out
+  }
+  queued_.fetch_sub(n, std::memory_order_relaxed);
+  for (auto& c : chunks) {
+    c->bytes.clear();
+    c->spans.clear();
+    if (free_.size() < 4) free_.push_back(std::move(c));
+  }
+  progress_.notify_all();
+}
+
+void Pipeline::drop_queued_locked() noexcept {
+  counts_.dropped_shutdown += ready_spans_;
+  queued_.fetch_sub(ready_spans_, std::memory_order_relaxed);
+  ready_spans_ = 0;
+  ready_.clear();
+}
+
+void Pipeline::request_flush() noexcept {
+  std::lock_guard lock(mutex_);
+  if (stopped_) return;
+  ++flush_requested_;
+  flush_target_seq_ = published_seq_;
+  retry_at_ = {};  // a flush tries a retrying batch again now
+  if (!worker_running_) start_worker_locked();
+  wake_worker_.notify_one();
+}
+
+bool Pipeline::wait_flushed(Clock::time_point deadline) noexcept {
+  if (current() == this) return false;  // an exporter flushing itself would wait for itself
+  std::unique_lock lock(mutex_);
+  const std::uint64_t target = flush_requested_;
+  return progress_.wait_until(lock, deadline, [&] { return stopped_ || flush_done_ >= target; });
+}
+
+bool Pipeline::flush(Clock::time_point deadline) noexcept {
+  request_flush();
+  return wait_flushed(deadline);
+}
+
+void Pipeline::request_shutdown(Clock::time_point deadline) noexcept {
+  std::lock_guard lock(mutex_);
+  if (stopped_ || stop_requested_) return;
+  stop_requested_ = true;
+  stop_deadline_ = deadline;
+  retry_at_ = {};
+  if (!worker_running_) start_worker_locked();
+  wake_worker_.notify_one();
+}
+
+bool Pipeline::wait_stopped(Clock::time_point deadline) noexcept {
+  if (current() == this) return false;
+  std::unique_lock lock(mutex_);
+  // A call that has already run for the whole export timeout (a flush gave up on it) is
+  // not waited for again.
+  auto stuck_since = [&] { return in_call_ ? call_started_ + options_.export_timeout : Clock::time_point::max(); };
+  bool stopped = progress_.wait_until(lock, std::min(deadline, stuck_since()), [&] { return stopped_; });
+  while (!stopped && Clock::now() < std::min(deadline, stuck_since()))
+    stopped = progress_.wait_until(lock, std::min(deadline, stuck_since()), [&] { return stopped_; });
+  if (stopped) {
+    std::thread worker = std::move(worker_);
+    lock.unlock();
+    if (worker.joinable()) worker.join();
+    return true;
+  }
+  // The exporter is stuck in a call: stop waiting for it. Its worker keeps the pipeline
+  // (and the exporter) alive until the call returns, then ends without touching the counts.
+  abandoned_call.emit("exporter {}", name_);
+  try {
+    keep_alive_ = shared_from_this();
+  } catch (...) {  // not owned by a shared_ptr (cannot happen through SharedExporter)
+  }
+  if (worker_.joinable()) worker_.detach();
+  ++generation_;
+  counts_.dropped_shutdown += in_flight_spans_;
+  queued_.fetch_sub(in_flight_spans_, std::memory_order_relaxed);
+  in_flight_spans_ = 0;
+  drop_queued_locked();
+  stopped_ = true;
+  worker_running_ = false;
+  progress_.notify_all();
+  return false;
+}
+
+bool Pipeline::shutdown(Clock::time_point deadline) noexcept {
+  request_shutdown(deadline);
+  return wait_stopped(deadline);
+}
+
+ExporterStats Pipeline::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_unlocked();
+}
+
+ExporterStats Pipeline::stats_unlocked() const {
+  ExporterStats s = counts_;
+  s.name = name_;
+  s.received = received_.load(std::memory_order_relaxed);
+  s.dropped_queue_full += dropped_queue_full_.load(std::memory_order_relaxed);
+  s.pending = queued_.load(std::memory_order_relaxed) + (filling_ ? filling_->spans.size() : 0);
+  return s;
+}
+
+void Pipeline::lock_for_fork() noexcept { mutex_.lock(); }
+void Pipeline::unlock_for_fork() noexcept { mutex_.unlock(); }
+
+void Pipeline::reset_in_fork_child() noexcept {
+  // Only the forking thread exists in the child: the worker is gone, and the lock (held
+  // by this thread since prepare) and condition variables start over.
+  new (&mutex_) std::mutex;
+  new (&wake_worker_) std::condition_variable;
+  new (&progress_) std::condition_variable;
+  new (&worker_) std::thread;  // the parent's worker: no thread of this process
+  ready_.clear();  // the parent exports these
+  if (filling_) {
+    filling_->bytes.clear();
+    filling_->spans.clear();
+  }
+  counts_ = {};
+  received_.store(0);
+  dropped_queue_full_.store(0);
+  queued_.store(0);
+  ready_spans_ = 0;
+  in_flight_spans_ = 0;
+  flush_done_ = flush_requested_;
+  retry_at_ = {};
+  backoff_ = std::chrono::milliseconds(0);
+  in_call_ = false;
+  worker_running_ = false;
+  fork_child_pending_ = true;
+  ++generation_;
+}
+
+}  // namespace zspan::detail

@@ -1,0 +1,67 @@
+// The golden trace: one request's spans with every feature an exporter must carry, made
+// with the same writers the hot path uses but with fixed ids and times, so that every
+// exporter's test decodes its own output and compares it with the same facts.
+//
+//   const zspan::testing::GoldenTrace& golden = zspan::testing::GoldenTrace::get();
+//   MyExporter exporter;
+//   exporter.export_batch(*golden.batch());
+//   for (const zspan::SpanData& want : golden.expected()) ...   // compare field by field
+//
+// The spans (service "frontend" unless said):
+//   0 "GET /users"    root; server; http.request.method "GET", http.response.status_code 200,
+//                     component "http"; log {event "cache miss", key "users:42"}
+//   1 "authenticate"  child of 0; every tag type: bool, int64, uint64 (> int64 max),
+//                     double, short and long strings, arrays of each type
+//   2 "SELECT users"  child of 0, service "backend"; client; error via TRACE_ERROR
+//                     "upstream returned 503" (status message), db.query.text cut at the
+//                     string limit (truncated)
+//   3 "send email"    follows from 0 (a link too); producer
+//   4 "handle"        remote parent (another process); extra followsFrom reference to a
+//                     span of another trace (a link); 3 fields dropped
+//   5 "naïve \"quoted\"\n\ttab"  child of 0: non-ASCII and control characters in its
+//                     name, a tag and a log message
+// All spans share one trace id (4 continues its remote caller's trace). Times are exact
+// nanoseconds: the clock anchor maps tick t to kStartUnixNanos + t.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "trace/export/exporter.hpp"
+#include "trace/export/span_data.hpp"
+
+namespace zspan::testing {
+
+class GoldenTrace {
+ public:
+  static constexpr std::uint64_t kStartUnixNanos = 1'700'000'000'000'000'000;
+  static constexpr TraceId kTraceId{0x0af7651916cd43dd, 0x8448eb211c80319c};
+  static constexpr TraceId kOtherTraceId{0x1111111111111111, 0x2222222222222222};
+  static constexpr SpanId kRemoteParent{0xb7ad6b7169203331};
+  static constexpr std::size_t kSpans = 6;
+
+  static const GoldenTrace& get();
+
+  // A batch of all spans in the order above; owns its views' storage.
+  std::unique_ptr<SpanBatch> batch() const;
+  // The clock that turns the spans' ticks into the exact times above.
+  const ClockAnchor& clock() const noexcept { return clock_; }
+  // What each span must come out as, in the same order (decoded by SpanData::copy_of,
+  // itself checked against literals in golden_trace_test).
+  const std::vector<SpanData>& expected() const noexcept { return expected_; }
+
+  GoldenTrace(const GoldenTrace&) = delete;
+  GoldenTrace& operator=(const GoldenTrace&) = delete;
+
+ private:
+  GoldenTrace();
+  struct Span;
+  std::vector<std::unique_ptr<Span>> spans_;
+  std::vector<BatchedSpan> batched_;
+  ClockAnchor clock_;
+  std::vector<SpanData> expected_;
+};
+
+}  // namespace zspan::testing

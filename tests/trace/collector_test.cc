@@ -1,0 +1,225 @@
+// The collecting side: every span ended is counted in exactly one place at every moment,
+// thread buffers stay within their budget, and fork() and exit lose nothing uncounted and
+// never hang.
+#include "trace/collector.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <barrier>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+#include "exporters/memory/memory_exporter.hpp"
+#include "instrument/zspan.hpp"
+#include "tests/trace/export/test_exporters.hpp"
+
+namespace zspan {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using MemoryTracer = Tracer<AlwaysOnSampler, MemoryExporter>;
+
+// Runs `child` in a fork()ed child that ends with exit(its result), as a program would.
+// The child's result, or -1 if it did not end within `limit` (killed: a hang).
+template <class Child>
+int run_forked(Child&& child, std::chrono::milliseconds limit = 10s) {
+  const pid_t pid = fork();
+  if (pid == 0) std::exit(child());
+  const auto start = Clock::now();
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (Clock::now() - start > limit) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(1ms);
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -2;
+}
+
+TEST(Stats, EverySpanThatEndedIsCountedOnceAtEveryMoment) {
+  MemoryTracer tracer{"identity"};
+  ASSERT_TRUE(flush());
+  const std::uint64_t base = stats().spans_recorded;
+  constexpr int kThreads = 2, kPerThread = 20000;
+  std::atomic<std::uint64_t> ended{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> producers;
+  for (int t = 0; t < kThreads; ++t)
+    producers.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        { TRACE_SCOPE_WITH(tracer, "counted"); }
+        ended.fetch_add(1);
+      }
+    });
+  for (int reads = 0; reads < 200 && ended.load() < kThreads * kPerThread; ++reads) {
+    const std::uint64_t before = ended.load();
+    const Stats s = stats();
+    const std::uint64_t after = ended.load();
+    const std::uint64_t recorded = s.spans_recorded - base;
+    EXPECT_GE(recorded, before);
+    EXPECT_LE(recorded, after + kThreads) << "a span may be written a moment before the test counts it";
+    EXPECT_EQ(s.spans_recorded, s.spans_exported + s.spans_dropped() + s.spans_pending);
+  }
+  for (auto& p : producers) p.join();
+  EXPECT_EQ(stats().spans_recorded - base, std::uint64_t{kThreads * kPerThread}) << "ended, whether exported yet or not";
+  ASSERT_TRUE(flush());
+  const Stats done = stats();
+  EXPECT_EQ(done.spans_pending, 0u);
+  EXPECT_EQ(done.spans_recorded - base, std::uint64_t{kThreads * kPerThread});
+}
+
+TEST(ThreadBuffers, ManyThreadsAtOnceStayWithinTheBudgetAndWhatIsRefusedIsCounted) {
+  constexpr std::size_t kBudget = std::size_t{4} << 20;
+  set_buffer_budget(kBudget);
+  MemoryTracer tracer{"churn"};
+  ASSERT_TRUE(flush());
+  const Stats before = stats();
+  constexpr int kThreads = 64, kSpans = 100;
+  std::barrier all_alive(kThreads + 1);
+  std::barrier may_end(kThreads + 1);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < kSpans; ++i) {
+        TRACE_SCOPE_WITH(tracer, "short-lived thread");
+      }
+      all_alive.arrive_and_wait();
+      may_end.arrive_and_wait();
+    });
+  all_alive.arrive_and_wait();
+  const Stats alive = stats();
+  EXPECT_LE(alive.buffer_bytes, kBudget) << "64 threads of 1 MiB rings would be 64 MiB";
+  may_end.arrive_and_wait();
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(flush());
+  const Stats after = stats();
+  const std::uint64_t made = std::uint64_t{kThreads} * kSpans;
+  EXPECT_GT(after.spans_dropped_no_buffer - before.spans_dropped_no_buffer, 0u) << "some threads got no ring";
+  EXPECT_EQ((after.spans_exported - before.spans_exported) +
+                (after.spans_dropped_no_buffer - before.spans_dropped_no_buffer),
+            made);
+  EXPECT_EQ(tracer.exporter().size(), after.spans_exported - before.spans_exported);
+  EXPECT_LT(after.buffer_bytes, alive.buffer_bytes) << "the rings of exited threads are freed";
+  set_buffer_budget(kDefaultBufferBudgetBytes);
+}
+
+// Writes one byte per span to a pipe: what a child exported, read by its parent.
+struct PipeExporter {
+  int fd;
+  ExportResult export_batch(const SpanBatch& batch) {
+    const std::string bytes(batch.size(), 's');
+    return write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) ? ExportResult::success()
+                                                                                       : ExportResult::permanent();
+  }
+};
+
+std::size_t drain_pipe(int fd) {
+  std::size_t total = 0;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) total += static_cast<std::size_t>(n);
+  return total;
+}
+
+TEST(Exit, ExportsEverySpanOfATracerThatIsNeverDestroyed) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const int result = run_forked([&] {
+    close(fds[0]);
+    auto* leaked = new Tracer<AlwaysOnSampler, PipeExporter>{"leaked", {}, fds[1]};  // a singleton, never deleted
+    for (int i = 0; i < 1000; ++i) {
+      TRACE_SCOPE_WITH(*leaked, "exported at exit");
+    }
+    return 0;  // std::exit(0): zspan's exit handler exports what is buffered
+  });
+  close(fds[1]);
+  EXPECT_EQ(result, 0);
+  EXPECT_EQ(drain_pipe(fds[0]), 1000u);
+  close(fds[0]);
+}
+
+TEST(Exit, EndsWithinTheExportTimeoutWhenAnExporterHangs) {
+  const auto start = Clock::now();
+  const int result = run_forked([] {
+    ExportOptions o;
+    o.export_timeout = 300ms;
+    auto* hung = new Tracer<AlwaysOnSampler, testing::GateExporter>{
+        "hung-at-exit", {}, SharedExporter<testing::GateExporter>::make("hung-at-exit", o)};
+    { TRACE_SCOPE_WITH(*hung, "never delivered"); }
+    hung->flush(10ms);
+    return 0;
+  });
+  EXPECT_EQ(result, 0);
+  EXPECT_LT(Clock::now() - start, 3s);
+}
+
+TEST(Fork, TheChildRecordsAndExportsOnItsOwnAndTheParentExportsItsSpansOnce) {
+  MemoryTracer tracer{"forking"};
+  ASSERT_TRUE(tracer.flush());
+  tracer.exporter().clear();
+  for (int i = 0; i < 10; ++i) {
+    TRACE_SCOPE_WITH(tracer, "parent, buffered at fork");
+  }
+  const int result = run_forked([&] {
+    const std::size_t inherited = tracer.exporter().size();
+    for (int i = 0; i < 5; ++i) {
+      TRACE_SCOPE_WITH(tracer, "child");
+    }
+    if (!tracer.flush(5s)) return 10;
+    const Stats s = stats();
+    if (tracer.exporter().size() != inherited + 5) return 11;  // none of the parent's buffered spans
+    if (s.spans_exported != 5 || s.spans_recorded != 5) return 12;
+    return 0;
+  });
+  EXPECT_EQ(result, 0) << "-1: the child hung; 10: its flush failed; 11/12: wrong spans or counts";
+  ASSERT_TRUE(tracer.flush());
+  EXPECT_EQ(tracer.exporter().size(), 10u);
+}
+
+TEST(Fork, NeverHangsWhileTheCollectorAndASlowExporterAreBusy) {
+  Tracer<AlwaysOnSampler, testing::CountingExporter> slow{
+      "slow-at-fork", {}, SharedExporter<testing::CountingExporter>::make("slow-at-fork", ExportOptions{}, 2ms)};
+  std::atomic<bool> stop{false};
+  std::thread flood([&] {
+    while (!stop.load()) {
+      TRACE_SCOPE_WITH(slow, "flood");
+    }
+  });
+  int hangs = 0, failures = 0;
+  for (int i = 0; i < 30; ++i) {
+    const int result = run_forked(
+        [&] {
+          { TRACE_SCOPE_WITH(slow, "child"); }
+          return slow.flush(5s) ? 0 : 1;
+        },
+        10s);
+    hangs += result == -1;
+    failures += result != 0;
+  }
+  stop = true;
+  flood.join();
+  EXPECT_EQ(hangs, 0);
+  EXPECT_EQ(failures, 0);
+}
+
+TEST(Fork, TheChildRecordsNothingWhenTheProgramSaysSo) {
+  MemoryTracer tracer{"quiet-child"};
+  set_fork_policy(ForkPolicy::kChildRecordsNothing);
+  const int result = run_forked([&] {
+    { TRACE_SCOPE_WITH(tracer, "not recorded"); }
+    tracer.flush(1s);
+    return stats().spans_recorded == 0 ? 0 : 1;
+  });
+  set_fork_policy(ForkPolicy::kChildRecords);
+  EXPECT_EQ(result, 0);
+}
+
+}  // namespace
+}  // namespace zspan

@@ -1,0 +1,246 @@
+// The export pipeline as its contract promises (trace/export/exporter.hpp, pipeline.hpp):
+// every exporter on its own worker and queue, so a slow, failing or hung exporter holds
+// up only its own spans; bounded memory, with every drop counted; bounded waits.
+#include "trace/export/pipeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <thread>
+
+#include "exporters/memory/memory_exporter.hpp"
+#include "instrument/zspan.hpp"
+#include "tests/trace/export/test_exporters.hpp"
+
+namespace zspan {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using testing::CountingExporter;
+using testing::GateExporter;
+using testing::ScriptedExporter;
+using testing::ThrowingExporter;
+
+// Options with a short export timeout, so that hung exporters end the tests quickly.
+ExportOptions quick(std::size_t queue = 2048, std::size_t batch = 512) {
+  ExportOptions o;
+  o.max_queue_size = queue;
+  o.max_export_batch_size = batch;
+  o.export_timeout = 300ms;
+  return o;
+}
+
+const ExporterStats& stats_of(const Stats& s, std::string_view name) {
+  for (const ExporterStats& e : s.exporters)
+    if (e.name == name) return e;
+  static const ExporterStats none;
+  ADD_FAILURE() << "no exporter named " << name;
+  return none;
+}
+
+void expect_identity(const ExporterStats& e) {
+  EXPECT_EQ(e.received, e.exported + e.rejected + e.dropped_queue_full + e.dropped_failed + e.dropped_shutdown +
+                            e.pending)
+      << e.name;
+}
+
+TEST(Pipeline, ASlowExporterDelaysOnlyItsOwnSpans) {
+  Tracer<AlwaysOnSampler, CountingExporter> slow{"slow", {}, SharedExporter<CountingExporter>::make("slow", quick(), 2000ms)};
+  Tracer<AlwaysOnSampler, CountingExporter> fast{"fast"};
+  { TRACE_SCOPE_WITH(slow, "waits two seconds in export"); }
+  ASSERT_FALSE(slow.flush(50ms)) << "the slow exporter is now inside its 2 s batch";
+
+  const auto start = Clock::now();
+  for (int i = 0; i < 10; ++i) {
+    TRACE_SCOPE_WITH(fast, "on time");
+  }
+  EXPECT_TRUE(fast.flush(1s));
+  EXPECT_LT(Clock::now() - start, 500ms) << "the fast exporter's spans do not wait behind the slow one";
+  EXPECT_EQ(fast.exporter().spans.load(), 10u);
+  EXPECT_TRUE(slow.flush(5s));
+  EXPECT_EQ(slow.exporter().spans.load(), 1u);
+}
+
+TEST(Pipeline, AnExporterThatThrowsLosesItsBatchAndCountsIt) {
+  Tracer<AlwaysOnSampler, ThrowingExporter> failing{"failing"};
+  Tracer<AlwaysOnSampler, MemoryExporter> healthy{"healthy"};
+  { TRACE_SCOPE_WITH(failing, "lost"); }
+  { TRACE_SCOPE_WITH(healthy, "kept"); }
+  ASSERT_TRUE(flush());
+  const Stats s = stats();
+  EXPECT_EQ(stats_of(s, "failing").dropped_failed, 1u);
+  expect_identity(stats_of(s, "failing"));
+  EXPECT_EQ(healthy.exporter().size(), 1u);
+}
+
+TEST(Pipeline, FlushWaitsNoLongerThanItsTimeout) {
+  Tracer<AlwaysOnSampler, GateExporter> tracer{"gate-flush", {}, SharedExporter<GateExporter>::make("gate-flush", quick())};
+  { TRACE_SCOPE_WITH(tracer, "stuck in export"); }
+  const auto start = Clock::now();
+  EXPECT_FALSE(flush(50ms));
+  EXPECT_LT(Clock::now() - start, 1s);
+  tracer.exporter().release();
+  EXPECT_TRUE(flush());
+  EXPECT_EQ(tracer.exporter().spans.load(), 1u);
+}
+
+TEST(Pipeline, RegisteringATracerNeverWaitsForAnExport) {
+  Tracer<AlwaysOnSampler, GateExporter> stuck{"stuck", {}, SharedExporter<GateExporter>::make("stuck", quick())};
+  { TRACE_SCOPE_WITH(stuck, "holds its worker"); }
+  ASSERT_FALSE(stuck.flush(50ms));
+  const auto start = Clock::now();
+  {
+    Tracer<AlwaysOnSampler, MemoryExporter> another{"another"};
+    { TRACE_SCOPE_WITH(another, "recorded"); }
+    EXPECT_TRUE(another.flush(1s));
+  }
+  EXPECT_LT(Clock::now() - start, 1s) << "constructing, flushing and destroying a tracer beside a stuck one";
+  stuck.exporter().release();
+}
+
+TEST(Pipeline, AHungExporterDoesNotHoldUpItsTracersDestructionPastTheExportTimeout) {
+  std::optional<SharedExporter<GateExporter>> gate = SharedExporter<GateExporter>::make("hung", quick());
+  const auto start = Clock::now();
+  {
+    Tracer<AlwaysOnSampler, GateExporter> tracer{"hung", {}, *gate};
+    for (int i = 0; i < 5; ++i) {
+      TRACE_SCOPE_WITH(tracer, "never delivered");
+    }
+    ASSERT_FALSE(tracer.flush(20ms));
+  }
+  gate.reset();  // the last handle: shutdown abandons the call stuck in export_batch
+  EXPECT_LT(Clock::now() - start, 1s) << "export_timeout is 300 ms";
+  const Stats s = stats();
+  const ExporterStats& hung = stats_of(s, "hung");
+  EXPECT_EQ(hung.dropped_shutdown, 5u);
+  EXPECT_EQ(hung.pending, 0u);
+  expect_identity(hung);
+}
+
+TEST(Pipeline, AFullQueueDropsAndCountsExactlyUnderTwoProducers) {
+  auto gate = SharedExporter<GateExporter>::make("full", quick(/*queue=*/100, /*batch=*/10));
+  Tracer<AlwaysOnSampler, GateExporter> tracer{"full", {}, gate};
+  constexpr int kPerThread = 5000;
+  auto produce = [&] {
+    for (int i = 0; i < kPerThread; ++i) {
+      TRACE_SCOPE_WITH(tracer, "burst");
+    }
+  };
+  std::thread a(produce), b(produce);
+  a.join();
+  b.join();
+  ASSERT_FALSE(tracer.flush(100ms));
+  gate->release();
+  ASSERT_TRUE(tracer.flush(5s));
+  const ExporterStats e = stats_of(stats(), "full");
+  EXPECT_EQ(e.received, 2u * kPerThread);
+  EXPECT_GT(e.dropped_queue_full, 0u);
+  EXPECT_EQ(e.exported, gate->spans.load());
+  EXPECT_EQ(e.exported + e.dropped_queue_full, 2u * kPerThread) << "recorded = exported + dropped";
+  EXPECT_LE(e.exported, 100u + 10u) << "at most the queue and the batch being exported";
+}
+
+TEST(Pipeline, ARetryableBatchIsKeptAndDeliveredWhenTheBackendComesBack) {
+  const auto down = ExportResult::retryable(10ms);
+  Tracer<AlwaysOnSampler, ScriptedExporter> tracer{
+      "flaky", {}, SharedExporter<ScriptedExporter>::make("flaky", quick(), std::vector<ExportResult>{down, down})};
+  for (int i = 0; i < 3; ++i) {
+    TRACE_SCOPE_WITH(tracer, "kept through two failures");
+  }
+  const auto start = Clock::now();
+  bool done = false;
+  while (!done && Clock::now() - start < 10s) done = tracer.flush(200ms);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(tracer.exporter().delivered.load(), 3u);
+  const ExporterStats e = stats_of(stats(), "flaky");
+  EXPECT_EQ(e.retries, 2u);
+  EXPECT_EQ(e.exported, 3u);
+  expect_identity(e);
+}
+
+TEST(Pipeline, PermanentFailuresAndPartialSuccessAreCountedAsRejected) {
+  Tracer<AlwaysOnSampler, ScriptedExporter> tracer{
+      "picky", {}, SharedExporter<ScriptedExporter>::make("picky", quick(), std::vector<ExportResult>{
+                                                                                ExportResult::permanent(),
+                                                                                ExportResult::partial(1)})};
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 2; ++i) {
+      TRACE_SCOPE_WITH(tracer, "batch");
+    }
+    ASSERT_TRUE(tracer.flush());
+  }
+  const ExporterStats e = stats_of(stats(), "picky");
+  EXPECT_EQ(e.rejected, 2u + 1u);
+  EXPECT_EQ(e.exported, 1u);
+  expect_identity(e);
+}
+
+TEST(Pipeline, SpansGoOutAfterTheScheduleDelayWithoutAFlush) {
+  ExportOptions o = quick();
+  o.schedule_delay = 50ms;
+  Tracer<AlwaysOnSampler, CountingExporter> tracer{"scheduled", {}, SharedExporter<CountingExporter>::make("scheduled", o)};
+  { TRACE_SCOPE_WITH(tracer, "exported by the schedule"); }
+  const auto start = Clock::now();
+  while (tracer.exporter().spans.load() == 0 && Clock::now() - start < 5s) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(tracer.exporter().spans.load(), 1u);
+}
+
+TEST(Pipeline, AFullBatchGoesOutBeforeTheScheduleDelay) {
+  ExportOptions o = quick(/*queue=*/100, /*batch=*/10);
+  o.schedule_delay = 60s;
+  Tracer<AlwaysOnSampler, CountingExporter> tracer{"batched", {}, SharedExporter<CountingExporter>::make("batched", o)};
+  for (int i = 0; i < 10; ++i) {
+    TRACE_SCOPE_WITH(tracer, "fills a batch");
+  }
+  const auto start = Clock::now();
+  while (tracer.exporter().spans.load() < 10 && Clock::now() - start < 5s) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(tracer.exporter().spans.load(), 10u);
+}
+
+TEST(Pipeline, OneExporterServesSeveralTracersAndEachSpanKeepsItsService) {
+  auto shared = share_exporter<CountingExporter>(quick());
+  Tracer<AlwaysOnSampler, CountingExporter> frontend{"frontend", {}, shared};
+  Tracer<AlwaysOnSampler, CountingExporter> billing{"billing", {}, shared};
+  {
+    TRACE_SCOPE_WITH(frontend, "request");
+    TRACE_SCOPE_WITH(billing, "charge");
+  }
+  ASSERT_TRUE(flush());
+  std::lock_guard lock(shared->mutex);
+  std::vector<std::string> services = shared->services;
+  std::sort(services.begin(), services.end());
+  EXPECT_EQ(services, (std::vector<std::string>{"billing", "frontend"}));
+}
+
+TEST(Pipeline, FanoutSendsEverySpanToEachExporterOnItsOwnWorker) {
+  using Both = Fanout<MemoryExporter, GateExporter>;
+  Tracer<AlwaysOnSampler, Both> tracer{"fanout", {}, SharedExporter<MemoryExporter>::make("fanout-memory", quick()),
+                                       SharedExporter<GateExporter>::make("fanout-gate", quick())};
+  { TRACE_SCOPE_WITH(tracer, "twice"); }
+  EXPECT_FALSE(tracer.flush(100ms)) << "the gate holds its copy";
+  EXPECT_EQ(tracer.exporter().get<0>().size(), 1u) << "the memory exporter got its copy all the same";
+  tracer.exporter().get<1>().release();
+  EXPECT_TRUE(tracer.flush());
+  EXPECT_EQ(tracer.exporter().get<1>().spans.load(), 1u);
+}
+
+TEST(Pipeline, FlushFromInsideAnExporterDoesNotWaitForItself) {
+  struct SelfFlushing {
+    std::atomic<bool> returned{false};
+    ExportResult export_batch(const SpanBatch&) {
+      zspan::flush(2s);
+      returned = true;
+      return ExportResult::success();
+    }
+  };
+  Tracer<AlwaysOnSampler, SelfFlushing> tracer{"self-flushing"};
+  { TRACE_SCOPE_WITH(tracer, "span"); }
+  const auto start = Clock::now();
+  EXPECT_TRUE(tracer.flush(5s));
+  EXPECT_TRUE(tracer.exporter().returned.load());
+  EXPECT_LT(Clock::now() - start, 1s);
+}
+
+}  // namespace
+}  // namespace zspan

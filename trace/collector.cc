@@ -29,6 +29,7 @@ namespace {
 
 constexpr auto kDrainInterval = std::chrono::milliseconds(10);
 constexpr std::size_t kMinRingBytes = 4096;
+constexpr std::size_t kFirstRingBytes = 16384;  // rings grow from here to the thread capacity
 
 struct BufferEntry {
   std::unique_ptr<ThreadBuffer> buffer;
@@ -55,8 +56,9 @@ class Collector {
     return *collector;
   }
 
-  ThreadBuffer* attach() {
-    const std::size_t wanted = buffer_capacity_.load(std::memory_order_relaxed);
+  // A ring for this thread: the first, or a bigger one when it keeps filling (the old one
+  // retires: drained, then freed). nullptr when the budget cannot spare the smallest.
+  ThreadBuffer* attach_ring(std::size_t wanted) {
     std::shared_ptr<BufferEntry> entry;
     {
       std::lock_guard lock(buffers_mutex_);
@@ -69,12 +71,12 @@ class Collector {
       entry->buffer = std::make_unique<ThreadBuffer>(capacity);
       buffers_.push_back(entry);
       buffer_bytes_ += capacity;
-      ++threads_seen_;
+      if (!tls_buffer) ++threads_seen_;
     }
-    ThreadBuffer* buffer = entry->buffer.get();
     ensure_thread();
+    tls_buffer = entry->buffer.get();
     retire_at_thread_exit(std::move(entry));
-    return buffer;
+    return tls_buffer;
   }
 
   std::uint16_t register_sink(std::string_view service, TracerBase* tracer,
@@ -216,6 +218,7 @@ class Collector {
     return &services_.emplace_back(service);
   }
 
+  // Holds the thread's current ring and retires it when the thread exits or replaces it.
   static void retire_at_thread_exit(std::shared_ptr<BufferEntry> entry) {
     struct Retire {
       std::shared_ptr<BufferEntry> entry;
@@ -225,6 +228,7 @@ class Collector {
       }
     };
     thread_local Retire retire;
+    if (retire.entry) retire.entry->retired.store(true, std::memory_order_release);
     retire.entry = std::move(entry);
   }
 
@@ -428,19 +432,31 @@ ThreadBuffer* attach_thread_buffer() noexcept {
   static thread_local bool attached_before = false;
   static thread_local std::uint32_t refused_drops = 0;
   if (attached_before || (refused_drops != 0 && ++refused_drops % kRetryAfterDrops != 0)) return nullptr;
+  ThreadBuffer* buffer = nullptr;
   try {
-    tls_buffer = Collector::instance().attach();
+    Collector& c = Collector::instance();
+    buffer = c.attach_ring(std::min(kFirstRingBytes, c.buffer_capacity_.load(std::memory_order_relaxed)));
   } catch (...) {
-    tls_buffer = nullptr;
   }
-  if (tls_buffer) {
+  if (buffer) {
     attached_before = true;
   } else {
     refused_drops = 1;
     static RateLimitedWarning refused{"zspan: no span buffer for a new thread (the buffer budget is used); its spans are dropped and counted"};
     refused.emit("set_buffer_budget() to change it");
   }
-  return tls_buffer;
+  return buffer;
+}
+
+// A ring past half full gets a successor twice its size, up to the thread capacity and
+// within the budget; a bursting thread borrows from the budget instead of dropping.
+void grow_thread_buffer(ThreadBuffer& full) noexcept {
+  try {
+    Collector& c = Collector::instance();
+    const std::size_t max = c.buffer_capacity_.load(std::memory_order_relaxed);
+    if (full.capacity() < max) c.attach_ring(std::min(full.capacity() * 2, max));
+  } catch (...) {  // out of memory: the thread keeps the ring it has
+  }
 }
 
 }  // namespace
@@ -457,7 +473,10 @@ void submit_slow(const SpanRecord& record) noexcept {
   }
   switch (buffer->try_write(record)) {
     case ThreadBuffer::WriteResult::kWritten: break;
-    case ThreadBuffer::WriteResult::kWrittenPastHalf: Collector::instance().wake(); break;
+    case ThreadBuffer::WriteResult::kWrittenPastHalf:
+      grow_thread_buffer(*buffer);
+      Collector::instance().wake();
+      break;
     case ThreadBuffer::WriteResult::kDropped:
       static RateLimitedWarning buffer_full{
           "zspan: a thread's span buffer is full (export is not keeping up); spans are dropped and counted in "

@@ -76,8 +76,10 @@ double tracing_cpu_fraction() noexcept;
 // longer. The other exporters are flushed meanwhile all the same.
 bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(5)) noexcept;
 
-// Bytes of ring per thread for threads that start recording after the call. A burst of
-// more spans than fit, while the collector gets no CPU, is dropped and counted.
+// The most ring one thread may have. A thread starts with 16 KiB and doubles its ring when
+// it is found half full, up to this and within the budget below, so that short-lived
+// threads cost little and bursting ones get room. A burst of more spans than fit, while
+// the collector gets no CPU, is dropped and counted.
 inline constexpr std::size_t kDefaultThreadBufferBytes = std::size_t{1} << 20;  // 16 384 spans without tags
 void set_thread_buffer_capacity(std::size_t bytes) noexcept;
 

@@ -25,8 +25,14 @@ namespace zspan::testing {
 // CPU, and a default ring would then drop (and count) spans the test means to check.
 class BigThreadBuffers {
  public:
-  BigThreadBuffers() noexcept { set_thread_buffer_capacity(std::size_t{16} << 20); }
-  ~BigThreadBuffers() { set_thread_buffer_capacity(kDefaultThreadBufferBytes); }
+  BigThreadBuffers() noexcept {
+    set_thread_buffer_capacity(std::size_t{16} << 20);
+    set_buffer_budget(std::size_t{1} << 30);
+  }
+  ~BigThreadBuffers() {
+    set_thread_buffer_capacity(kDefaultThreadBufferBytes);
+    set_buffer_budget(kDefaultBufferBudgetBytes);
+  }
   BigThreadBuffers(const BigThreadBuffers&) = delete;
   BigThreadBuffers& operator=(const BigThreadBuffers&) = delete;
 };

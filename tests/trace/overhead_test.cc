@@ -2,6 +2,9 @@
 // a per-span cost the collector thread calibrates once, off the hot path.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "exporters/discard/discard_exporter.hpp"
 #include "instrument/zspan.hpp"
 
@@ -16,9 +19,12 @@ TEST(Overhead, StatsCountRecordedSpansAndEstimateTheirCost) {
     TRACE_SCOPE_WITH(tracer, "work");
   }
   ASSERT_TRUE(flush());
+  // Calibrated once when the collector thread started (0 until then).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (stats().span_cost_nanos == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   const Stats after = stats();
   EXPECT_EQ(after.spans_recorded - before.spans_recorded, static_cast<std::uint64_t>(kSpans));
-  // Calibrated when the collector thread started, which flush() waited for.
   EXPECT_GT(after.span_cost_nanos, 0.0);
   EXPECT_LT(after.span_cost_nanos, 100'000.0) << "a span costs tens of nanoseconds, not a tenth of a millisecond";
   EXPECT_DOUBLE_EQ(after.tracing_nanos, static_cast<double>(after.spans_recorded) * after.span_cost_nanos);

@@ -1,0 +1,62 @@
+// The whole export pipeline under load: producer threads record spans flat out (the
+// sampled 2-tag span of span_bench) and the collector drains them into a discarding
+// exporter's queue and worker. What it measures is the pipeline's capacity, not the hot
+// path: spans exported per second of wall time, and the share dropped (a full thread
+// buffer or a full exporter queue). `./bazelw run -c opt //bench:pipeline_bench`
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+
+#include "bench/cases.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Totals {
+  std::uint64_t exported, dropped_buffer, dropped_queue, recorded;
+  static Totals now() {
+    const zspan::Stats s = zspan::stats();
+    return {s.spans_exported, s.spans_dropped_buffer_full, s.spans_dropped_queue_full, s.spans_recorded};
+  }
+};
+
+// A queue that absorbs the collector's bursts: the drops left are the pipeline's limit.
+zspan_bench::SampledTracer& pipeline_tracer() {
+  static zspan_bench::SampledTracer tracer{
+      "zspan-bench-pipeline", {},
+      zspan::share_exporter<zspan::DiscardExporter>(zspan::ExportOptions{.max_queue_size = 65536,
+                                                                         .schedule_delay = std::chrono::milliseconds(100),
+                                                                         .max_export_batch_size = 4096})};
+  return tracer;
+}
+
+void BM_PipelineFlatOut(benchmark::State& state) {
+  auto& tracer = pipeline_tracer();
+  static Totals before;
+  static Clock::time_point start;
+  if (state.thread_index() == 0) {
+    tracer.flush();
+    before = Totals::now();
+    start = Clock::now();
+  }
+  std::int64_t i = 0;
+  for (auto _ : state) zspan_bench::sampled_span(tracer, ++i);
+  if (state.thread_index() == 0) {
+    // The loop ends at a barrier of all threads: everything is recorded by now.
+    tracer.flush(std::chrono::seconds(30));
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const Totals after = Totals::now();
+    const double recorded = static_cast<double>(after.recorded - before.recorded);
+    state.counters["exported_per_s"] = static_cast<double>(after.exported - before.exported) / seconds;
+    auto share = [&](std::uint64_t n) { return recorded > 0 ? static_cast<double>(n) / recorded : 0; };
+    state.counters["dropped_buffer_full"] = share(after.dropped_buffer - before.dropped_buffer);
+    state.counters["dropped_queue_full"] = share(after.dropped_queue - before.dropped_queue);
+  }
+}
+BENCHMARK(BM_PipelineFlatOut)->Threads(1)->UseRealTime();
+BENCHMARK(BM_PipelineFlatOut)->Threads(2)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -80,13 +80,13 @@ void Pipeline::offer(const SpanRecord& record, std::string_view service) noexcep
     dropped_queue_full_.store(dropped_queue_full_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     return;
   }
+  const std::size_t at = filling_->bytes.size();
   try {
-    const std::size_t at = filling_->bytes.size();
     filling_->bytes.resize(at + record.size_bytes);
     std::memcpy(filling_->bytes.data() + at, &record, record.size_bytes);
     filling_->spans.push_back({static_cast<std::uint32_t>(at), service});
   } catch (...) {  // out of memory: this span only
-    filling_->bytes.resize(filling_->spans.empty() ? 0 : filling_->bytes.size() - record.size_bytes);
+    filling_->bytes.resize(at);
     dropped_queue_full_.store(dropped_queue_full_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     return;
   }
@@ -328,9 +328,19 @@ bool Pipeline::wait_stopped(Clock::time_point deadline) noexcept {
   while (!stopped && Clock::now() < std::min(deadline, stuck_since()))
     stopped = progress_.wait_until(lock, std::min(deadline, stuck_since()), [&] { return stopped_; });
   if (stopped) {
-    std::thread worker = std::move(worker_);
-    lock.unlock();
-    if (worker.joinable()) worker.join();
+    // One waiter joins the worker; any other waits for that, so that none returns (and
+    // lets the pipeline be destroyed) while the worker is still finishing.
+    if (worker_.joinable()) {
+      std::thread worker = std::move(worker_);
+      joining_ = true;
+      lock.unlock();
+      worker.join();
+      lock.lock();
+      joining_ = false;
+      progress_.notify_all();
+    } else {
+      progress_.wait(lock, [&] { return !joining_; });
+    }
     return true;
   }
   // The exporter is stuck in a call: stop waiting for it. Its worker keeps the pipeline
@@ -396,6 +406,7 @@ void Pipeline::reset_in_fork_child() noexcept {
   retry_at_ = {};
   backoff_ = std::chrono::milliseconds(0);
   in_call_ = false;
+  joining_ = false;
   worker_running_ = false;
   fork_child_pending_ = true;
   ++generation_;

@@ -144,6 +144,7 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
   bool stopped_ = false;
   bool worker_running_ = false;
   std::thread worker_;
+  bool joining_ = false;              // a shutdown is joining the worker
   std::shared_ptr<Pipeline> keep_alive_;  // set when the worker is abandoned in a call
   bool in_call_ = false;             // the worker is inside an exporter call
   Clock::time_point call_started_{};

@@ -228,4 +228,21 @@ TEST(W3CService, NothingSentToUntrustedHosts) {
   EXPECT_EQ(find(calls[0].first, "traceparent"), "<absent>");
 }
 
+// A header section over the service's limit (here 64 uberctx-* headers of 60 KiB: 4 MiB
+// of baggage, were it kept) is answered 431 (RFC 6585 §5), and the service serves the
+// next connection as before.
+TEST(W3CService, OversizedHeadersAreAnswered431) {
+  Service service({});
+  Headers oversized;
+  for (int i = 0; i < 64; ++i) oversized.emplace_back("uberctx-k" + std::to_string(i), std::string(60 * 1024, 'v'));
+  EXPECT_EQ(post(service.port(), oversized, "[]"), 431);
+  EXPECT_EQ(post(service.port(), {}, "[]"), 200);
+}
+
+TEST(W3CService, OversizedBodyIsAnswered413) {
+  Service service({});
+  EXPECT_EQ(post(service.port(), {}, std::string(2 << 20, ' ')), 413);
+  EXPECT_EQ(post(service.port(), {}, "[]"), 200);
+}
+
 }  // namespace

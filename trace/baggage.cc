@@ -8,15 +8,9 @@
 namespace zspan {
 namespace {
 
-// W3C Baggage: key = token (RFC 7230); a value byte outside baggage-octet is sent
-// percent-encoded, three bytes for one.
-bool is_baggage_octet(unsigned char c) noexcept {
-  return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) || (c >= 0x3c && c <= 0x5b) ||
-         (c >= 0x5d && c <= 0x7e);
-}
 std::size_t encoded_size(std::string_view value) noexcept {
   std::size_t size = 0;
-  for (char c : value) size += is_baggage_octet(static_cast<unsigned char>(c)) ? 1 : 3;
+  for (char c : value) size += is_sent_unescaped(c) ? 1 : 3;
   return size;
 }
 std::size_t entry_bytes(std::string_view key, std::string_view value, std::string_view metadata) noexcept {

@@ -9,8 +9,8 @@
 // Limits follow W3C Baggage §"Limits": a platform must propagate at least 64 list-members
 // and a baggage-string of up to 8192 bytes, so that is what a set may reach; the per
 // list-member cap of 4096 bytes is the earlier draft's, still used by OpenTelemetry SDKs.
-// Sizes are those of the header: key=value with the value percent-encoded where W3C
-// requires. A refused set leaves the baggage as it was and is counted (baggage_stats).
+// Sizes are those of the header: key=value with the value percent-encoded as sent. A
+// refused set leaves the baggage as it was and is counted (baggage_stats).
 #pragma once
 
 #include <cstddef>
@@ -27,6 +27,15 @@ namespace zspan {
 inline constexpr std::size_t kBaggageMaxEntries = 64;
 inline constexpr std::size_t kBaggageMaxBytes = 8192;       // the whole baggage-string
 inline constexpr std::size_t kBaggageMaxEntryBytes = 4096;  // one list-member
+
+// W3C Baggage §3.2.1: baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
+// (printable US-ASCII without space, DQUOTE, comma, semicolon and backslash).
+constexpr bool is_baggage_octet(char c) noexcept {
+  return c >= 0x21 && c <= 0x7e && c != '"' && c != ',' && c != ';' && c != '\\';
+}
+// A value byte sent as it is; any other is percent-encoded (§3.2.1.3), '%' too, or it
+// would read as an escape.
+constexpr bool is_sent_unescaped(char c) noexcept { return is_baggage_octet(c) && c != '%'; }
 
 enum class BaggageResult : std::uint8_t {
   kOk,

@@ -9,11 +9,6 @@ namespace zspan {
 
 namespace {
 
-// §3.2.1.3: baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
-// (printable US-ASCII without space, DQUOTE, comma, semicolon and backslash).
-constexpr bool is_baggage_octet(char c) noexcept {
-  return c >= 0x21 && c <= 0x7e && c != '"' && c != ',' && c != ';' && c != '\\';
-}
 constexpr bool all_baggage_octets(std::string_view s) noexcept {
   for (char c : s)
     if (!is_baggage_octet(c)) return false;
@@ -94,7 +89,7 @@ std::string format_baggage(const Baggage& baggage) {
     if (start != 0) out += ',';
     out += e.key;
     out += '=';
-    append_percent_encoded(out, e.value, [](char c) { return is_baggage_octet(c) && c != '%'; });
+    append_percent_encoded(out, e.value, is_sent_unescaped);
     if (!e.metadata.empty()) out.append(";").append(e.metadata);
     const bool valid = is_token(e.key) && (e.metadata.empty() || valid_properties(e.metadata));
     if (!valid || members == kBaggageMaxEntries || out.size() > kBaggageMaxBytes) {

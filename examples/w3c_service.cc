@@ -11,12 +11,17 @@
 // go to a DiscardExporter. --trust REGEX (repeatable) accepts contexts only from, and
 // sends them only to, matching hosts (peers are IP addresses on the way in); without
 // it every peer is trusted.
+//
+// Requests over the limits are answered, not dropped: header fields over 64 KiB get 431,
+// a body over 1 MiB gets 413, and the connection is then closed.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -37,6 +42,10 @@ using tcp = boost::asio::ip::tcp;
 using Json = nlohmann::json;
 
 constexpr auto kIoTimeout = std::chrono::seconds(10);
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
+// Room for a full W3C baggage (8192 bytes) and tracestate (32 members) beside the usual
+// headers; Beast's default of 8 KiB would refuse a baggage at the W3C limit.
+constexpr std::uint32_t kMaxHeaderBytes = 64 << 10;
 constexpr std::uint64_t kMaxBodyBytes = 1 << 20;
 constexpr int kMaxJsonDepth = 64;
 
@@ -126,22 +135,70 @@ http::response<http::string_body> handle(Service& service, const http::request<h
   return response;
 }
 
-void serve(Service& service, tcp::socket socket) {
+// One accepted connection with its own io_context: its thread runs its operations.
+struct Connection {
+  boost::asio::io_context io;
+  tcp::socket socket{io};
+};
+
+// Runs one asynchronous operation to its end on this thread: Beast applies a stream's
+// timeout (expires_after) to asynchronous operations only.
+template <class Start>
+beast::error_code run_one(boost::asio::io_context& io, Start start) {
+  beast::error_code result;
+  start([&](beast::error_code ec, std::size_t) { result = ec; });
+  io.restart();
+  io.run();
+  return result;
+}
+
+// The answer to a request that could not be read because it is too large; none when the
+// connection failed or ended.
+std::optional<http::status> status_for_oversized(const beast::error_code& ec) {
+  if (ec == http::error::header_limit) return http::status::request_header_fields_too_large;  // RFC 6585 §5
+  if (ec == http::error::body_limit) return http::status::payload_too_large;                   // RFC 9110 §15.5.14
+  return std::nullopt;
+}
+
+// Closes in stages (RFC 9112 §9.6), so that a client still sending a request we stopped
+// reading gets the response rather than a reset: stop sending, then read and discard
+// until the client closes or kLingerTimeout passes.
+void close_gracefully(boost::asio::io_context& io, beast::tcp_stream& stream) {
   beast::error_code ec;
-  const std::string peer = socket.remote_endpoint(ec).address().to_string(ec);
-  beast::tcp_stream stream(std::move(socket));
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(kLingerTimeout);
+  std::array<char, 16 << 10> discard;
+  while (!run_one(io, [&](auto done) { stream.async_read_some(boost::asio::buffer(discard), done); })) {
+  }
+}
+
+void serve(Service& service, std::unique_ptr<Connection> connection) {
+  beast::error_code ec;
+  const std::string peer = connection->socket.remote_endpoint(ec).address().to_string(ec);
+  boost::asio::io_context& io = connection->io;
+  beast::tcp_stream stream(std::move(connection->socket));
   beast::flat_buffer buffer;
   while (true) {
     stream.expires_after(kIoTimeout);
     http::request_parser<http::string_body> parser;
+    parser.header_limit(kMaxHeaderBytes);
     parser.body_limit(kMaxBodyBytes);
-    http::read(stream, buffer, parser, ec);
-    if (ec) break;
-    const http::response<http::string_body> response = handle(service, parser.get(), peer);
-    http::write(stream, response, ec);
+    ec = run_one(io, [&](auto done) { http::async_read(stream, buffer, parser, done); });
+    http::response<http::string_body> response;
+    if (!ec) {
+      response = handle(service, parser.get(), peer);
+    } else if (const std::optional<http::status> status = status_for_oversized(ec)) {
+      response = {*status, 11};
+      response.keep_alive(false);
+      response.prepare_payload();
+    } else {
+      break;
+    }
+    stream.expires_after(kIoTimeout);
+    ec = run_one(io, [&](auto done) { http::async_write(stream, response, done); });
     if (ec || !response.keep_alive()) break;
   }
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  close_gracefully(io, stream);
 }
 
 int usage(std::FILE* out, int status) {
@@ -185,9 +242,10 @@ int main(int argc, char** argv) {
     std::printf("listening on 127.0.0.1:%u\n", acceptor.local_endpoint().port());
     std::fflush(stdout);
     while (true) {
-      tcp::socket socket = acceptor.accept();
+      auto connection = std::make_unique<Connection>();
+      acceptor.accept(connection->socket);
       // A thread per connection: a call may come back to this service while it waits.
-      std::thread(serve, std::ref(service), std::move(socket)).detach();
+      std::thread(serve, std::ref(service), std::move(connection)).detach();
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "w3c_service: %s\n", e.what());

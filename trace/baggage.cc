@@ -2,25 +2,17 @@
 
 #include "trace/text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 
 namespace zspan {
 namespace {
 
-// W3C Baggage: key = token (RFC 7230); a value byte outside baggage-octet is sent
-// percent-encoded, three bytes for one.
-bool is_baggage_octet(unsigned char c) noexcept {
-  return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) || (c >= 0x3c && c <= 0x5b) ||
-         (c >= 0x5d && c <= 0x7e);
-}
 std::size_t encoded_size(std::string_view value) noexcept {
   std::size_t size = 0;
-  for (char c : value) size += is_baggage_octet(static_cast<unsigned char>(c)) ? 1 : 3;
+  for (char c : value) size += is_sent_unescaped(c) ? 1 : 3;
   return size;
-}
-std::size_t entry_bytes(std::string_view key, std::string_view value, std::string_view metadata) noexcept {
-  return key.size() + 1 + encoded_size(value) + (metadata.empty() ? 0 : 1 + metadata.size());
 }
 
 constexpr std::size_t kResults = static_cast<std::size_t>(BaggageResult::kNoSpan) + 1;
@@ -48,7 +40,7 @@ std::string_view to_string(BaggageResult result) noexcept {
 bool Baggage::valid_key(std::string_view key) noexcept { return is_token(key); }
 
 std::size_t Baggage::header_bytes(const Entry& entry) noexcept {
-  return entry_bytes(entry.key, entry.value, entry.metadata);
+  return entry.key.size() + 1 + encoded_size(entry.value) + (entry.metadata.empty() ? 0 : 1 + entry.metadata.size());
 }
 
 std::size_t Baggage::header_bytes() const noexcept {
@@ -58,46 +50,55 @@ std::size_t Baggage::header_bytes() const noexcept {
 }
 
 BaggageResult Baggage::set(SharedRef<const Baggage>& baggage, std::string_view key, std::string_view value) noexcept {
-  using detail::count_baggage_refusal;
-  if (!valid_key(key)) return count_baggage_refusal(BaggageResult::kInvalidKey);
-  const std::size_t new_bytes = entry_bytes(key, value, {});
-  if (new_bytes > kBaggageMaxEntryBytes) return count_baggage_refusal(BaggageResult::kEntryTooLong);
-
-  // What stays beside the new entry: every entry of another key, each with its comma.
-  std::size_t others = 0;
-  std::size_t others_bytes = 0;
-  if (baggage) {
-    for (const Entry& e : baggage->entries_) {
-      if (e.key == key) continue;
-      ++others;
-      others_bytes += header_bytes(e) + 1;
-    }
-  }
-  if (others + 1 > kBaggageMaxEntries) return count_baggage_refusal(BaggageResult::kTooManyEntries);
-  if (others_bytes + new_bytes > kBaggageMaxBytes) return count_baggage_refusal(BaggageResult::kTotalTooLarge);
-
   try {
-    std::vector<Entry> entries;
-    entries.reserve(others + 1);
-    bool replaced = false;
-    if (baggage) {
-      for (const Entry& e : baggage->entries_) {
-        if (e.key != key) {
-          entries.push_back(e);
-        } else if (!replaced) {  // the entry keeps its place in the list
-          entries.push_back({e.key, std::string(value), {}});
-          replaced = true;
-        }
-      }
-    }
-    if (!replaced) entries.push_back({std::string(key), std::string(value), {}});
-    SharedRef<const Baggage> made = SharedRef<const Baggage>::make(std::move(entries));
-    if (!made) return count_baggage_refusal(BaggageResult::kOutOfMemory);
-    baggage = std::move(made);
+    BaggageBuilder builder(baggage);
+    const BaggageResult result = builder.add({std::string(key), std::string(value), {}});
+    if (result != BaggageResult::kOk) return detail::count_baggage_refusal(result);
+    baggage = std::move(builder).build();
     return BaggageResult::kOk;
   } catch (...) {
-    return count_baggage_refusal(BaggageResult::kOutOfMemory);
+    return detail::count_baggage_refusal(BaggageResult::kOutOfMemory);
   }
+}
+
+BaggageBudget::BaggageBudget(const Baggage& start) noexcept
+    : members_(start.entries().size()), bytes_(start.header_bytes()) {}
+
+BaggageResult BaggageBudget::take(std::size_t bytes, std::optional<std::size_t> replaced_bytes) noexcept {
+  const std::size_t members = replaced_bytes ? members_ : members_ + 1;
+  const std::size_t total = replaced_bytes ? bytes_ - *replaced_bytes + bytes : bytes_ + (members_ != 0) + bytes;
+  if (bytes > kBaggageMaxEntryBytes) return BaggageResult::kEntryTooLong;
+  if (members > kBaggageMaxEntries) return BaggageResult::kTooManyEntries;
+  if (total > kBaggageMaxBytes) return BaggageResult::kTotalTooLarge;
+  members_ = members;
+  bytes_ = total;
+  return BaggageResult::kOk;
+}
+
+BaggageBuilder::BaggageBuilder(SharedRef<const Baggage> start) : start_(std::move(start)) {
+  if (!start_) return;
+  entries_ = start_->entries();
+  budget_ = BaggageBudget(*start_);
+}
+
+BaggageResult BaggageBuilder::add(Baggage::Entry entry) {
+  if (!Baggage::valid_key(entry.key)) return BaggageResult::kInvalidKey;
+  const auto same_key = std::find_if(entries_.begin(), entries_.end(), [&](const Baggage::Entry& e) { return e.key == entry.key; });
+  const bool replaces = same_key != entries_.end();
+  const BaggageResult result = budget_.take(Baggage::header_bytes(entry),
+                                            replaces ? std::optional(Baggage::header_bytes(*same_key)) : std::nullopt);
+  if (result != BaggageResult::kOk) return result;
+  if (replaces)
+    *same_key = std::move(entry);
+  else
+    entries_.push_back(std::move(entry));
+  added_ = true;
+  return result;
+}
+
+SharedRef<const Baggage> BaggageBuilder::build() && {
+  if (!added_) return std::move(start_);
+  return SharedRef<const Baggage>::adopt(new Baggage(std::move(entries_)));
 }
 
 BaggageStats baggage_stats() noexcept {

@@ -6,11 +6,18 @@
 //   zspan::BaggageResult r = zspan::Baggage::set(bag, "tenant", "acme");
 //   std::optional<std::string_view> tenant = bag->find("tenant");
 //
-// Limits follow W3C Baggage §"Limits": a platform must propagate at least 64 list-members
-// and a baggage-string of up to 8192 bytes, so that is what a set may reach; the per
-// list-member cap of 4096 bytes is the earlier draft's, still used by OpenTelemetry SDKs.
-// Sizes are those of the header: key=value with the value percent-encoded where W3C
-// requires. A refused set leaves the baggage as it was and is counted (baggage_stats).
+// Limits follow W3C Baggage §3.3.2: a platform must propagate all list-members while
+// there are at most 64 of them in at most 8192 bytes of baggage-string, may drop members
+// beyond that, and must not send part of one; so those are the limits of one context's
+// baggage. The per list-member cap of 4096 bytes is the earlier draft's, still used by
+// OpenTelemetry SDKs. Sizes are those of the header: key=value;properties with the value
+// percent-encoded, and a comma between members.
+//
+// One rule for every way baggage is made or sent: BaggageBudget holds the limits while a
+// baggage-string grows member by member, and BaggageBuilder (a set, and extraction in every
+// format, from any number of header lines) and the injectors go through it. A refused set
+// leaves the baggage as it was and is counted (baggage_stats); what propagation leaves
+// out is counted in propagation_drops().
 #pragma once
 
 #include <cstddef>
@@ -27,6 +34,15 @@ namespace zspan {
 inline constexpr std::size_t kBaggageMaxEntries = 64;
 inline constexpr std::size_t kBaggageMaxBytes = 8192;       // the whole baggage-string
 inline constexpr std::size_t kBaggageMaxEntryBytes = 4096;  // one list-member
+
+// W3C Baggage §3.2.1: baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
+// (printable US-ASCII without space, DQUOTE, comma, semicolon and backslash).
+constexpr bool is_baggage_octet(char c) noexcept {
+  return c >= 0x21 && c <= 0x7e && c != '"' && c != ',' && c != ';' && c != '\\';
+}
+// A value byte sent as it is; any other is percent-encoded (§3.2.1.3), '%' too, or it
+// would read as an escape.
+constexpr bool is_sent_unescaped(char c) noexcept { return is_baggage_octet(c) && c != '%'; }
 
 enum class BaggageResult : std::uint8_t {
   kOk,
@@ -68,6 +84,45 @@ class Baggage final : public RefCounted {
 
  private:
   std::vector<Entry> entries_;
+};
+
+// The W3C limits on a baggage-string made one list-member at a time (a Baggage being
+// built, or a header being written): a member is taken whole or not at all.
+class BaggageBudget {
+ public:
+  BaggageBudget() = default;
+  // What `start` already takes, as it is. Over the limits (a Baggage made directly from
+  // entries), it takes only what brings it back within them.
+  explicit BaggageBudget(const Baggage& start) noexcept;
+
+  // Takes a member of `bytes` (key=value;properties as written), in place of one of
+  // `replaced_bytes` when it replaces one; or says which limit it would break and takes
+  // nothing.
+  BaggageResult take(std::size_t bytes, std::optional<std::size_t> replaced_bytes = std::nullopt) noexcept;
+
+ private:
+  std::size_t members_ = 0;
+  std::size_t bytes_ = 0;  // the members and the commas between them
+};
+
+// A Baggage made from entries that arrive one by one (a set; members extracted from any
+// number of header lines, in any format), within the limits. An entry replaces the one of
+// its key, in its place; an entry the limits refuse leaves the others as they were.
+class BaggageBuilder {
+ public:
+  // Starts from `start` (null: no baggage), taken as it is.
+  explicit BaggageBuilder(SharedRef<const Baggage> start);
+
+  // Adds `entry`, or says why not. Throws std::bad_alloc only.
+  BaggageResult add(Baggage::Entry entry);
+  // The baggage made: `start` itself when nothing was added. Throws std::bad_alloc only.
+  SharedRef<const Baggage> build() &&;
+
+ private:
+  SharedRef<const Baggage> start_;
+  std::vector<Baggage::Entry> entries_;
+  BaggageBudget budget_;
+  bool added_ = false;
 };
 
 // Sets refused since the process started, by reason.

@@ -113,7 +113,9 @@ constexpr std::uint32_t string_payload_words_for(std::size_t stored_size) noexce
 inline std::uint64_t write_string(std::string_view stored, std::size_t original_size, std::byte* payload) noexcept {
   if (stored.size() <= kInlineStringBytes) {
     std::array<char, 8> bytes{};
-    std::memcpy(bytes.data(), stored.data(), stored.size());
+    // An empty view may have no data (std::string_view{}), and memcpy's pointers must be
+    // valid even for 0 bytes (C17 §7.24.1p2). The test folds away for a constant string.
+    if (!stored.empty()) std::memcpy(bytes.data(), stored.data(), stored.size());
     bytes[7] = static_cast<char>(stored.size());
     return std::bit_cast<std::uint64_t>(bytes);
   }

@@ -4,13 +4,15 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace zspan;
-  std::vector<Baggage::Entry> entries;
-  for (std::string_view line : fuzz::lines(fuzz::as_text(data, size))) parse_baggage(line, entries);
-  fuzz::require(entries.size() <= kBaggageMaxEntries);
-  const std::string formatted = format_baggage(Baggage(entries));
-  fuzz::require(formatted.size() <= kBaggageMaxBytes);
-  std::vector<Baggage::Entry> again;
+  BaggageBuilder received(nullptr);
+  for (std::string_view line : fuzz::lines(fuzz::as_text(data, size))) parse_baggage(line, received);
+  const SharedRef<const Baggage> baggage = std::move(received).build();
+  if (!baggage) return 0;
+  fuzz::require(baggage->entries().size() <= kBaggageMaxEntries && baggage->header_bytes() <= kBaggageMaxBytes);
+  const std::string formatted = format_baggage(*baggage);
+  fuzz::require(formatted.size() == baggage->header_bytes());
+  BaggageBuilder again(nullptr);
   parse_baggage(formatted, again);
-  fuzz::require(format_baggage(Baggage(again)) == formatted);
+  fuzz::require(format_baggage(*std::move(again).build()) == formatted);
   return 0;
 }

@@ -120,8 +120,10 @@ TEST(Baggage, LimitsRefuseAndCount) {
 
   EXPECT_EQ(TRACE_BAGGAGE_SET("bad key", "v"), BaggageResult::kInvalidKey);
   EXPECT_EQ(TRACE_BAGGAGE_SET("big", std::string(zspan::kBaggageMaxEntryBytes, 'v')), BaggageResult::kEntryTooLong);
-  // Percent-encoding counts: 1500 spaces are 4500 bytes on the wire.
+  // Percent-encoding counts: 1500 spaces are 4500 bytes on the wire, and so are 1500 "%"
+  // (sent as %25, or they would read as escapes).
   EXPECT_EQ(TRACE_BAGGAGE_SET("spaces", std::string(1500, ' ')), BaggageResult::kEntryTooLong);
+  EXPECT_EQ(TRACE_BAGGAGE_SET("percents", std::string(1500, '%')), BaggageResult::kEntryTooLong);
 
   const std::string chunk(4000, 'c');
   {
@@ -146,7 +148,7 @@ TEST(Baggage, LimitsRefuseAndCount) {
 
   const zspan::BaggageStats after = zspan::baggage_stats();
   EXPECT_EQ(after.invalid_key - before.invalid_key, 1u);
-  EXPECT_EQ(after.entry_too_long - before.entry_too_long, 2u);
+  EXPECT_EQ(after.entry_too_long - before.entry_too_long, 3u);
   EXPECT_EQ(after.total_too_large - before.total_too_large, 1u);
   EXPECT_EQ(after.too_many_entries - before.too_many_entries, 1u);
 }

@@ -41,9 +41,17 @@ SpanContext extract_with(const Headers& headers, const P& p = {}) {
   return ctx;
 }
 
+// The baggage one header line carries.
+std::vector<Baggage::Entry> parsed(std::string_view line) {
+  BaggageBuilder baggage(nullptr);
+  parse_baggage(line, baggage);
+  const SharedRef<const Baggage> built = std::move(baggage).build();
+  return built ? built->entries() : std::vector<Baggage::Entry>{};
+}
+
 TEST(W3CBaggage, ParsesDecodesAndKeepsProperties) {
-  std::vector<Baggage::Entry> entries;
-  parse_baggage("userId=alice, serverNode = DF%2028 ,isProduction=false;ttl=5;secret, bad key=1,k=%zz", entries);
+  const std::vector<Baggage::Entry> entries =
+      parsed("userId=alice, serverNode = DF%2028 ,isProduction=false;ttl=5;secret, bad key=1,k=%zz");
   ASSERT_EQ(entries.size(), 3u);
   EXPECT_EQ(entries[1].key, "serverNode");
   EXPECT_EQ(entries[1].value, "DF 28");
@@ -66,18 +74,109 @@ TEST(W3CBaggage, RoundTripsThroughTheHeader) {
 TEST(W3CBaggage, EnforcesTheMemberLimit) {
   std::string line;
   for (std::size_t i = 0; i <= kBaggageMaxEntries; ++i) line += "k" + std::to_string(i) + "=v,";
-  std::vector<Baggage::Entry> entries;
   const std::uint64_t dropped = propagation_drops().baggage_dropped;
-  parse_baggage(line, entries);
-  EXPECT_EQ(entries.size(), kBaggageMaxEntries);
+  EXPECT_EQ(parsed(line).size(), kBaggageMaxEntries);
   EXPECT_EQ(propagation_drops().baggage_dropped, dropped + 1);
 }
 
 TEST(W3CBaggage, EnforcesTheByteLimit) {
-  std::vector<Baggage::Entry> entries;
   const std::string value(4000, 'v');
-  parse_baggage("a=" + value + ",b=" + value + ",c=" + value, entries);
-  EXPECT_EQ(entries.size(), 2u);
+  EXPECT_EQ(parsed("a=" + value + ",b=" + value + ",c=" + value).size(), 2u);
+}
+
+// W3C Baggage §3.3.2 Limits: a context's baggage keeps at most kBaggageMaxEntries members
+// and kBaggageMaxBytes of baggage-string, whatever format brought it and however many
+// header lines; members beyond them are left out whole, and counted.
+TEST(BaggageLimits, ABaggageStringOfExactly8192BytesIsKeptWhole) {
+  const std::string line = "a=" + std::string(4094, 'v') + ",b=" + std::string(4093, 'v');
+  ASSERT_EQ(line.size(), kBaggageMaxBytes);
+  const SpanContext ctx = extract_with<W3CBaggagePropagator>({{"baggage", line}});
+  ASSERT_TRUE(ctx.baggage);
+  EXPECT_EQ(ctx.baggage->entries().size(), 2u);
+}
+
+TEST(BaggageLimits, HoldForAllBaggageHeaderLinesTogether) {
+  Headers headers;
+  for (int i = 0; i < 500; ++i) headers.emplace_back("baggage", "k" + std::to_string(i) + "=" + std::string(4000, 'v'));
+  const std::uint64_t dropped = propagation_drops().baggage_dropped;
+  const SpanContext ctx = extract_with<W3CBaggagePropagator>(headers);
+  ASSERT_TRUE(ctx.baggage);
+  EXPECT_EQ(ctx.baggage->entries().size(), 2u);
+  EXPECT_EQ(propagation_drops().baggage_dropped, dropped + 498);
+}
+
+TEST(BaggageLimits, HoldForJaegerBaggageHeaders) {
+  const std::uint64_t dropped = propagation_drops().baggage_dropped;
+  Headers oversized;  // each member over kBaggageMaxEntryBytes
+  for (int i = 0; i < 64; ++i) oversized.emplace_back("uberctx-k" + std::to_string(i), std::string(64 * 1024, 'v'));
+  EXPECT_FALSE(extract_with<JaegerPropagator>(oversized).baggage);
+  EXPECT_EQ(propagation_drops().baggage_dropped, dropped + 64);
+
+  Headers large;
+  for (int i = 0; i < 3; ++i) large.emplace_back("uberctx-k" + std::to_string(i), std::string(4000, 'v'));
+  const SpanContext two = extract_with<JaegerPropagator>(large);
+  ASSERT_TRUE(two.baggage);
+  EXPECT_EQ(two.baggage->entries().size(), 2u);
+
+  Headers many;
+  for (std::size_t i = 0; i <= kBaggageMaxEntries; ++i) many.emplace_back("uberctx-k" + std::to_string(i), "v");
+  many.emplace_back("uberctx-k0", "replaced");  // a key already there takes no new place
+  const SpanContext full = extract_with<JaegerPropagator>(many);
+  ASSERT_TRUE(full.baggage);
+  EXPECT_EQ(full.baggage->entries().size(), kBaggageMaxEntries);
+  EXPECT_EQ(full.baggage->find("k0"), "replaced");
+}
+
+TEST(BaggageLimits, HoldForTheContextAcrossFormats) {
+  Headers headers;
+  for (int i = 0; i < 40; ++i) {
+    headers.emplace_back("baggage", "w" + std::to_string(i) + "=v");
+    headers.emplace_back("uberctx-j" + std::to_string(i), "v");
+  }
+  const SpanContext ctx = extract(headers, Composite<W3CBaggagePropagator, JaegerPropagator>{});
+  ASSERT_TRUE(ctx.baggage);
+  EXPECT_EQ(ctx.baggage->entries().size(), kBaggageMaxEntries);
+  EXPECT_EQ(ctx.baggage->find("w39"), "v");  // the formats in order: W3C's 40, then Jaeger's first 24
+  EXPECT_EQ(ctx.baggage->find("j23"), "v");
+  EXPECT_EQ(ctx.baggage->find("j24"), std::nullopt);
+}
+
+// Bytes and members of the uberctx-* headers, counted as the baggage-string they carry.
+std::pair<std::size_t, std::size_t> jaeger_baggage_size(const Headers& headers) {
+  std::size_t members = 0, bytes = 0;
+  for (const auto& [name, value] : headers) {
+    if (!header_name_starts_with(name, kUberBaggagePrefix)) continue;
+    bytes += (members++ == 0 ? 0 : 1) + name.size() - kUberBaggagePrefix.size() + 1 + value.size();
+  }
+  return {members, bytes};
+}
+
+TEST(BaggageLimits, AnInjectWritesNoMoreWhateverThePercentEncoding) {
+  // '(' is a W3C baggage-octet but not a header-name token character: Jaeger sends it as
+  // %28, so a member of 1303 bytes in a baggage header takes 3903 as a uberctx header.
+  std::vector<Baggage::Entry> entries;
+  for (int i = 0; i < 4; ++i) entries.push_back({"k" + std::to_string(i), std::string(1300, '('), ""});
+  SpanContext ctx = sampled_context();
+  ctx.baggage = SharedRef<const Baggage>::make(std::move(entries));
+  const std::uint64_t dropped = propagation_drops().baggage_dropped;
+  Headers headers;
+  inject(ctx, headers, Composite<W3CBaggagePropagator, JaegerPropagator>{});
+  EXPECT_EQ(header(headers, "baggage").size(), 4 * 1303 + 3);
+  EXPECT_EQ(jaeger_baggage_size(headers), std::make_pair(std::size_t{2}, std::size_t{2 * 3903 + 1}));
+  EXPECT_EQ(propagation_drops().baggage_dropped, dropped + 2);
+}
+
+TEST(BaggageLimits, AnInjectWritesNoMoreMembersThanTheLimit) {
+  std::vector<Baggage::Entry> entries;
+  for (int i = 0; i < 100; ++i) entries.push_back({"k" + std::to_string(i), "v", ""});
+  SpanContext ctx = sampled_context();
+  ctx.baggage = SharedRef<const Baggage>::make(std::move(entries));
+  const std::uint64_t dropped = propagation_drops().baggage_dropped;
+  Headers headers;
+  inject(ctx, headers, Composite<W3CBaggagePropagator, JaegerPropagator>{});
+  EXPECT_EQ(parsed(header(headers, "baggage")).size(), kBaggageMaxEntries);
+  EXPECT_EQ(jaeger_baggage_size(headers).first, kBaggageMaxEntries);
+  EXPECT_EQ(propagation_drops().baggage_dropped, dropped + 2 * (100 - kBaggageMaxEntries));
 }
 
 TEST(B3, SingleHeader) {

@@ -47,9 +47,11 @@ class CaptureServer {
         beast::tcp_stream stream(std::move(socket));
         stream.expires_after(kTimeout);
         beast::flat_buffer buffer;
-        http::request<http::string_body> request;
-        http::read(stream, buffer, request, ec);
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(64 << 10);  // as the service: room for baggage at the W3C limit
+        http::read(stream, buffer, parser, ec);
         if (ec) continue;
+        const http::request<http::string_body>& request = parser.get();
         Headers headers;
         for (const auto& f : request) headers.emplace_back(f.name_string(), f.value());
         {
@@ -226,6 +228,34 @@ TEST(W3CService, NothingSentToUntrustedHosts) {
   auto calls = run({}, {{"traceparent", kTraceparent}}, {"--trust", R"(127\.0\.0\.1)"}, "localhost");
   ASSERT_EQ(calls.size(), 2u);
   EXPECT_EQ(find(calls[0].first, "traceparent"), "<absent>");
+}
+
+// A header section over the service's limit (here 64 uberctx-* headers of 60 KiB: 4 MiB
+// of baggage, were it kept) is answered 431 (RFC 6585 §5), and the service serves the
+// next connection as before.
+TEST(W3CService, OversizedHeadersAreAnswered431) {
+  Service service({});
+  Headers oversized;
+  for (int i = 0; i < 64; ++i) oversized.emplace_back("uberctx-k" + std::to_string(i), std::string(60 * 1024, 'v'));
+  EXPECT_EQ(post(service.port(), oversized, "[]"), 431);
+  EXPECT_EQ(post(service.port(), {}, "[]"), 200);
+}
+
+TEST(W3CService, OversizedBodyIsAnswered413) {
+  Service service({});
+  EXPECT_EQ(post(service.port(), {}, std::string(2 << 20, ' ')), 413);
+  EXPECT_EQ(post(service.port(), {}, "[]"), 200);
+}
+
+// W3C Baggage §3.3.2: a platform must propagate a baggage-string of 8192 bytes, so the
+// header limit leaves room for one beside the other headers.
+TEST(W3CService, ServesBaggageAtTheW3CLimit) {
+  const std::string baggage = "a=" + std::string(4094, 'v') + ",b=" + std::string(4093, 'v');
+  ASSERT_EQ(baggage.size(), 8192u);
+  auto calls = run({}, {{"traceparent", kTraceparent}, {"baggage", baggage}});
+  ASSERT_EQ(calls.size(), 2u);
+  const std::string sent = find(calls[0].first, "baggage");
+  EXPECT_TRUE(sent == baggage) << sent.size() << " bytes sent";
 }
 
 }  // namespace

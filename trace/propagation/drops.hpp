@@ -15,7 +15,7 @@ namespace zspan {
 struct PropagationDrops {
   std::uint64_t traceparent_rejected = 0;   // malformed, version ff, or sent twice
   std::uint64_t tracestate_rejected = 0;    // malformed, over 32 members, duplicate keys
-  std::uint64_t baggage_dropped = 0;        // members malformed or over the W3C limits
+  std::uint64_t baggage_dropped = 0;        // members malformed, or over the W3C limits on the way in or out
   std::uint64_t b3_rejected = 0;
   std::uint64_t jaeger_rejected = 0;
   std::uint64_t untrusted_peers = 0;        // contexts refused from, or withheld from, a peer

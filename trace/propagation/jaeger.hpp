@@ -11,12 +11,17 @@
 // deprecated and ignored, and the flags are one or two hex digits: 1 sampled, 2 debug
 // (debug implies sampled). Baggage keys are the header names' suffixes, lower-cased
 // since header names are case-insensitive; values are percent-decoded.
+//
+// Jaeger sets no limit on baggage, so the W3C ones hold (trace/baggage.hpp), as they do
+// in OpenTelemetry's Jaeger propagators: the uberctx-* headers of a request add to the
+// context's baggage at most 64 members in 8192 bytes all told, and an inject writes no
+// more, each member counted as key=value with the value as sent. What is left out is
+// counted (propagation_drops().baggage_dropped).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "trace/propagation/carrier.hpp"
 #include "trace/propagation/drops.hpp"
@@ -42,18 +47,19 @@ struct JaegerPropagator {
   void extract(const C& carrier, SpanContext& ctx) const {
     std::string_view trace_header;
     int trace_lines = 0;
-    std::vector<Baggage::Entry> baggage;
+    BaggageBuilder baggage(ctx.baggage);
     visit_headers(carrier, [&](std::string_view name, std::string_view value) {
       if (header_name_equals(name, "uber-trace-id")) {
         trace_header = value;
         ++trace_lines;
       } else if (header_name_starts_with(name, kUberBaggagePrefix)) {
-        std::optional<Baggage::Entry> entry = parse_uberctx(name, value);
-        if (entry && baggage.size() < kBaggageMaxEntries) upsert_baggage_entry(baggage, std::move(*entry));
-        else detail::g_baggage_dropped.emit("{}", name);
+        if (std::optional<Baggage::Entry> entry = parse_uberctx(name, value))
+          detail::count_baggage_drop(baggage.add(std::move(*entry)));
+        else
+          detail::g_baggage_dropped.emit("{}", "malformed uberctx-* header");
       }
     });
-    merge_baggage(ctx.baggage, std::move(baggage));
+    ctx.baggage = std::move(baggage).build();
     if (trace_lines == 0) return;
     std::optional<JaegerContext> jaeger;
     if (trace_lines == 1) jaeger = parse_uber_trace_id(trace_header);
@@ -72,15 +78,17 @@ struct JaegerPropagator {
       set_header(carrier, "uber-trace-id", std::string_view(value, sizeof(value)));
     }
     if (!ctx.baggage) return;
+    BaggageBudget budget;
     std::string name, value;
     for (const Baggage::Entry& e : ctx.baggage->entries()) {
       if (!is_token(e.key)) {
         detail::g_baggage_dropped.emit("{}", "key is not a header name");
         continue;
       }
-      name.assign(kUberBaggagePrefix).append(e.key);
       value.clear();
       append_percent_encoded(value, e.value, [](char c) { return is_token_char(c) && c != '%'; });
+      if (detail::count_baggage_drop(budget.take(e.key.size() + 1 + value.size())) != BaggageResult::kOk) continue;
+      name.assign(kUberBaggagePrefix).append(e.key);
       set_header(carrier, name, value);
     }
   }

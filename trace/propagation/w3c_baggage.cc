@@ -1,6 +1,5 @@
 #include "trace/propagation/w3c_baggage.hpp"
 
-#include <algorithm>
 #include <optional>
 
 #include "trace/propagation/drops.hpp"
@@ -9,11 +8,6 @@ namespace zspan {
 
 namespace {
 
-// §3.2.1.3: baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
-// (printable US-ASCII without space, DQUOTE, comma, semicolon and backslash).
-constexpr bool is_baggage_octet(char c) noexcept {
-  return c >= 0x21 && c <= 0x7e && c != '"' && c != ',' && c != ';' && c != '\\';
-}
 constexpr bool all_baggage_octets(std::string_view s) noexcept {
   for (char c : s)
     if (!is_baggage_octet(c)) return false;
@@ -55,31 +49,15 @@ std::optional<Baggage::Entry> parse_member(std::string_view member) {
 
 }  // namespace
 
-void upsert_baggage_entry(std::vector<Baggage::Entry>& entries, Baggage::Entry entry) {
-  for (Baggage::Entry& e : entries) {
-    if (e.key == entry.key) {
-      e = std::move(entry);
-      return;
-    }
-  }
-  entries.push_back(std::move(entry));
-}
-
-void parse_baggage(std::string_view line, std::vector<Baggage::Entry>& entries) {
-  std::size_t bytes = 0;
+void parse_baggage(std::string_view line, BaggageBuilder& baggage) {
   while (true) {
     const std::size_t comma = line.find(',');
     const std::string_view member = trim_ows(line.substr(0, comma));
     if (!member.empty()) {
-      bytes += member.size() + 1;
-      std::optional<Baggage::Entry> entry;
-      if (bytes <= kBaggageMaxBytes && member.size() <= kBaggageMaxEntryBytes) entry = parse_member(member);
-      const bool is_new_key =
-          entry && std::none_of(entries.begin(), entries.end(), [&](const Baggage::Entry& e) { return e.key == entry->key; });
-      if (!entry || (is_new_key && entries.size() == kBaggageMaxEntries))
-        detail::g_baggage_dropped.emit("{} bytes", member.size());
+      if (std::optional<Baggage::Entry> entry = parse_member(member))
+        detail::count_baggage_drop(baggage.add(std::move(*entry)));
       else
-        upsert_baggage_entry(entries, std::move(*entry));
+        detail::g_baggage_dropped.emit("malformed, {} bytes", member.size());
     }
     if (comma == std::string_view::npos) return;
     line.remove_prefix(comma + 1);
@@ -88,37 +66,28 @@ void parse_baggage(std::string_view line, std::vector<Baggage::Entry>& entries) 
 
 std::string format_baggage(const Baggage& baggage) {
   std::string out;
-  std::size_t members = 0;
+  BaggageBudget budget;
   for (const Baggage::Entry& e : baggage.entries()) {
     const std::size_t start = out.size();
     if (start != 0) out += ',';
+    const std::size_t member_start = out.size();
     out += e.key;
     out += '=';
-    append_percent_encoded(out, e.value, [](char c) { return is_baggage_octet(c) && c != '%'; });
+    append_percent_encoded(out, e.value, is_sent_unescaped);
     if (!e.metadata.empty()) out.append(";").append(e.metadata);
     const bool valid = is_token(e.key) && (e.metadata.empty() || valid_properties(e.metadata));
-    if (!valid || members == kBaggageMaxEntries || out.size() > kBaggageMaxBytes) {
+    if (!valid) detail::g_baggage_dropped.emit("{}", "invalid key or properties");
+    if (!valid || detail::count_baggage_drop(budget.take(out.size() - member_start)) != BaggageResult::kOk)
       out.resize(start);
-      detail::g_baggage_dropped.emit("{}", valid ? "over the W3C limits" : "invalid key or properties");
-      continue;
-    }
-    ++members;
   }
   return out;
 }
 
-void merge_baggage(SharedRef<const Baggage>& into, std::vector<Baggage::Entry> entries) noexcept {
-  if (entries.empty()) return;
-  try {
-    if (into) {
-      std::vector<Baggage::Entry> merged = into->entries();
-      for (Baggage::Entry& e : entries) upsert_baggage_entry(merged, std::move(e));
-      entries = std::move(merged);
-    }
-    into = SharedRef<const Baggage>::make(std::move(entries));
-  } catch (...) {
-    detail::g_baggage_dropped.emit("out of memory");
-  }
+namespace detail {
+BaggageResult count_baggage_drop(BaggageResult result) noexcept {
+  if (result != BaggageResult::kOk) g_baggage_dropped.emit("{}", to_string(result));
+  return result;
 }
+}  // namespace detail
 
 }  // namespace zspan

@@ -9,12 +9,15 @@
 // Values are percent-decoded on the way in and encoded on the way out (§3.2.1.3);
 // properties after ";" are kept verbatim in Entry::metadata. Malformed members are
 // dropped one by one (and counted), not the whole header: the rest is still useful.
+//
+// The limits of trace/baggage.hpp (§3.3.2: 64 members, 8192 bytes) hold for all the
+// baggage header lines of a request together, and for the context's baggage whatever
+// other format brought part of it; the header injected holds no more. Members beyond
+// them are dropped whole and counted (propagation_drops().baggage_dropped).
 #pragma once
 
-#include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "trace/baggage.hpp"
 #include "trace/propagation/carrier.hpp"
@@ -22,27 +25,25 @@
 
 namespace zspan {
 
-// W3C Baggage §3.3 Limits (kBaggageMaxEntries, kBaggageMaxBytes, kBaggageMaxEntryBytes in
-// trace/baggage.hpp) apply on the way in and on the way out: members beyond them are
-// dropped and counted.
-
-// Appends the members of one baggage header line to `entries` (a later member replaces
-// an earlier one of the same key), within the limits.
-void parse_baggage(std::string_view line, std::vector<Baggage::Entry>& entries);
+// Adds the members of one baggage header line to `baggage` (a later member replaces an
+// earlier one of the same key), within the limits.
+void parse_baggage(std::string_view line, BaggageBuilder& baggage);
+// The members of `baggage` that are valid and fit the limits, in order, as one header.
 std::string format_baggage(const Baggage& baggage);
 
-// `into` with `entries` added (replacing same keys); left as is when `entries` is empty.
-void merge_baggage(SharedRef<const Baggage>& into, std::vector<Baggage::Entry> entries) noexcept;
-void upsert_baggage_entry(std::vector<Baggage::Entry>& entries, Baggage::Entry entry);
+namespace detail {
+// Passes `result` through; a member refused by the limits is counted as dropped.
+BaggageResult count_baggage_drop(BaggageResult result) noexcept;
+}  // namespace detail
 
 struct W3CBaggagePropagator {
   template <ReadableCarrier C>
   void extract(const C& carrier, SpanContext& ctx) const {
-    std::vector<Baggage::Entry> entries;
+    BaggageBuilder baggage(ctx.baggage);
     visit_headers(carrier, [&](std::string_view name, std::string_view value) {
-      if (header_name_equals(name, "baggage")) parse_baggage(value, entries);
+      if (header_name_equals(name, "baggage")) parse_baggage(value, baggage);
     });
-    merge_baggage(ctx.baggage, std::move(entries));
+    ctx.baggage = std::move(baggage).build();
   }
 
   template <WritableCarrier C>

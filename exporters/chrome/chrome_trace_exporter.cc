@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
-#include <charconv>
 
 #include "exporters/json/json_writer.hpp"
 #include "trace/diagnostics.hpp"
@@ -19,22 +18,11 @@ RateLimitedWarning write_failed("zspan: Chrome trace exporter could not write sp
 constexpr std::uint64_t kNanosPerDay = 86'400'000'000'000;
 constexpr std::size_t kRecentSpans = 4096;  // a power of two
 constexpr std::string_view kFlowCategory = "link";
-
-// Nanoseconds as microseconds with up to three decimals: 1500 -> 1.5, 2000 -> 2.
-void append_micros(std::string& out, std::int64_t nanos) {
-  if (nanos < 0) out += '-';
-  const std::uint64_t magnitude = nanos < 0 ? 0 - static_cast<std::uint64_t>(nanos) : static_cast<std::uint64_t>(nanos);
-  char digits[32];
-  char* end = std::to_chars(digits, digits + sizeof(digits), magnitude / 1000).ptr;
-  if (std::uint64_t fraction = magnitude % 1000) {
-    *end++ = '.';
-    for (std::uint64_t unit = 100; fraction != 0; unit /= 10) {
-      *end++ = static_cast<char>('0' + fraction / unit);
-      fraction %= unit;
-    }
-  }
-  out.append(digits, end);
-}
+// The phase of each kind of event, with what goes with it.
+constexpr std::string_view kComplete = R"("ph":"X")";
+constexpr std::string_view kInstant = R"("ph":"i","s":"t")";
+constexpr std::string_view kFlowStart = R"("ph":"s")";
+constexpr std::string_view kFlowEnd = R"("ph":"f","bp":"e")";
 
 // trace.json -> trace.4242.json; trace -> trace.4242 (a dot that starts the file name is no extension).
 std::string path_for_pid(const std::string& path, pid_t pid) {
@@ -76,7 +64,8 @@ ChromeTraceEncoder::Recent& ChromeTraceEncoder::recent_slot(std::vector<Recent>&
 
 void ChromeTraceEncoder::encode(const SpanBatch& batch, std::string& out) {
   if (batch.empty()) return;
-  out_ = &out;
+  JsonWriter json(out);
+  json_ = &json;
   first_event_ = true;
   if (!origin_set_) {
     std::uint64_t earliest = batch[0].start_unix_nanos();
@@ -86,35 +75,40 @@ void ChromeTraceEncoder::encode(const SpanBatch& batch, std::string& out) {
   }
   if (!metadata_written_) write_metadata();
   for (const SpanView& span : batch) encode_span(span);
-  out_ = nullptr;
+  json_ = nullptr;
 }
 
 void ChromeTraceEncoder::next_event() {
-  if (!first_event_) *out_ += ",\n";
+  if (!first_event_) json_->separator(",\n");
   first_event_ = false;
 }
 
-void ChromeTraceEncoder::begin_event(char phase, std::string_view name, std::string_view category, std::uint32_t tid,
+void ChromeTraceEncoder::begin_event(std::string_view phase, std::string_view name, std::string_view track_members,
                                      std::uint64_t unix_nanos) {
   next_event();
-  std::string& out = *out_;
-  out += "{\"ph\":\"";
-  out += phase;
-  out += "\",\"name\":";
-  append_json_string(out, name);
-  out += ",\"cat\":";
-  append_json_string(out, category);
-  out += ",\"pid\":";
-  append_json_integer(out, std::int64_t{pid_});
-  out += ",\"tid\":";
-  append_json_integer(out, std::uint64_t{tid});
-  out += ",\"ts\":";
-  append_micros(out, static_cast<std::int64_t>(unix_nanos - origin_unix_nanos_));
+  JsonWriter& json = *json_;
+  json.begin_object();
+  json.members(phase);
+  json.member("name", name);
+  json.members(track_members);
+  json.key("ts");
+  json.thousandths(static_cast<std::int64_t>(unix_nanos - origin_unix_nanos_));
+}
+
+std::string ChromeTraceEncoder::track_members(std::string_view category, std::uint32_t tid) const {
+  std::string members;
+  {
+    JsonWriter json(members);
+    json.member("cat", category);
+    json.member("pid", pid_);
+    json.member("tid", tid);
+  }
+  return members;
 }
 
 void ChromeTraceEncoder::write_metadata() {
   next_event();
-  JsonWriter json(*out_);
+  JsonWriter& json = *json_;
   json.begin_object();
   json.member("ph", "M");
   json.member("name", "process_name");
@@ -126,13 +120,13 @@ void ChromeTraceEncoder::write_metadata() {
   json.end_object();
   json.end_object();
   metadata_written_ = true;
-  for (const TrackName& track : tracks_) write_track_name(track);
+  for (const Track& track : tracks_) write_track_name(track);
 }
 
-void ChromeTraceEncoder::write_track_name(const TrackName& track) {
+void ChromeTraceEncoder::write_track_name(const Track& track) {
   for (const bool sort_index : {false, true}) {
     next_event();
-    JsonWriter json(*out_);
+    JsonWriter& json = *json_;
     json.begin_object();
     json.member("ph", "M");
     json.member("name", sort_index ? "thread_sort_index" : "thread_name");
@@ -152,37 +146,35 @@ void ChromeTraceEncoder::write_track_name(const TrackName& track) {
   }
 }
 
-void ChromeTraceEncoder::write_flow(char phase, std::uint64_t id, Reference reference, std::uint32_t tid,
+void ChromeTraceEncoder::write_flow(std::string_view phase, std::uint64_t id, Reference reference, const Track& track,
                                     std::uint64_t unix_nanos) {
-  begin_event(phase, otel::ref_type(reference), kFlowCategory, tid, unix_nanos);
-  std::string& out = *out_;
-  out += ",\"id\":";
-  append_json_integer(out, id);
-  if (phase == 'f') out += ",\"bp\":\"e\"";
-  out += '}';
+  begin_event(phase, otel::ref_type(reference), track.flow_members, unix_nanos);
+  json_->member("id", id);
+  json_->end_object();
 }
 
 void ChromeTraceEncoder::encode_span(const SpanView& span) {
-  std::string& out = *out_;
+  JsonWriter& json = *json_;
   const std::uint64_t start = span.start_unix_nanos();
   const std::uint64_t end = std::max(start, span.end_unix_nanos());
   const std::uint64_t span_id = span.span_id().value;
 
   const Recent& child = recent_slot(children_, span_id);
-  const ChromeTrackLayout::Placement track =
+  const ChromeTrackLayout::Placement placed =
       layout_.place(span.service(), start, end, child.span_id == span_id ? child.tid : 0);
-  if (track.is_new) {
-    tracks_.push_back({track.tid, track.lane, track.service_index, std::string(track.service)});
+  if (placed.is_new) {
+    tracks_.push_back({placed.tid, placed.lane, placed.service_index, std::string(placed.service),
+                       track_members(placed.service, placed.tid), track_members(kFlowCategory, placed.tid)});
     if (metadata_written_) write_track_name(tracks_.back());
   }
+  const Track& track = tracks_[placed.tid - 1];
   if (span.parent_id().valid()) recent_slot(children_, span.parent_id().value) = {span.parent_id().value, track.tid, start};
 
   const otel::SpanSummary summary = otel::summarize(span);
-  begin_event('X', span.name(), span.service(), track.tid, start);
-  out += ",\"dur\":";
-  append_micros(out, static_cast<std::int64_t>(end - start));
-  out += ",\"args\":";
-  JsonWriter json(out);
+  begin_event(kComplete, span.name(), track.members, start);
+  json.key("dur");
+  json.thousandths(static_cast<std::int64_t>(end - start));
+  json.key("args");
   const JsonAttributeWriter attribute{json, cut_keys_};
   json.begin_object();
   otel::for_each_attribute(span, attribute);
@@ -210,27 +202,25 @@ void ChromeTraceEncoder::encode_span(const SpanView& span) {
     json.end_array();
   }
   json.end_object();
-  out += '}';
+  json.end_object();
 
   otel::for_each_event(span, [&](const otel::Event& event) {
-    begin_event('i', event.name, span.service(), track.tid, event.unix_nanos);
-    out += ",\"s\":\"t\",\"args\":";
-    JsonWriter args(out);
-    const JsonAttributeWriter event_attribute{args, cut_keys_};
-    args.begin_object();
-    event.for_each_attribute(event_attribute);
-    write_cut_keys(args, cut_keys_);
-    args.end_object();
-    out += '}';
+    begin_event(kInstant, event.name, track.members, event.unix_nanos);
+    json.key("args");
+    json.begin_object();
+    event.for_each_attribute(attribute);
+    write_cut_keys(json, cut_keys_);
+    json.end_object();
+    json.end_object();
   });
 
   if (summary.links > 0) {
     otel::for_each_link(span, [&](const otel::Link& link) {
       const std::uint64_t id = next_flow_id_++;
-      write_flow('f', id, link.reference, track.tid, start);
+      write_flow(kFlowEnd, id, link.reference, track, start);
       const Recent& linked = recent_slot(placed_, link.span_id.value);
-      if (linked.span_id == link.span_id.value) {
-        write_flow('s', id, link.reference, linked.tid, linked.start);
+      if (link.span_id.valid() && linked.span_id == link.span_id.value) {
+        write_flow(kFlowStart, id, link.reference, tracks_[linked.tid - 1], linked.start);
         return;
       }
       if (waiting_.size() >= kMaxWaitingFlows) waiting_.clear();
@@ -239,7 +229,7 @@ void ChromeTraceEncoder::encode_span(const SpanView& span) {
   }
   if (!waiting_.empty()) {
     const auto [first, last] = waiting_.equal_range(span_id);
-    for (auto it = first; it != last; ++it) write_flow('s', it->second.id, it->second.reference, track.tid, start);
+    for (auto it = first; it != last; ++it) write_flow(kFlowStart, it->second.id, it->second.reference, track, start);
     waiting_.erase(first, last);
   }
   recent_slot(placed_, span_id) = {span_id, track.tid, start};

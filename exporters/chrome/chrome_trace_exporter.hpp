@@ -59,6 +59,7 @@
 #include <vector>
 
 #include "exporters/chrome/track_layout.hpp"
+#include "exporters/json/json_writer.hpp"
 #include "exporters/json/output_sink.hpp"
 #include "trace/export/exporter.hpp"
 
@@ -91,30 +92,34 @@ class ChromeTraceEncoder {
     std::uint64_t id;
     Reference reference;
   };
-  struct TrackName {
+  struct Track {
     std::uint32_t tid;
     std::uint32_t lane;
     std::uint32_t service_index;
     std::string service;
+    std::string members;       // "cat":<service>,"pid":<pid>,"tid":<tid>, as every span and log on it has
+    std::string flow_members;  // "cat":"link","pid":<pid>,"tid":<tid>, as arrows to and from it have
   };
 
   void encode_span(const SpanView& span);
   void next_event();
   void write_metadata();
-  void write_track_name(const TrackName& track);
-  void begin_event(char phase, std::string_view name, std::string_view category, std::uint32_t tid,
+  void write_track_name(const Track& track);
+  void begin_event(std::string_view phase, std::string_view name, std::string_view track_members,
                    std::uint64_t unix_nanos);
-  void write_flow(char phase, std::uint64_t id, Reference reference, std::uint32_t tid, std::uint64_t unix_nanos);
+  void write_flow(std::string_view phase, std::uint64_t id, Reference reference, const Track& track,
+                  std::uint64_t unix_nanos);
+  std::string track_members(std::string_view category, std::uint32_t tid) const;
   Recent& recent_slot(std::vector<Recent>& table, std::uint64_t span_id) noexcept;
 
   pid_t pid_;
-  std::string* out_ = nullptr;  // during encode()
+  JsonWriter* json_ = nullptr;  // during encode()
   bool first_event_ = true;
   bool metadata_written_ = false;
   bool origin_set_ = false;
   std::uint64_t origin_unix_nanos_ = 0;
   ChromeTrackLayout layout_;
-  std::vector<TrackName> tracks_;  // every track opened, to name them again
+  std::vector<Track> tracks_;  // every track opened, by tid - 1
   std::vector<Recent> placed_;     // span id -> its track and start, for arrows to it
   std::vector<Recent> children_;   // parent span id -> the track of a child, to enclose it
   std::unordered_multimap<std::uint64_t, WaitingFlow> waiting_;  // linked span id -> arrows

@@ -1,5 +1,7 @@
 #include "exporters/json/json_writer.hpp"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -23,19 +25,43 @@ constexpr std::uint64_t special_bytes(std::uint64_t word) noexcept {
   return (control | quote | backslash | word) & kHighBits;
 }
 
-constexpr bool is_special(unsigned char c) noexcept { return c < 0x20 || c == '"' || c == '\\' || c >= 0x80; }
+constexpr auto kSpecial = [] {
+  std::array<bool, 256> special{};
+  for (unsigned c = 0; c < 256; ++c) special[c] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+  return special;
+}();
 
-// The first byte at or after `p` that cannot be copied as it is.
-const char* skip_plain(const char* p, const char* end) noexcept {
+// Copies the bytes from `p` on that need no escaping to `to`, up to the first that does (or
+// `end`), and advances both. Eight bytes at a time, the last eight overlapping those before
+// when the string (from `begin`) is long enough. `to` must have room for 8 bytes more than
+// it receives: a word is stored whole before the scan knows how much of it is plain.
+void copy_plain(const char* begin, const char*& p, const char* end, char*& to) noexcept {
   if constexpr (std::endian::native == std::endian::little) {
-    for (; end - p >= 8; p += 8) {
-      std::uint64_t word;
-      std::memcpy(&word, p, sizeof(word));
-      if (const std::uint64_t special = special_bytes(word)) return p + std::countr_zero(special) / 8;
+    if (end - begin >= 8) {
+      while (p < end) {
+        std::uint64_t word;
+        std::size_t bytes = 8;
+        if (end - p >= 8) {
+          std::memcpy(&word, p, sizeof(word));
+        } else {  // the last bytes: the word that ends the string, shifted down, topped up with spaces
+          bytes = static_cast<std::size_t>(end - p);
+          std::memcpy(&word, end - 8, sizeof(word));
+          word = (word >> (64 - 8 * bytes)) | (kOnes * ' ' << (8 * bytes));
+        }
+        std::memcpy(to, &word, sizeof(word));
+        if (const std::uint64_t special = special_bytes(word)) {
+          const std::size_t plain = static_cast<std::size_t>(std::countr_zero(special)) / 8;
+          p += plain;
+          to += plain;
+          return;
+        }
+        p += bytes;
+        to += bytes;
+      }
+      return;
     }
   }
-  while (p < end && !is_special(static_cast<unsigned char>(*p))) ++p;
-  return p;
+  while (p < end && !kSpecial[static_cast<unsigned char>(*p)]) *to++ = *p++;
 }
 
 constexpr bool is_continuation(unsigned char c) noexcept { return (c & 0xC0) == 0x80; }
@@ -66,84 +92,147 @@ std::size_t utf8_sequence(const unsigned char* p, const unsigned char* end) noex
   return length;
 }
 
-void append_escape(std::string& out, unsigned char c) {
+// Writes the escape of ASCII character `c` at `to`; returns the end.
+char* write_escape(char* to, unsigned char c) {
+  char short_form = 0;
   switch (c) {
-    case '"': out += "\\\""; return;
-    case '\\': out += "\\\\"; return;
-    case '\n': out += "\\n"; return;
-    case '\r': out += "\\r"; return;
-    case '\t': out += "\\t"; return;
-    case '\b': out += "\\b"; return;
-    case '\f': out += "\\f"; return;
-    default: {
-      static constexpr char kHex[] = "0123456789abcdef";
-      const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-      out.append(escape, sizeof(escape));
-    }
+    case '"': short_form = '"'; break;
+    case '\\': short_form = '\\'; break;
+    case '\n': short_form = 'n'; break;
+    case '\r': short_form = 'r'; break;
+    case '\t': short_form = 't'; break;
+    case '\b': short_form = 'b'; break;
+    case '\f': short_form = 'f'; break;
   }
+  *to++ = '\\';
+  if (short_form) {
+    *to++ = short_form;
+    return to;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  const char unicode[5] = {'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+  std::memcpy(to, unicode, sizeof(unicode));
+  return to + sizeof(unicode);
 }
 
-template <class Integer>
-void append_integer(std::string& out, Integer v) {
-  char digits[24];
-  const auto result = std::to_chars(digits, digits + sizeof(digits), v);
-  out.append(digits, result.ptr);
+constexpr auto kDigitPairs = [] {
+  std::array<char, 200> pairs{};
+  for (int i = 0; i < 100; ++i) {
+    pairs[2 * i] = static_cast<char>('0' + i / 10);
+    pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
+  }
+  return pairs;
+}();
+
+void write_pair(char* to, std::uint32_t two_digits) { std::memcpy(to, &kDigitPairs[2 * two_digits], 2); }
+
+// n < 10^8 as exactly eight digits, leading zeros included.
+void write_eight_digits(char* to, std::uint32_t n) {
+  const std::uint32_t high = n / 10'000, low = n % 10'000;
+  write_pair(to, high / 100);
+  write_pair(to + 2, high % 100);
+  write_pair(to + 4, low / 100);
+  write_pair(to + 6, low % 100);
+}
+
+// n < 10^8 without leading zeros; returns the end. Two digits at a time, from the right.
+char* write_short_decimal(char* to, std::uint32_t n) {
+  const int digits = n < 10 ? 1 : n < 100 ? 2 : n < 1'000 ? 3 : n < 10'000 ? 4 : n < 100'000 ? 5 : n < 1'000'000 ? 6 : n < 10'000'000 ? 7 : 8;
+  char* at = to + digits;
+  for (; n >= 100; n /= 100, at -= 2) write_pair(at - 2, n % 100);
+  if (n >= 10) write_pair(at - 2, n);
+  else at[-1] = static_cast<char>('0' + n);
+  return to + digits;
+}
+
+// Any uint64 in decimal: eight-digit chunks in 32-bit arithmetic; returns the end.
+char* write_decimal(char* to, std::uint64_t v) {
+  constexpr std::uint64_t k1e8 = 100'000'000, k1e16 = k1e8 * k1e8;
+  if (v < k1e8) return write_short_decimal(to, static_cast<std::uint32_t>(v));
+  if (v < k1e16) {
+    to = write_short_decimal(to, static_cast<std::uint32_t>(v / k1e8));
+    write_eight_digits(to, static_cast<std::uint32_t>(v % k1e8));
+    return to + 8;
+  }
+  to = write_short_decimal(to, static_cast<std::uint32_t>(v / k1e16));
+  const std::uint64_t rest = v % k1e16;
+  write_eight_digits(to, static_cast<std::uint32_t>(rest / k1e8));
+  write_eight_digits(to + 8, static_cast<std::uint32_t>(rest % k1e8));
+  return to + 16;
+}
+
+std::uint64_t magnitude(std::int64_t v) noexcept {
+  return v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
 }
 
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view utf8) {
-  out += '"';
+void JsonWriter::grow(std::size_t n) {
+  out_.resize(std::max({size_ + n, 2 * out_.size(), std::size_t{256}}));
+}
+
+void JsonWriter::string(std::string_view utf8) {
+  char* const begin = room(6 * utf8.size() + 2 + 8);  // each byte as \u00XX at worst; copy_plain's 8
+  char* to = begin;
+  *to++ = '"';
   const char* p = utf8.data();
   const char* const end = p + utf8.size();
-  while (p < end) {
-    const char* special = skip_plain(p, end);
-    out.append(p, special);
-    p = special;
+  while (true) {
+    copy_plain(utf8.data(), p, end, to);
     if (p == end) break;
     const auto c = static_cast<unsigned char>(*p);
     if (c < 0x80) {
-      append_escape(out, c);
+      to = write_escape(to, c);
       ++p;
     } else if (const std::size_t length = utf8_sequence(reinterpret_cast<const unsigned char*>(p),
                                                         reinterpret_cast<const unsigned char*>(end))) {
-      out.append(p, length);
-      p += length;
+      for (std::size_t i = 0; i < length; ++i) *to++ = *p++;
     } else {
-      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      std::memcpy(to, "\xEF\xBF\xBD", 3);  // U+FFFD REPLACEMENT CHARACTER
+      to += 3;
       ++p;
     }
   }
-  out += '"';
-}
-
-void append_json_integer(std::string& out, std::int64_t value) { append_integer(out, value); }
-void append_json_integer(std::string& out, std::uint64_t value) { append_integer(out, value); }
-
-void append_json_double(std::string& out, double value) {
-  if (std::isnan(value)) {
-    out += "\"NaN\"";
-    return;
-  }
-  if (std::isinf(value)) {
-    out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-    return;
-  }
-  char digits[32];
-  const auto result = std::to_chars(digits, digits + sizeof(digits), value);
-  const std::string_view text(digits, static_cast<std::size_t>(result.ptr - digits));
-  out += text;
-  if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
+  *to++ = '"';
+  size_ += static_cast<std::size_t>(to - begin);
 }
 
 void JsonWriter::integer(std::int64_t v) {
-  separate();
-  append_json_integer(out_, v);
+  char* const begin = room(24);
+  char* to = begin;
+  if (v < 0) *to++ = '-';
+  size_ += static_cast<std::size_t>(write_decimal(to, magnitude(v)) - begin);
 }
 
 void JsonWriter::integer(std::uint64_t v) {
+  char* const begin = room(24);
+  size_ += static_cast<std::size_t>(write_decimal(begin, v) - begin);
+}
+
+void JsonWriter::value(double v) {
   separate();
-  append_json_integer(out_, v);
+  if (std::isnan(v)) return put("\"NaN\"");
+  if (std::isinf(v)) return put(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+  char* const begin = room(32);
+  char* const end = std::to_chars(begin, begin + 30, v).ptr;
+  const bool looks_integral = std::find_if(begin, end, [](char c) { return c == '.' || c == 'e'; }) == end;
+  size_ += static_cast<std::size_t>(end - begin);
+  if (looks_integral) put(".0");
+}
+
+void JsonWriter::thousandths(std::int64_t n) {
+  separate();
+  char* const begin = room(32);
+  char* to = begin;
+  if (n < 0) *to++ = '-';
+  to = write_decimal(to, magnitude(n) / 1000);
+  if (const auto fraction = static_cast<std::uint32_t>(magnitude(n) % 1000)) {
+    *to++ = '.';
+    write_pair(to, fraction / 10);
+    to[2] = static_cast<char>('0' + fraction % 10);
+    to += fraction % 100 == 0 ? 1 : fraction % 10 == 0 ? 2 : 3;
+  }
+  size_ += static_cast<std::size_t>(to - begin);
 }
 
 void JsonWriter::value(const ScalarValue& v) {
@@ -156,6 +245,22 @@ void JsonWriter::value(const ArrayValue& v) {
   end_array();
 }
 
+void JsonWriter::value(TraceId id) {
+  separate();
+  char* to = room(34);
+  to[0] = to[33] = '"';
+  id.to_hex(to + 1);
+  size_ += 34;
+}
+
+void JsonWriter::value(SpanId id) {
+  separate();
+  char* to = room(18);
+  to[0] = to[17] = '"';
+  id.to_hex(to + 1);
+  size_ += 18;
+}
+
 bool was_cut(const ArrayValue& v) noexcept {
   bool cut = false;
   if (v.element_type() == FieldType::kString)
@@ -164,20 +269,6 @@ bool was_cut(const ArrayValue& v) noexcept {
       cut = cut || (s && s->truncated());
     });
   return cut;
-}
-
-void JsonWriter::value(TraceId id) {
-  char hex[34];
-  hex[0] = hex[33] = '"';
-  id.to_hex(hex + 1);
-  text({hex, sizeof(hex)});
-}
-
-void JsonWriter::value(SpanId id) {
-  char hex[18];
-  hex[0] = hex[17] = '"';
-  id.to_hex(hex + 1);
-  text({hex, sizeof(hex)});
 }
 
 }  // namespace zspan

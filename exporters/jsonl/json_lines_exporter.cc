@@ -1,6 +1,5 @@
 #include "exporters/jsonl/json_lines_exporter.hpp"
 
-#include "exporters/json/json_writer.hpp"
 #include "trace/diagnostics.hpp"
 #include "trace/export/otel.hpp"
 
@@ -19,9 +18,8 @@ void write_cut_keys(JsonWriter& json, std::vector<std::string_view>& cut_keys) {
 
 }  // namespace
 
-void JsonLinesEncoder::encode(const SpanView& span, std::string& out) {
+void JsonLinesEncoder::encode(const SpanView& span, JsonWriter& json) {
   const otel::SpanSummary summary = otel::summarize(span);
-  JsonWriter json(out);
   json.begin_object();
   json.member("trace_id", span.trace_id());
   json.member("span_id", span.span_id());
@@ -78,7 +76,7 @@ void JsonLinesEncoder::encode(const SpanView& span, std::string& out) {
   json.end_array();
 
   json.end_object();
-  out += '\n';
+  json.separator("\n");
 }
 
 JsonLinesExporter::JsonLinesExporter(std::string path) : sink_(std::move(path), OutputSink::Mode::kAppend) {}
@@ -87,7 +85,10 @@ JsonLinesExporter::JsonLinesExporter(std::ostream& out) : sink_(out) {}
 
 ExportResult JsonLinesExporter::export_batch(const SpanBatch& batch) {
   buffer_.clear();
-  for (const SpanView& span : batch) encoder_.encode(span, buffer_);
+  {
+    JsonWriter json(buffer_);
+    for (const SpanView& span : batch) encoder_.encode(span, json);
+  }
   if (sink_.write(buffer_)) return ExportResult::success();
   write_failed.emit("{}", sink_.describe_error());
   return ExportResult::permanent();

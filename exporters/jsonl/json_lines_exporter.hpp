@@ -43,15 +43,17 @@
 #include <string_view>
 #include <vector>
 
+#include "exporters/json/json_writer.hpp"
 #include "exporters/json/output_sink.hpp"
 #include "trace/export/exporter.hpp"
 
 namespace zspan {
 
-// The encoding alone: appends a span's line (with its '\n') to `out`.
+// The encoding alone: a span's line, with its '\n', written by `json` (one writer for a
+// batch of lines).
 class JsonLinesEncoder {
  public:
-  void encode(const SpanView& span, std::string& out);
+  void encode(const SpanView& span, JsonWriter& json);
 
  private:
   std::vector<std::string_view> cut_keys_;  // reused from span to span

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -13,7 +14,7 @@ namespace {
 
 std::string json_string(std::string_view s) {
   std::string out;
-  append_json_string(out, s);
+  JsonWriter(out).value(s);
   return out;
 }
 
@@ -68,8 +69,10 @@ TEST(JsonString, InvalidUtf8BecomesOneReplacementCharacterPerByte) {
 
 std::string written(auto&& write) {
   std::string out;
-  JsonWriter json(out);
-  write(json);
+  {
+    JsonWriter json(out);
+    write(json);
+  }
   return out;
 }
 
@@ -79,6 +82,18 @@ TEST(JsonNumbers, IntegersAreExactToSixtyFourBits) {
   EXPECT_EQ(written([](JsonWriter& j) { j.value(0); }), "0");
   const auto parsed = nlohmann::json::parse("18446744073709551615");
   EXPECT_EQ(parsed.get<std::uint64_t>(), std::numeric_limits<std::uint64_t>::max());
+}
+
+TEST(JsonNumbers, IntegersOfEveryLengthAreWrittenAsStdToStringWritesThem) {
+  std::vector<std::uint64_t> values = {0, std::numeric_limits<std::uint64_t>::max()};
+  for (std::uint64_t p = 1; p <= 1'000'000'000'000'000'000u; p *= 10) values.insert(values.end(), {p - 1, p, p + 1, 3 * p});
+  std::uint64_t x = 0x9E3779B97F4A7C15;
+  for (int i = 0; i < 1000; ++i) values.push_back(x = x * 6364136223846793005u + 1442695040888963407u);
+  for (std::uint64_t v : values) {
+    EXPECT_EQ(written([&](JsonWriter& j) { j.value(v); }), std::to_string(v));
+    const auto s = static_cast<std::int64_t>(v);
+    EXPECT_EQ(written([&](JsonWriter& j) { j.value(s); }), std::to_string(s));
+  }
 }
 
 TEST(JsonNumbers, DoublesRoundTripAndStayFloatingPoint) {
@@ -122,13 +137,46 @@ TEST(JsonWriter, CommasBetweenMembersAndElementsAtEveryLevel) {
             R"("trace":"0af7651916cd43dd8448eb211c80319c"})");
 }
 
-TEST(JsonWriter, KeysAreEscapedToo) {
+TEST(JsonNumbers, ThousandthsAreExactWithoutTrailingZeros) {
+  EXPECT_EQ(written([](JsonWriter& j) { j.thousandths(1500); }), "1.5");
+  EXPECT_EQ(written([](JsonWriter& j) { j.thousandths(2000); }), "2");
+  EXPECT_EQ(written([](JsonWriter& j) { j.thousandths(80'000'004'750); }), "80000004.75");
+  EXPECT_EQ(written([](JsonWriter& j) { j.thousandths(1); }), "0.001");
+  EXPECT_EQ(written([](JsonWriter& j) { j.thousandths(10); }), "0.01");
+  EXPECT_EQ(written([](JsonWriter& j) { j.thousandths(100); }), "0.1");
+  EXPECT_EQ(written([](JsonWriter& j) { j.thousandths(1999); }), "1.999");
+  EXPECT_EQ(written([](JsonWriter& j) { j.thousandths(0); }), "0");
+  EXPECT_EQ(written([](JsonWriter& j) { j.thousandths(-1'250); }), "-1.25");
+  EXPECT_EQ(written([](JsonWriter& j) { j.thousandths(std::numeric_limits<std::int64_t>::min()); }),
+            "-9223372036854775.808");
+}
+
+TEST(JsonWriter, TheStringHoldsTheTextOnceTheWriterIsGone) {
+  std::string out = "[";
+  {
+    JsonWriter json(out);
+    for (int i = 0; i < 1000; ++i) {
+      json.value(i);
+      json.separator(",");
+    }
+    json.value("end");
+  }
+  out += "]";
+  const auto parsed = nlohmann::json::parse(out);
+  ASSERT_EQ(parsed.size(), 1001u);
+  EXPECT_EQ(parsed[999], 999);
+  EXPECT_EQ(out.substr(0, 8), "[0,1,2,3");
+}
+
+TEST(JsonWriter, AnyKeyCanBeEscapedLiteralKeysAreCopied) {
   EXPECT_EQ(written([](JsonWriter& j) {
               j.begin_object();
-              j.member("a\"b", false);
+              j.escaped_key("a\"b\n✓");
+              j.value(false);
+              j.member("plain.key_1", true);
               j.end_object();
             }),
-            R"({"a\"b":false})");
+            R"({"a\"b\n✓":false,"plain.key_1":true})");
 }
 
 }  // namespace

@@ -2,9 +2,10 @@
 //
 // Runs the overhead suite and prints each row's measured figure beside its target
 // (issue 6): the Google Benchmark rows (median of repetitions, CPU time), the callgrind
-// instruction counts (bench/callgrind_spans.sh), and the bytes a span takes in its thread
-// buffer. --json=FILE also writes everything as JSON, for tracking across commits; other
-// arguments go to the benchmark binaries (e.g. --benchmark_min_time=1).
+// instruction counts (bench/callgrind_spans.sh), the bytes a span takes in its thread
+// buffer, and the exporters' encoding rate (spans per second on one core). --json=FILE also
+// writes everything as JSON, for tracking across commits; other arguments go to the
+// benchmark binaries (e.g. --benchmark_min_time=1).
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -85,6 +86,9 @@ int main(int argc, char** argv) {
   std::cerr << "report: running propagation benchmarks...\n";
   auto prop = run_benchmarks(dir + "propagation_bench", extra, raw);
   bm.insert(prop.begin(), prop.end());
+  std::cerr << "report: running export benchmarks...\n";
+  auto exporting = run_benchmarks(dir + "export_bench", extra, raw);
+  bm.insert(exporting.begin(), exporting.end());
   std::cerr << "report: counting instructions with callgrind...\n";
   json cg = json::parse(run(dir + "callgrind_spans.sh " + dir + "callgrind_driver --json"), nullptr, false);
   if (cg.is_discarded()) cg = json::object();
@@ -106,6 +110,8 @@ int main(int argc, char** argv) {
   const double dropped2 = counter("BM_SpanSampled2Tags/threads:2", "dropped_share");
   const double i_sampled = instr("sampled"), i_nested = instr("nested"), i_out = instr("sampled_out");
   const double bytes = instr("bytes_per_span");
+  const double chrome = counter("BM_EncodeChromeJson", "items_per_second");
+  const double jsonl = counter("BM_EncodeJsonLines", "items_per_second");
   auto ok = [](double v, bool met) -> std::optional<bool> {
     if (std::isnan(v)) return std::nullopt;
     return met;
@@ -137,6 +143,10 @@ int main(int argc, char** argv) {
       {"BM_SpanCompiledOut", "the first row, ZSPAN_DISABLED", "= BM_Baseline",
        fmt(ns("BM_SpanCompiledOut"), " ns", 2) + " (machine code: tests/instrument/codegen)",
        ok(ns("BM_SpanCompiledOut"), ns("BM_SpanCompiledOut") <= ns("BM_Baseline") + 0.5)},
+      {"BM_EncodeChromeJson", "golden spans to Chrome trace JSON", ">= 3 M spans/s", fmt(chrome / 1e6, " M spans/s", 2),
+       ok(chrome, chrome >= 3e6)},
+      {"BM_EncodeJsonLines", "golden spans to JSON Lines", ">= 3 M spans/s", fmt(jsonl / 1e6, " M spans/s", 2),
+       ok(jsonl, jsonl >= 3e6)},
   };
 
   std::printf("\nzspan overhead (CPU time: median of 5; instructions: callgrind, calling thread)\n\n");
@@ -155,7 +165,7 @@ int main(int argc, char** argv) {
     std::printf("Spans dropped by a full buffer during the sampled rows: %.0f (the collector did not keep up; "
                 "dropped spans skip the buffer write, so those rows read low).\n",
                 dropped);
-  std::printf("BM_EncodeOtlpJson/ChromeJson/JaegerThrift: not measured yet (no encoding exporters).\n");
+  std::printf("BM_EncodeOtlpJson/JaegerThrift: not measured yet (no such exporters).\n");
 
   if (!json_path.empty()) {
     json doc = {{"benchmarks", raw}, {"callgrind", cg}};

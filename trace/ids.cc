@@ -1,6 +1,8 @@
 #include "trace/ids.hpp"
 
+#include <bit>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <random>
 #include <thread>
@@ -23,9 +25,28 @@ std::uint64_t seed_id_state() noexcept {
   return seed != 0 ? seed : 0x2545f4914f6cdd1dULL;
 }
 
+namespace {
+
+// The eight hex digits of a 32-bit value, one per byte, the most significant in the highest:
+// the nibbles spread apart, then turned into '0'-'9' and 'a'-'f' all at once.
+constexpr std::uint64_t hex_digits(std::uint64_t half) noexcept {
+  std::uint64_t x = ((half & 0xFFFF0000u) << 16) | (half & 0xFFFFu);
+  x = ((x & 0x0000FF000000FF00u) << 8) | (x & 0x000000FF000000FFu);
+  x = ((x & 0x00F000F000F000F0u) << 4) | (x & 0x000F000F000F000Fu);
+  const std::uint64_t letters = ((x + 0x0606060606060606u) >> 4) & 0x0101010101010101u;  // nibbles >= 10
+  return x + 0x3030303030303030u + letters * ('a' - '0' - 10);
+}
+static_assert(hex_digits(0x0123abcf) == 0x3031323361626366);
+
+}  // namespace
+
 void write_hex(std::uint64_t value, char* out16) noexcept {
-  constexpr char kDigits[] = "0123456789abcdef";
-  for (int i = 15; i >= 0; --i, value >>= 4) out16[i] = kDigits[value & 0xf];
+  std::uint64_t digits[2] = {hex_digits(value >> 32), hex_digits(value & 0xFFFFFFFFu)};
+  if constexpr (std::endian::native == std::endian::little) {
+    digits[0] = __builtin_bswap64(digits[0]);
+    digits[1] = __builtin_bswap64(digits[1]);
+  }
+  std::memcpy(out16, digits, sizeof(digits));
 }
 
 std::optional<std::uint64_t> parse_hex_u64(std::string_view hex16) noexcept {

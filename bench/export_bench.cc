@@ -1,0 +1,58 @@
+// Encoding finished spans for the file exporters (issue 6's export rows): the golden
+// trace's six spans (every tag type, logs, links, non-ASCII text) encoded into memory, the
+// buffer reused as the exporters reuse theirs. No file I/O is timed.
+//
+//   BM_EncodeChromeJson  ChromeTraceEncoder, a batch at a time (tracks and arrows included)
+//   BM_EncodeJsonLines   JsonLinesEncoder, a span at a time
+//
+// items_per_second is spans per second on one core; bytes_per_second the JSON written.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "exporters/chrome/chrome_trace_exporter.hpp"
+#include "exporters/jsonl/json_lines_exporter.hpp"
+#include "tests/exporters/golden/golden_trace.hpp"
+
+namespace {
+
+using zspan::testing::GoldenTrace;
+
+void BM_EncodeChromeJson(benchmark::State& state) {
+  const auto batch = GoldenTrace::get().batch();
+  zspan::ChromeTraceEncoder encoder;
+  std::string out;
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    out.clear();
+    encoder.encode(*batch, out);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch->size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_EncodeChromeJson);
+
+void BM_EncodeJsonLines(benchmark::State& state) {
+  const auto batch = GoldenTrace::get().batch();
+  zspan::JsonLinesEncoder encoder;
+  std::string out;
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    out.clear();
+    {
+      zspan::JsonWriter json(out);
+      for (const zspan::SpanView& span : *batch) encoder.encode(span, json);
+    }
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch->size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_EncodeJsonLines);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,6 +1,8 @@
 // zspan demo: one request through two services, as a tracing backend would show it.
 //
-//   ./bazelw run //examples:demo
+//   ./bazelw run //examples:demo                         # the waterfall, and zspan-demo.trace.json
+//   ./bazelw run //examples:demo -- --details --chrome=/tmp/t.json
+//   ./bazelw run //examples:demo -- --help
 //
 // The frontend handles GET /users/42: it tags its span, sets baggage, checks the user's
 // session and calls the backend over "HTTP" (a header map), injecting its context. The
@@ -8,7 +10,8 @@
 // reads the baggage, queries its database and logs a cache miss. Meanwhile a worker
 // thread writes an audit record under the request's captured context, and the frontend
 // queues a notification that it does not wait for (followsFrom). The spans of both
-// services are then printed as one trace tree, with their tags and logs.
+// services go to one exporter pair: a console waterfall of the trace, and a Chrome Trace
+// Event file to open in the Perfetto UI (ui.perfetto.dev, "Open trace file").
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -19,7 +22,8 @@
 #include <variant>
 #include <vector>
 
-#include "exporters/memory/memory_exporter.hpp"
+#include "exporters/chrome/chrome_trace_exporter.hpp"
+#include "exporters/console/console_exporter.hpp"
 #include "instrument/bind_context.hpp"
 #include "instrument/remote.hpp"
 #include "instrument/zspan.hpp"
@@ -27,22 +31,60 @@
 
 namespace {
 
-using DemoTracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+// Both services share one waterfall (so the trace prints whole) and one trace file.
+using DemoExporters = zspan::Fanout<zspan::ConsoleExporter, zspan::ChromeTraceExporter>;
+using DemoTracer = zspan::Tracer<zspan::AlwaysOnSampler, DemoExporters>;
 using Headers = std::map<std::string, std::string>;
 namespace tags = zspan::tags;
 
-DemoTracer frontend{"frontend"};
-DemoTracer backend{"backend"};
+struct Flags {
+  bool details = false;
+  std::string chrome_path = "zspan-demo.trace.json";
+};
+
+Flags parse_flags(int argc, char** argv) {
+  Flags flags;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--details") {
+      flags.details = true;
+    } else if (arg.starts_with("--chrome=")) {
+      flags.chrome_path = arg.substr(9);
+    } else {
+      fmt::print(arg == "--help" ? stdout : stderr,
+                 "usage: demo [--details] [--chrome=PATH]\n"
+                 "  --details      tags, logs and links under each span of the waterfall\n"
+                 "  --chrome=PATH  where the Chrome trace file goes (default zspan-demo.trace.json;\n"
+                 "                 relative to where `bazel run` was started)\n");
+      std::exit(arg == "--help" ? 0 : 2);
+    }
+  }
+  // Under `bazel run` the program runs in its runfiles: put the file where the user is.
+  if (const char* dir = std::getenv("BUILD_WORKING_DIRECTORY"); dir && !flags.chrome_path.starts_with("/"))
+    flags.chrome_path = std::string(dir) + "/" + flags.chrome_path;
+  return flags;
+}
+
+DemoExporters make_exporters(const Flags& flags) {
+  const zspan::ExportOptions options = zspan::ExportOptions::from_env();
+  zspan::ConsoleOptions console;
+  console.details = flags.details;
+  return DemoExporters(zspan::share_exporter<zspan::ConsoleExporter>(options, console),
+                       zspan::share_exporter<zspan::ChromeTraceExporter>(options, flags.chrome_path));
+}
 
 // The backend accepts trace context only from the frontend's hosts.
 const zspan::PeerWhitelist backend_trusts({R"(frontend(-\d+)?\.internal)"});
+
+DemoTracer* frontend = nullptr;
+DemoTracer* backend = nullptr;
 
 void sleep_us(int us) { std::this_thread::sleep_for(std::chrono::microseconds(us)); }
 
 // ---- backend process ------------------------------------------------------------------
 
 std::string backend_get_user(const Headers& request, std::string_view peer_host) {
-  TRACE_SCOPE_FROM_REMOTE(backend, "GET /users/{id}", request, zspan::DefaultPropagator{}, backend_trusts.trust(peer_host));
+  TRACE_SCOPE_FROM_REMOTE(*backend, "GET /users/{id}", request, zspan::DefaultPropagator{}, backend_trusts.trust(peer_host));
   TRACE_TAG(tags::span_kind, "server");
   const std::string tenant(zspan::baggage_get("tenant").value_or("?"));
   {
@@ -71,7 +113,7 @@ void write_audit_record() {
 Headers last_request_headers;
 
 void handle_request() {
-  TRACE_SCOPE_WITH(frontend, "GET /users/42", tags::span_kind = "server", tags::http_method = "GET",
+  TRACE_SCOPE_WITH(*frontend, "GET /users/42", tags::span_kind = "server", tags::http_method = "GET",
                    tags::http_url = "https://example.com/users/42");
   TRACE_BAGGAGE_SET("tenant", "acme");
   {
@@ -91,66 +133,26 @@ void handle_request() {
   TRACE_SCOPE_FOLLOWS_FROM("queue notification", tags::message_bus_destination = "notifications");
 }
 
-// ---- printing ---------------------------------------------------------------------------
-
-std::string format_value(const zspan::SpanData::TagValue& value) {
-  return std::visit(
-      [](const auto& v) -> std::string {
-        using V = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<V, std::string>) return fmt::format("\"{}\"", v);
-        else if constexpr (std::is_arithmetic_v<V>) return fmt::format("{}", v);
-        else return fmt::format("[{} values]", v.size());
-      },
-      value);
-}
-
-void print_tree(const std::vector<zspan::SpanData>& spans) {
-  std::multimap<std::uint64_t, const zspan::SpanData*> children;
-  for (const auto& s : spans) children.emplace(s.parent_id.value, &s);
-  const std::uint64_t t0 = std::min_element(spans.begin(), spans.end(), [](auto& a, auto& b) {
-                             return a.start_unix_nanos < b.start_unix_nanos;
-                           })->start_unix_nanos;
-  auto print = [&](auto& self, std::uint64_t parent, int depth) -> void {
-    std::vector<const zspan::SpanData*> level;
-    for (auto [it, end] = children.equal_range(parent); it != end; ++it) level.push_back(it->second);
-    std::sort(level.begin(), level.end(), [](auto* a, auto* b) { return a->start_unix_nanos < b->start_unix_nanos; });
-    for (const auto* s : level) {
-      const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
-      fmt::print("{:>8.3f} ms {:>8.3f} ms  {}{}{} [{}]\n", (s->start_unix_nanos - t0) / 1e6, s->duration_nanos / 1e6,
-                 indent, s->parent_reference == zspan::Reference::kFollowsFrom ? "~> " : "", s->name, s->service);
-      for (const auto& tag : s->tags)
-        fmt::print("{:>26}{}  {} = {}\n", "", indent, tag.key, format_value(tag.value));
-      for (const auto& log : s->logs)
-        for (const auto& field : log.fields)
-          fmt::print("{:>26}{}  log +{:.3f} ms: {} = {}\n", "", indent, (log.unix_nanos - s->start_unix_nanos) / 1e6,
-                     field.key, format_value(field.value));
-      self(self, s->span_id.value, depth + 1);
-    }
-  };
-  fmt::print("{:>11} {:>11}  span [service]\n", "start", "duration");
-  print(print, 0, 0);
-}
-
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  const Flags flags = parse_flags(argc, argv);
+  const DemoExporters exporters = make_exporters(flags);
+  DemoTracer frontend_tracer{"frontend", {}, exporters};
+  DemoTracer backend_tracer{"backend", {}, exporters};
+  frontend = &frontend_tracer;
+  backend = &backend_tracer;
+
   handle_request();
-  zspan::flush();
+  zspan::flush();  // the waterfall prints; the trace file is complete
 
-  std::vector<zspan::SpanData> spans = frontend.exporter().spans();
-  const auto more = backend.exporter().spans();
-  spans.insert(spans.end(), more.begin(), more.end());
-
-  fmt::print("headers the frontend sent to the backend:\n");
+  fmt::print("\nheaders the frontend sent to the backend:\n");
   for (const auto& [name, value] : last_request_headers) fmt::print("  {}: {}\n", name, value);
-  char trace[32];
-  spans.front().trace_id.to_hex(trace);
-  fmt::print("\ntrace {} ({} spans, 2 services)\n", std::string_view(trace, 32), spans.size());
-  print_tree(spans);
-
   const zspan::Stats stats = zspan::stats();
-  fmt::print("\nexported {} spans, dropped {}; tracing cost about {:.1f} us of this run\n", stats.spans_exported,
-             stats.spans_dropped_buffer_full + stats.spans_dropped_no_buffer + stats.spans_dropped_no_tracer +
-                 stats.spans_dropped_exporter_failed,
-             stats.tracing_nanos / 1e3);
+  fmt::print("\n");
+  for (const zspan::ExporterStats& e : stats.exporters)
+    fmt::print("exporter {}: {} spans exported, {} dropped\n", e.name, e.exported,
+               e.received - e.exported - e.pending);
+  fmt::print("tracing cost about {:.1f} us of this run\n", stats.tracing_nanos / 1e3);
+  fmt::print("Chrome trace: {} (open it in https://ui.perfetto.dev or chrome://tracing)\n", flags.chrome_path);
 }

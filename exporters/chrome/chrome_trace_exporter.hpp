@@ -132,6 +132,7 @@ class ChromeTraceExporter {
   explicit ChromeTraceExporter(std::string path);
   explicit ChromeTraceExporter(std::ostream& out);
 
+  std::string_view name() const noexcept { return "chrome"; }  // in zspan::stats().exporters
   ExportResult export_batch(const SpanBatch& batch);
   void shutdown(std::chrono::milliseconds timeout) noexcept;
   void on_fork_child() noexcept;

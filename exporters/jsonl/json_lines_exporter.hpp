@@ -64,6 +64,7 @@ class JsonLinesExporter {
   explicit JsonLinesExporter(std::string path);
   explicit JsonLinesExporter(std::ostream& out);
 
+  std::string_view name() const noexcept { return "jsonl"; }  // in zspan::stats().exporters
   ExportResult export_batch(const SpanBatch& batch);
   void on_fork_child() noexcept;
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -30,6 +31,8 @@ struct CountingExporter {
     spans += batch.size();
     return ExportResult::success();
   }
+  // As the contract asks of an exporter with locks: the parent's worker may have held it.
+  void on_fork_child() { new (&mutex) std::mutex; }
 };
 
 // Holds its worker inside export_batch until the test opens the gate.
@@ -46,6 +49,10 @@ struct GateExporter {
     cv.wait(lock, [&] { return open; });
     spans += batch.size();
     return ExportResult::success();
+  }
+  void on_fork_child() {
+    new (&mutex) std::mutex;
+    new (&cv) std::condition_variable;
   }
   void release() {
     {

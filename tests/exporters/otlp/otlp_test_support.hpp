@@ -35,4 +35,10 @@ inline OtlpHttpExporter::Options options_for(const Receiver& receiver, std::chro
   return o;
 }
 
+// A loopback port nothing listens on (for now: it was free a moment ago).
+inline std::uint16_t unused_port() {
+  Receiver reserved;
+  return reserved.port();
+}
+
 }  // namespace zspan::testing

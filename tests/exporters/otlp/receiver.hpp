@@ -37,8 +37,8 @@ class Receiver {
   };
   struct Reply {
     int status = 200;
-    std::string body;
-    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body = {};
+    std::vector<std::pair<std::string, std::string>> headers = {};
     bool hang = false;  // read the request, never answer (until the receiver stops)
   };
 

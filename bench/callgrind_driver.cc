@@ -92,8 +92,10 @@ int main(int argc, char** argv) {
   }
   const char* which = argv[1];
   const std::int64_t n = std::atoll(argv[2]);
-  // Warm up: attach this thread's buffer, seed its ids, start the collector, then start
-  // from an empty buffer so the measured spans never find it full.
+  // Warm up: give this thread its full ring (no growth while counting), seed its ids,
+  // start the collector, then start from an empty buffer so the measured spans never
+  // find it full.
+  zspan::reserve_thread_buffer();
   zspan_bench::sampled_span(sampled_tracer(), 0);
   zspan::flush();
 

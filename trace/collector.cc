@@ -517,6 +517,19 @@ void set_thread_buffer_capacity(std::size_t bytes) noexcept {
   detail::Collector::instance().buffer_capacity_.store(bytes, std::memory_order_relaxed);
 }
 
+bool reserve_thread_buffer() noexcept {
+  ThreadBuffer* buffer = detail::tls_buffer ? detail::tls_buffer : detail::attach_thread_buffer();
+  if (!buffer) return false;
+  const std::size_t full = detail::Collector::instance().buffer_capacity_.load(std::memory_order_relaxed);
+  if (buffer->capacity() < full) {
+    try {
+      detail::Collector::instance().attach_ring(full);
+    } catch (...) {
+    }
+  }
+  return detail::tls_buffer && detail::tls_buffer->capacity() >= std::bit_ceil(full);
+}
+
 void set_buffer_budget(std::size_t bytes) noexcept {
   detail::Collector::instance().buffer_budget_.store(bytes, std::memory_order_relaxed);
 }

@@ -83,6 +83,10 @@ bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(5)) noexcept
 inline constexpr std::size_t kDefaultThreadBufferBytes = std::size_t{1} << 20;  // 16 384 spans without tags
 void set_thread_buffer_capacity(std::size_t bytes) noexcept;
 
+// Gives the calling thread its ring of the full capacity now, so that it never grows on
+// the way (a latency-critical thread, a benchmark). False if the budget could not spare it.
+bool reserve_thread_buffer() noexcept;
+
 // The most memory all thread buffers together may take, whatever the number of threads.
 // A thread that starts recording when the budget is short gets a smaller ring (a quarter
 // of what is left), or none (its spans are counted as spans_dropped_no_buffer) until

@@ -142,7 +142,8 @@ TEST(Exit, ExportsEverySpanOfATracerThatIsNeverDestroyed) {
   ASSERT_EQ(pipe(fds), 0);
   const int result = run_forked([&] {
     close(fds[0]);
-    auto* leaked = new Tracer<AlwaysOnSampler, PipeExporter>{"leaked", {}, fds[1]};  // a singleton, never deleted
+    // A singleton, never deleted (held by a static, as such singletons are).
+    static auto* leaked = new Tracer<AlwaysOnSampler, PipeExporter>{"leaked", {}, fds[1]};
     for (int i = 0; i < 1000; ++i) {
       TRACE_SCOPE_WITH(*leaked, "exported at exit");
     }
@@ -160,7 +161,7 @@ TEST(Exit, EndsWithinTheExportTimeoutWhenAnExporterHangs) {
   const int result = run_forked([] {
     ExportOptions o;
     o.export_timeout = 300ms;
-    auto* hung = new Tracer<AlwaysOnSampler, testing::GateExporter>{
+    static auto* hung = new Tracer<AlwaysOnSampler, testing::GateExporter>{
         "hung-at-exit", {}, SharedExporter<testing::GateExporter>::make("hung-at-exit", o)};
     { TRACE_SCOPE_WITH(*hung, "never delivered"); }
     hung->flush(10ms);

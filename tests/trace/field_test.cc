@@ -7,7 +7,7 @@
 #include <array>
 #include <string>
 
-#include "trace/field_reader.hpp"
+#include "trace/export/field_reader.hpp"
 
 namespace zspan {
 namespace {

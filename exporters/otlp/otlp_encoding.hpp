@@ -4,7 +4,8 @@
 //
 //   opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
 //   zspan::otlp::encode(batch, request);
-//   std::string body = request.SerializeAsString();
+//   std::string body = request.SerializeAsString();    // http/protobuf
+//   std::string json = zspan::otlp::to_json(request);  // http/json
 //
 // The rules, beyond otel.hpp's:
 //  - One ResourceSpans per service, in the order services first appear in the batch, with
@@ -22,6 +23,9 @@
 //    a request that breaks it): each invalid byte, such as the half of a character a
 //    string cut at ZSPAN_MAX_STRING_BYTES leaves, becomes U+FFFD.
 //  - dropped_attributes_count: the span's fields that did not fit (otel::SpanSummary).
+//  - JSON (the OTLP specification's JSON Protobuf Encoding): protobuf's JSON mapping with
+//    lowerCamelCase names, enums as integers, 64-bit integers (times, int values) as
+//    decimal strings, and trace and span ids as lower-case hex, not base64.
 #pragma once
 
 #include <string>
@@ -35,6 +39,9 @@ namespace zspan::otlp {
 inline constexpr std::string_view kScopeName = "zspan";
 
 void encode(const SpanBatch& batch, opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request);
+
+// The request in OTLP/JSON; throws std::runtime_error if protobuf cannot print it.
+std::string to_json(const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request);
 
 // `text` if it is valid UTF-8, else a copy with each invalid byte replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);

@@ -1,8 +1,11 @@
 #include "exporters/otlp/otlp_http_exporter.hpp"
 
+#include <google/protobuf/util/json_util.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <new>
 #include <optional>
 #include <thread>
 
@@ -115,11 +118,14 @@ OtlpHttpExporter::Options OtlpHttpExporter::Options::from_env() noexcept {
   Options o;
   try {
     o.endpoint = endpoint_from_env();
-    if (auto s = setting("PROTOCOL"); s && s->value != "http/protobuf") {
-      static RateLimitedWarning unsupported{"zspan: unsupported OTLP protocol"};
-      bad_setting(unsupported, *s,
-                  s->value == "http/json" || s->value == "grpc" ? "is not supported yet" : "is not an OTLP protocol",
-                  "http/protobuf");
+    if (auto s = setting("PROTOCOL")) {
+      if (s->value == "http/json") {
+        o.protocol = Protocol::kHttpJson;
+      } else if (s->value != "http/protobuf") {
+        static RateLimitedWarning unsupported{"zspan: unsupported OTLP protocol"};
+        bad_setting(unsupported, *s, s->value == "grpc" ? "is not supported yet" : "is not an OTLP protocol",
+                    "http/protobuf");
+      }
     }
     if (auto s = setting("HEADERS")) o.headers = headers_from(*s);
     if (auto s = setting("TIMEOUT")) {
@@ -152,7 +158,7 @@ OtlpHttpExporter::Options OtlpHttpExporter::Options::from_env() noexcept {
 OtlpHttpExporter::OtlpHttpExporter(Options options)
     : options_(std::move(options)),
       client_({.url = options_.endpoint,
-               .content_type = "application/x-protobuf",
+               .content_type = options_.protocol == Protocol::kHttpJson ? "application/json" : "application/x-protobuf",
                .headers = options_.headers,
                .gzip = options_.compression == Compression::kGzip,
                .connect_timeout = options_.timeout,
@@ -165,13 +171,17 @@ ExportResult OtlpHttpExporter::export_batch(const SpanBatch& batch) noexcept {
   try {
     opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
     otlp::encode(batch, request);
-    const ExportResult result = send(request.SerializeAsString());
+    const ExportResult result =
+        send(options_.protocol == Protocol::kHttpJson ? otlp::to_json(request) : request.SerializeAsString());
     return result.rejected > batch.size() ? ExportResult::partial(static_cast<std::uint32_t>(batch.size())) : result;
-  } catch (...) {
-    static RateLimitedWarning failed{"zspan: OTLP export failed"};
-    failed.emit("{}: out of memory encoding a batch of {} spans; it is kept for a retry", options_.endpoint,
-                batch.size());
+  } catch (const std::bad_alloc&) {
+    static RateLimitedWarning out_of_memory{"zspan: OTLP export out of memory"};
+    out_of_memory.emit("{}: a batch of {} spans is kept for a retry", options_.endpoint, batch.size());
     return ExportResult::retryable();
+  } catch (...) {
+    static RateLimitedWarning failed{"zspan: OTLP export could not encode a batch"};
+    failed.emit("{}: {} spans dropped", options_.endpoint, batch.size());
+    return ExportResult::permanent();
   }
 }
 
@@ -182,19 +192,7 @@ ExportResult OtlpHttpExporter::send(const std::string& body) {
     const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     const HttpResponse r = client_.post(body, std::max(remaining, milliseconds(1)));
 
-    if (r.status >= 200 && r.status < 300) {
-      opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse response;
-      if (r.body.empty() || !response.ParseFromString(r.body) || !response.has_partial_success())
-        return ExportResult::success();
-      const auto& partial = response.partial_success();
-      if (partial.rejected_spans() > 0 || !partial.error_message().empty()) {
-        static RateLimitedWarning rejected{"zspan: OTLP backend rejected spans"};
-        rejected.emit("{}: {} rejected: {}", options_.endpoint, partial.rejected_spans(),
-                      printable(partial.error_message()));
-      }
-      return ExportResult::partial(
-          static_cast<std::uint32_t>(std::clamp<std::int64_t>(partial.rejected_spans(), 0, UINT32_MAX)));
-    }
+    if (r.status >= 200 && r.status < 300) return ExportResult::partial(rejected_by(r.body));
 
     const bool retry = r.status == 0 ? r.retryable_error
                                      : r.status == 429 || r.status == 502 || r.status == 503 || r.status == 504;
@@ -214,6 +212,26 @@ ExportResult OtlpHttpExporter::send(const std::string& body) {
     std::this_thread::sleep_for(wait);
     backoff = std::min(backoff * 2, kMaxBackoff);
   }
+}
+
+// A 2xx response's partial success: the spans it rejected, with one line saying why. A
+// body that does not parse is a full success (the status said so).
+std::uint32_t OtlpHttpExporter::rejected_by(const std::string& response_body) const {
+  opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse response;
+  if (response_body.empty()) return 0;
+  if (options_.protocol == Protocol::kHttpJson) {
+    google::protobuf::util::JsonParseOptions lenient;
+    lenient.ignore_unknown_fields = true;
+    if (!google::protobuf::util::JsonStringToMessage(response_body, &response, lenient).ok()) return 0;
+  } else if (!response.ParseFromString(response_body)) {
+    return 0;
+  }
+  const auto& partial = response.partial_success();
+  if (partial.rejected_spans() > 0 || !partial.error_message().empty()) {
+    static RateLimitedWarning rejected{"zspan: OTLP backend rejected spans"};
+    rejected.emit("{}: {} rejected: {}", options_.endpoint, partial.rejected_spans(), printable(partial.error_message()));
+  }
+  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(partial.rejected_spans(), 0, UINT32_MAX));
 }
 
 }  // namespace zspan

@@ -1,6 +1,6 @@
 // OtlpHttpExporter: sends spans to an OpenTelemetry collector (or any OTLP backend) over
-// OTLP/HTTP with protobuf bodies: one POST {endpoint}/v1/traces per batch, carrying one
-// ExportTraceServiceRequest (exporters/otlp/otlp_encoding.hpp says how spans map).
+// OTLP/HTTP: one POST {endpoint}/v1/traces per batch, carrying one ExportTraceServiceRequest
+// as protobuf (the default) or JSON (exporters/otlp/otlp_encoding.hpp says how spans map).
 //
 //   zspan::Tracer<zspan::AlwaysOnSampler, zspan::OtlpHttpExporter> tracer{"checkout"};  // settings from the environment
 //
@@ -15,8 +15,9 @@
 //   variable                              default                  Options field
 //   OTEL_EXPORTER_OTLP_ENDPOINT           http://localhost:4318    endpoint = it + "/v1/traces"
 //   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT    -                        endpoint = it, used as is
-//   OTEL_EXPORTER_OTLP_PROTOCOL           http/protobuf            (http/json and grpc: not
-//                                                                   supported yet, protobuf is used)
+//   OTEL_EXPORTER_OTLP_PROTOCOL           http/protobuf            protocol: http/protobuf or
+//                                                                   http/json (grpc: not supported
+//                                                                   yet, http/protobuf is used)
 //   OTEL_EXPORTER_OTLP_HEADERS            -                        headers: k=v,k2=v2, values
 //                                                                   percent-decoded
 //   OTEL_EXPORTER_OTLP_TIMEOUT            10000 (ms)               timeout
@@ -45,6 +46,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -58,9 +60,11 @@ namespace zspan {
 class OtlpHttpExporter {
  public:
   enum class Compression { kNone, kGzip };
+  enum class Protocol { kHttpProtobuf, kHttpJson };
 
   struct Options {
     std::string endpoint = "http://localhost:4318/v1/traces";  // the full URL requests go to
+    Protocol protocol = Protocol::kHttpProtobuf;
     std::vector<std::pair<std::string, std::string>> headers;
     std::chrono::milliseconds timeout{10000};
     Compression compression = Compression::kNone;
@@ -83,6 +87,7 @@ class OtlpHttpExporter {
 
  private:
   ExportResult send(const std::string& body);
+  std::uint32_t rejected_by(const std::string& response_body) const;
 
   Options options_;
   HttpClient client_;

@@ -126,9 +126,18 @@ TEST_F(OtlpOptions, BadCompression) {
   EXPECT_THAT(err, HasSubstr("OTEL_EXPORTER_OTLP_COMPRESSION=\"brotli\" is neither gzip nor none; using none"));
 }
 
+TEST_F(OtlpOptions, ProtocolsProtobufAndJson) {
+  EXPECT_EQ(read().first.protocol, OtlpHttpExporter::Protocol::kHttpProtobuf);
+  set("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json");
+  const auto [o, err] = read();
+  EXPECT_EQ(o.protocol, OtlpHttpExporter::Protocol::kHttpJson);
+  EXPECT_EQ(err, "");
+}
+
 TEST_F(OtlpOptions, UnsupportedProtocolsSayProtobufIsUsed) {
   set("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc");
   const auto [o, err] = read();
+  EXPECT_EQ(o.protocol, OtlpHttpExporter::Protocol::kHttpProtobuf);
   EXPECT_THAT(err, HasSubstr("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=\"grpc\" is not supported yet; using http/protobuf"));
 }
 

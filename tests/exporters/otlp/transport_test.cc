@@ -153,6 +153,18 @@ TEST(OtlpTransport, ASilentServerIsBoundedByTheTimeout) {
   EXPECT_EQ(receiver.request_count(), 1u);  // the one request used all the time there was
 }
 
+TEST(OtlpTransport, HttpsWithAMissingCertificateFileIsPermanent) {
+  Receiver receiver;
+  OtlpHttpExporter::Options o;
+  o.endpoint = "https://127.0.0.1:" + std::to_string(receiver.port()) + "/v1/traces";
+  o.certificate = "/nonexistent/ca.pem";
+  OtlpHttpExporter exporter(o);
+  const Timed t = export_golden(exporter);
+  EXPECT_EQ(t.result.code, Code::kPermanent);
+  EXPECT_LT(t.took, 1s);
+  EXPECT_EQ(receiver.request_count(), 0u);
+}
+
 TEST(OtlpTransport, AnEndpointThatIsNotHttpIsPermanent) {
   OtlpHttpExporter::Options o;
   o.endpoint = "ftp://127.0.0.1/v1/traces";

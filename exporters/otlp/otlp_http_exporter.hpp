@@ -81,7 +81,6 @@ class OtlpHttpExporter {
 
   ExportResult export_batch(const SpanBatch& batch) noexcept;
   void on_fork_child() noexcept { client_.forget_connection(); }
-  std::string_view name() const noexcept { return "otlp"; }
 
   const Options& options() const noexcept { return options_; }
 

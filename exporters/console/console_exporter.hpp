@@ -76,6 +76,7 @@ class ConsoleExporter {
   explicit ConsoleExporter(ConsoleOptions options = {}, std::FILE* out = stdout) noexcept;
   ConsoleExporter(ConsoleOptions options, const std::string& path) noexcept;
 
+  std::string_view name() const noexcept { return "console"; }  // in zspan::stats().exporters
   ExportResult export_batch(const SpanBatch& batch);
   bool flush(std::chrono::milliseconds timeout);
   void shutdown(std::chrono::milliseconds timeout);

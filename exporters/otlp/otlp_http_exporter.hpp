@@ -79,6 +79,7 @@ class OtlpHttpExporter {
   OtlpHttpExporter() : OtlpHttpExporter(Options::from_env()) {}
   explicit OtlpHttpExporter(Options options);
 
+  std::string_view name() const noexcept { return "otlp"; }  // in zspan::stats().exporters
   ExportResult export_batch(const SpanBatch& batch) noexcept;
   void on_fork_child() noexcept { client_.forget_connection(); }
 

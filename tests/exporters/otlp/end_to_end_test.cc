@@ -25,7 +25,7 @@ TEST(OtlpEndToEnd, SpansRecordedWhileTheBackendIsDownArriveOnceWhenItComesBack) 
   OtlpHttpExporter::Options otlp;
   otlp.endpoint = "http://127.0.0.1:" + std::to_string(port) + "/v1/traces";
   otlp.timeout = 300ms;
-  Tracer<AlwaysOnSampler, OtlpHttpExporter> tracer{"e2e", {}, SharedExporter<OtlpHttpExporter>::make("otlp", queue, otlp)};
+  Tracer<AlwaysOnSampler, OtlpHttpExporter> tracer{"e2e", {}, SharedExporter<OtlpHttpExporter>::make("e2e", queue, otlp)};
 
   for (std::size_t i = 0; i < kSpans; ++i) {
     TRACE_SCOPE_WITH(tracer, "work");
@@ -64,7 +64,7 @@ TEST(OtlpEndToEnd, SpansRecordedWhileTheBackendIsDownArriveOnceWhenItComesBack) 
   EXPECT_EQ(s.spans_dropped(), 0u);
   ASSERT_EQ(s.exporters.size(), 1u);
   const ExporterStats& e = s.exporters[0];
-  EXPECT_EQ(e.name, "otlp");
+  EXPECT_EQ(e.name, "otlp");  // named by the exporter itself
   EXPECT_EQ(e.received, kSpans);
   EXPECT_EQ(e.exported, kSpans);
   EXPECT_EQ(e.pending, 0u);

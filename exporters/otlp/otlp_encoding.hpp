@@ -1,0 +1,49 @@
+// A batch of spans as one OTLP ExportTraceServiceRequest (the protobuf messages of
+// exporters/otlp/proto), after the mapping of trace/export/otel.hpp. OtlpHttpExporter's
+// encoder; tests and other OTLP transports may call it directly.
+//
+//   opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
+//   zspan::otlp::encode(batch, request);
+//   std::string body = request.SerializeAsString();    // http/protobuf
+//   std::string json = zspan::otlp::to_json(request);  // http/json
+//
+// The rules, beyond otel.hpp's:
+//  - One ResourceSpans per service, in the order services first appear in the batch, with
+//    the resource's attributes (otel::Resource::get(): service.name, process.pid, ...) and
+//    one ScopeSpans, scope "zspan" version kVersion.
+//  - Ids are bytes, big-endian as their hex form reads: trace_id 16, span_id 8,
+//    parent_span_id 8 or empty for a root.
+//  - flags: the W3C sampled bit (0x01), and SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE (0x100) with
+//    SPAN_FLAGS_CONTEXT_IS_REMOTE (0x200) when the parent came from another process. Links
+//    carry no flags (zspan does not keep the linked context's flags).
+//  - A uint64 above INT64_MAX has no OTLP integer: it is sent as its decimal string. An
+//    array of uint64 holding one is sent as decimal strings throughout, so that the
+//    array stays of one type (OpenTelemetry requires homogeneous arrays).
+//  - Strings are sent as valid UTF-8 (protobuf `string` requires it, and receivers refuse
+//    a request that breaks it): each invalid byte, such as the half of a character a
+//    string cut at ZSPAN_MAX_STRING_BYTES leaves, becomes U+FFFD.
+//  - dropped_attributes_count: the span's fields that did not fit (otel::SpanSummary).
+//  - JSON (the OTLP specification's JSON Protobuf Encoding): protobuf's JSON mapping with
+//    lowerCamelCase names, enums as integers, 64-bit integers (times, int values) as
+//    decimal strings, and trace and span ids as lower-case hex, not base64.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "exporters/otlp/proto/trace_service.pb.h"
+#include "trace/export/exporter.hpp"
+
+namespace zspan::otlp {
+
+inline constexpr std::string_view kScopeName = "zspan";
+
+void encode(const SpanBatch& batch, opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request);
+
+// The request in OTLP/JSON; throws std::runtime_error if protobuf cannot print it.
+std::string to_json(const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request);
+
+// `text` if it is valid UTF-8, else a copy with each invalid byte replaced by U+FFFD.
+std::string valid_utf8(std::string_view text);
+
+}  // namespace zspan::otlp

@@ -1,0 +1,44 @@
+// What the OTLP tests share: requests decoded as a collector would, ids as hex.
+#pragma once
+
+#include <string>
+
+#include "exporters/otlp/otlp_http_exporter.hpp"
+#include "exporters/otlp/proto/trace_service.pb.h"
+#include "tests/exporters/otlp/receiver.hpp"
+
+namespace zspan::testing {
+
+namespace pb = opentelemetry::proto;
+
+// The body of a received request decoded (gunzipped first when it says gzip); fails the
+// test if it does not parse.
+inline pb::collector::trace::v1::ExportTraceServiceRequest decode(const Receiver::Request& request) {
+  pb::collector::trace::v1::ExportTraceServiceRequest decoded;
+  const bool gzip = request.header("content-encoding") == "gzip";
+  if (!decoded.ParseFromString(gzip ? gunzip(request.body) : request.body)) ADD_FAILURE() << "not an ExportTraceServiceRequest";
+  return decoded;
+}
+
+inline std::string hex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) out += {kDigits[b >> 4], kDigits[b & 15]};
+  return out;
+}
+
+// Options that send to `receiver` and give up after `timeout`.
+inline OtlpHttpExporter::Options options_for(const Receiver& receiver, std::chrono::milliseconds timeout) {
+  OtlpHttpExporter::Options o;
+  o.endpoint = receiver.url("/v1/traces");
+  o.timeout = timeout;
+  return o;
+}
+
+// A loopback port nothing listens on (for now: it was free a moment ago).
+inline std::uint16_t unused_port() {
+  Receiver reserved;
+  return reserved.port();
+}
+
+}  // namespace zspan::testing

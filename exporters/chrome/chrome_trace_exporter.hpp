@@ -11,8 +11,8 @@
 //    id>,"tid":<track>,"ts":<start>,"dur":<duration>,"args":{...}}. ts and dur are in
 //    microseconds with up to three decimals (exact nanoseconds). ts counts from the UTC
 //    midnight before the first span the file holds (small numbers keep nanosecond precision
-//    in viewers that read them as doubles); that origin, in Unix nanoseconds, is the
-//    process_name event's "zspan.time_origin_unix_nanos".
+//    in viewers that read them as doubles); that origin, in Unix nanoseconds, is in the
+//    process_name event's args as "zspan.time_origin_unix_nanos".
 //  - args: the span's attributes under their OpenTelemetry names (trace/export/otel.hpp),
 //    then "trace_id", "span_id" and, when it has one, "parent_id" (hex); "parent_is_remote":
 //    true for a parent in another process; "kind" unless INTERNAL; "status": "ERROR" and

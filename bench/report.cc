@@ -89,6 +89,9 @@ int main(int argc, char** argv) {
   std::cerr << "report: running export benchmarks...\n";
   auto exporting = run_benchmarks(dir + "export_bench", extra, raw);
   bm.insert(exporting.begin(), exporting.end());
+  std::cerr << "report: running the pipeline under load...\n";
+  auto pipeline = run_benchmarks(dir + "pipeline_bench", extra, raw);
+  bm.insert(pipeline.begin(), pipeline.end());
   std::cerr << "report: counting instructions with callgrind...\n";
   json cg = json::parse(run(dir + "callgrind_spans.sh " + dir + "callgrind_driver --json"), nullptr, false);
   if (cg.is_discarded()) cg = json::object();
@@ -115,6 +118,18 @@ int main(int argc, char** argv) {
   auto ok = [](double v, bool met) -> std::optional<bool> {
     if (std::isnan(v)) return std::nullopt;
     return met;
+  };
+
+  // The pipeline's capacity: no target, the share dropped is the figure to watch.
+  auto pipeline_row = [&](int threads) -> Row {
+    const std::string name = "BM_PipelineFlatOut/real_time/threads:" + std::to_string(threads);
+    const double exported = counter(name, "exported_per_s");
+    return {"BM_PipelineFlatOut/threads:" + std::to_string(threads),
+            std::to_string(threads) + " producer(s) flat out, discarding exporter", "reference",
+            fmt(exported / 1e6, " M/s exported", 1) + ", " +
+                fmt(100 * counter(name, "dropped_buffer_full"), " %", 0) + " buffer, " +
+                fmt(100 * counter(name, "dropped_queue_full"), " %", 0) + " queue dropped",
+            std::nullopt};
   };
 
   std::vector<Row> rows = {
@@ -147,6 +162,7 @@ int main(int argc, char** argv) {
        ok(chrome, chrome >= 3e6)},
       {"BM_EncodeJsonLines", "golden spans to JSON Lines", ">= 3 M spans/s", fmt(jsonl / 1e6, " M spans/s", 2),
        ok(jsonl, jsonl >= 3e6)},
+      pipeline_row(1), pipeline_row(2),
   };
 
   std::printf("\nzspan overhead (CPU time: median of 5; instructions: callgrind, calling thread)\n\n");
@@ -165,7 +181,7 @@ int main(int argc, char** argv) {
     std::printf("Spans dropped by a full buffer during the sampled rows: %.0f (the collector did not keep up; "
                 "dropped spans skip the buffer write, so those rows read low).\n",
                 dropped);
-  std::printf("BM_EncodeOtlpJson/JaegerThrift: not measured yet (no such exporters).\n");
+  std::printf("BM_EncodeOtlpProtobuf/OtlpJson/ZipkinJson/JaegerThrift: not measured yet.\n");
 
   if (!json_path.empty()) {
     json doc = {{"benchmarks", raw}, {"callgrind", cg}};

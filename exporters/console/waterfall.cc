@@ -22,7 +22,6 @@ constexpr std::size_t kMinWidth = 40;
 constexpr std::size_t kMinBarCells = 10;
 constexpr std::size_t kMinServiceCells = 6;
 constexpr std::size_t kDurationCells = 7;
-constexpr std::size_t kMarkerCells = 2;
 
 // SGR parameters.
 constexpr std::string_view kRed = "31";

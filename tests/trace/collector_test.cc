@@ -70,7 +70,6 @@ TEST(Stats, EverySpanThatEndedIsCountedOnceAtEveryMoment) {
   const std::uint64_t base = stats().spans_recorded;
   constexpr int kThreads = 2, kPerThread = 20000;
   std::atomic<std::uint64_t> ended{0};
-  std::atomic<bool> stop{false};
   std::vector<std::thread> producers;
   for (int t = 0; t < kThreads; ++t)
     producers.emplace_back([&] {

@@ -160,13 +160,20 @@ class ExporterPipeline final : public Pipeline {
  public:
   template <class... Args>
   ExporterPipeline(std::string_view fallback_name, ExportOptions options, Args&&... args)
-      : Pipeline(options), exporter_(std::forward<Args>(args)...) {
+      : Pipeline(options), exporter_(make_exporter(std::forward<Args>(args)...)) {
     if constexpr (requires { exporter_.name(); }) set_name(exporter_.name());
     else set_name(fallback_name);
   }
   E& exporter() noexcept { return exporter_; }
 
  private:
+  // Parentheses, or braces for an aggregate (clang 14 has no parenthesized aggregate init).
+  template <class... Args>
+  static E make_exporter(Args&&... args) {
+    if constexpr (std::is_constructible_v<E, Args...>) return E(std::forward<Args>(args)...);
+    else return E{std::forward<Args>(args)...};
+  }
+
   ExportResult call_export(const SpanBatch& batch) override { return exporter_.export_batch(batch); }
   bool call_flush(std::chrono::milliseconds timeout) override {
     if constexpr (requires { exporter_.flush(timeout); }) return exporter_.flush(timeout);

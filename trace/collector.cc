@@ -137,13 +137,11 @@ class Collector {
   }
 
   void retire(const ExporterStats& s) noexcept {
+    ExporterStats gone = s;
+    gone.dropped_shutdown += gone.pending;  // none is left pending once it is gone
+    gone.pending = 0;
     std::lock_guard lock(pipelines_mutex_);
-    retired_.received += s.received;
-    retired_.exported += s.exported;
-    retired_.rejected += s.rejected;
-    retired_.dropped_queue_full += s.dropped_queue_full;
-    retired_.dropped_failed += s.dropped_failed;
-    retired_.dropped_shutdown += s.dropped_shutdown + s.pending;  // none left once it is gone
+    retired_ += gone;
   }
 
   Stats stats() {
@@ -171,13 +169,7 @@ class Collector {
     }
     for (const auto& p : live_pipelines()) {
       ExporterStats e = p->stats();
-      total.received += e.received;
-      total.exported += e.exported;
-      total.rejected += e.rejected;
-      total.dropped_queue_full += e.dropped_queue_full;
-      total.dropped_failed += e.dropped_failed;
-      total.dropped_shutdown += e.dropped_shutdown;
-      total.pending += e.pending;
+      total += e;
       s.exporters.push_back(std::move(e));
     }
     s.spans_exported = total.exported;

@@ -95,6 +95,20 @@ TEST(Stats, EverySpanThatEndedIsCountedOnceAtEveryMoment) {
   EXPECT_EQ(done.spans_recorded - base, std::uint64_t{kThreads * kPerThread});
 }
 
+TEST(ThreadBuffers, ThreadsThatComeAndGoLoseNoSpans) {
+  MemoryTracer tracer{"come-and-go"};
+  constexpr int kThreads = 50, kSpansEach = 100;
+  for (int t = 0; t < kThreads; ++t) {
+    std::thread([&] {
+      for (int i = 0; i < kSpansEach; ++i) {
+        TRACE_SCOPE_WITH(tracer, "short-lived");
+      }
+    }).join();
+  }
+  ASSERT_TRUE(tracer.flush());
+  EXPECT_EQ(tracer.exporter().size(), std::size_t{kThreads * kSpansEach});
+}
+
 TEST(ThreadBuffers, ManyThreadsAtOnceStayWithinTheBudgetAndWhatIsRefusedIsCounted) {
   constexpr std::size_t kBudget = std::size_t{256} << 10;
   set_buffer_budget(kBudget);

@@ -23,6 +23,11 @@ RateLimitedWarning exporter_retrying{"zspan: an exporter's backend is unavailabl
 RateLimitedWarning abandoned_call{"zspan: an exporter did not return within its export timeout; its queued spans are dropped"};
 RateLimitedWarning worker_failed{"zspan: could not start an exporter's thread; its spans are dropped"};
 
+// Counters only the collector thread writes: a plain increment, readable by stats().
+void bump(std::atomic<std::uint64_t>& counter) noexcept {
+  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
 ExportOptions sane(ExportOptions o) noexcept {
   o.max_queue_size = std::max<std::size_t>(o.max_queue_size, 1);
   o.max_export_batch_size = std::clamp<std::size_t>(o.max_export_batch_size, 1, o.max_queue_size);
@@ -69,15 +74,15 @@ std::unique_ptr<Pipeline::Chunk> Pipeline::take_free_chunk() noexcept {
 }
 
 void Pipeline::offer(const SpanRecord& record, std::string_view service) noexcept {
-  received_.store(received_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  bump(received_);
   const std::uint64_t filling = filling_ ? filling_->spans.size() : 0;
   if (queued_.load(std::memory_order_relaxed) + filling >= options_.max_queue_size) {
-    dropped_queue_full_.store(dropped_queue_full_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    bump(dropped_queue_full_);
     queue_full.emit("exporter {}: {} spans queued", name_, options_.max_queue_size);
     return;
   }
   if (!filling_ && !(filling_ = take_free_chunk())) {
-    dropped_queue_full_.store(dropped_queue_full_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    bump(dropped_queue_full_);
     return;
   }
   const std::size_t at = filling_->bytes.size();
@@ -87,7 +92,7 @@ void Pipeline::offer(const SpanRecord& record, std::string_view service) noexcep
     filling_->spans.push_back({static_cast<std::uint32_t>(at), service});
   } catch (...) {  // out of memory: this span only
     filling_->bytes.resize(at);
-    dropped_queue_full_.store(dropped_queue_full_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    bump(dropped_queue_full_);
     return;
   }
   if (filling_->spans.size() >= options_.max_export_batch_size) publish();
@@ -128,9 +133,7 @@ void Pipeline::start_worker_locked() {
     worker_running_ = true;
   } catch (...) {
     worker_failed.emit("exporter {}", name_);
-    drop_queued_locked();
-    counts_.dropped_failed += counts_.dropped_shutdown;  // never sent: they failed, not shut down
-    counts_.dropped_shutdown = 0;
+    drop_queued_locked(&ExporterStats::dropped_failed);  // never sent: they failed, not shut down
   }
 }
 
@@ -191,7 +194,7 @@ void Pipeline::run() {
       continue;
     }
     if (stop_requested_ && (ready_.empty() || now >= stop_deadline_)) {
-      drop_queued_locked();
+      drop_queued_locked(&ExporterStats::dropped_shutdown);
       const auto left = std::max(Clock::duration::zero(), stop_deadline_ - now);
       if (!call([&] { call_shutdown(std::chrono::duration_cast<std::chrono::milliseconds>(left)); })) return;
       stopped_ = true;
@@ -279,8 +282,8 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
   progress_.notify_all();
 }
 
-void Pipeline::drop_queued_locked() noexcept {
-  counts_.dropped_shutdown += ready_spans_;
+void Pipeline::drop_queued_locked(std::uint64_t ExporterStats::*reason) noexcept {
+  counts_.*reason += ready_spans_;
   queued_.fetch_sub(ready_spans_, std::memory_order_relaxed);
   ready_spans_ = 0;
   ready_.clear();
@@ -355,7 +358,7 @@ bool Pipeline::wait_stopped(Clock::time_point deadline) noexcept {
   counts_.dropped_shutdown += in_flight_spans_;
   queued_.fetch_sub(in_flight_spans_, std::memory_order_relaxed);
   in_flight_spans_ = 0;
-  drop_queued_locked();
+  drop_queued_locked(&ExporterStats::dropped_shutdown);
   stopped_ = true;
   worker_running_ = false;
   progress_.notify_all();

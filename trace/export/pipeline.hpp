@@ -53,6 +53,20 @@ struct ExporterStats {
   std::uint64_t pending = 0;           // queued or being exported
   std::uint64_t batches = 0;           // export_batch calls that returned
   std::uint64_t retries = 0;           // batches offered again after retryable()
+
+  // Adds another exporter's counts (the name stays).
+  ExporterStats& operator+=(const ExporterStats& other) noexcept {
+    received += other.received;
+    exported += other.exported;
+    rejected += other.rejected;
+    dropped_queue_full += other.dropped_queue_full;
+    dropped_failed += other.dropped_failed;
+    dropped_shutdown += other.dropped_shutdown;
+    pending += other.pending;
+    batches += other.batches;
+    retries += other.retries;
+    return *this;
+  }
 };
 
 namespace detail {
@@ -117,7 +131,8 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
   void run();
   void export_one_batch(std::unique_lock<std::mutex>& lock);
   bool flush_due_locked() const noexcept;
-  void drop_queued_locked() noexcept;
+  // Drops what is queued (not the batch in flight), counting it under `reason`.
+  void drop_queued_locked(std::uint64_t ExporterStats::*reason) noexcept;
   std::unique_ptr<Chunk> take_free_chunk() noexcept;
 
   std::string name_;

@@ -96,8 +96,10 @@ TEST(Stats, EverySpanThatEndedIsCountedOnceAtEveryMoment) {
 }
 
 TEST(ThreadBuffers, ThreadsThatComeAndGoLoseNoSpans) {
-  MemoryTracer tracer{"come-and-go"};
   constexpr int kThreads = 50, kSpansEach = 100;
+  ExportOptions room_for_all;  // the spans of every thread, drained in one burst, fit the queue
+  room_for_all.max_queue_size = kThreads * kSpansEach;
+  MemoryTracer tracer{"come-and-go", {}, SharedExporter<MemoryExporter>::make("come-and-go", room_for_all)};
   for (int t = 0; t < kThreads; ++t) {
     std::thread([&] {
       for (int i = 0; i < kSpansEach; ++i) {
@@ -106,7 +108,10 @@ TEST(ThreadBuffers, ThreadsThatComeAndGoLoseNoSpans) {
     }).join();
   }
   ASSERT_TRUE(tracer.flush());
-  EXPECT_EQ(tracer.exporter().size(), std::size_t{kThreads * kSpansEach});
+  const Stats s = stats();
+  EXPECT_EQ(tracer.exporter().size(), std::size_t{kThreads * kSpansEach})
+      << "dropped: no buffer " << s.spans_dropped_no_buffer << ", buffer full " << s.spans_dropped_buffer_full
+      << ", queue full " << s.spans_dropped_queue_full << ", no tracer " << s.spans_dropped_no_tracer;
 }
 
 TEST(ThreadBuffers, ManyThreadsAtOnceStayWithinTheBudgetAndWhatIsRefusedIsCounted) {

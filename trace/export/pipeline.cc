@@ -151,25 +151,32 @@ void Pipeline::worker_main(Pipeline* pipeline) {
   }
 }
 
+template <class F>
+bool Pipeline::call_unlocked(std::unique_lock<std::mutex>& lock, F&& f) {
+  in_call_ = true;
+  call_started_ = Clock::now();
+  lock.unlock();
+  bool returned = false;
+  try {
+    f();
+    returned = true;
+  } catch (const std::exception& e) {
+    exporter_threw.emit("exporter {}: {}", name_, e.what());
+  } catch (...) {
+    exporter_threw.emit("exporter {}", name_);
+  }
+  lock.lock();
+  in_call_ = false;
+  return returned;
+}
+
 void Pipeline::run() {
   tls_worker_pipeline = this;
   std::unique_lock lock(mutex_);
   const std::uint64_t generation = generation_;
-  // Every exporter call below: with the lock released, marked in_call_, and abandoned if
-  // a shutdown timed out meanwhile (generation_ moved on).
+  // Each exporter call is abandoned if a shutdown timed out meanwhile (generation_ moved on).
   auto call = [&](auto&& f) {
-    in_call_ = true;
-    call_started_ = Clock::now();
-    lock.unlock();
-    try {
-      f();
-    } catch (const std::exception& e) {
-      exporter_threw.emit("exporter {}: {}", name_, e.what());
-    } catch (...) {
-      exporter_threw.emit("exporter {}", name_);
-    }
-    lock.lock();
-    in_call_ = false;
+    call_unlocked(lock, f);  // a throw is reported there; the worker goes on
     return generation == generation_;
   };
   if (fork_child_pending_) {
@@ -221,30 +228,16 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
   }
   ready_spans_ -= n;
   const std::uint64_t generation = generation_;
-  in_call_ = true;
-  call_started_ = Clock::now();
   in_flight_spans_ = n;
-  lock.unlock();
-
   ExportResult result;
-  bool threw = false;
-  try {
+  const bool threw = !call_unlocked(lock, [&] {
     std::vector<BatchedSpan> spans;
     spans.reserve(n);
     for (const auto& c : chunks)
       for (const Chunk::Entry& e : c->spans)
         spans.push_back({reinterpret_cast<const SpanRecord*>(c->bytes.data() + e.offset), e.service});
     result = call_export(SpanBatch(spans));
-  } catch (const std::exception& e) {
-    threw = true;
-    exporter_threw.emit("exporter {}: {}", name_, e.what());
-  } catch (...) {
-    threw = true;
-    exporter_threw.emit("exporter {}", name_);
-  }
-
-  lock.lock();
-  in_call_ = false;
+  });
   in_flight_spans_ = 0;
   if (generation != generation_) return;  // abandoned meanwhile: its spans are already counted
   ++counts_.batches;

@@ -128,6 +128,10 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
   struct Chunk;
   void start_worker_locked();
   static void worker_main(Pipeline* pipeline);
+  // Runs an exporter call with the lock released, marked in_call_ (for shutdown's wait);
+  // false if it threw (caught and reported).
+  template <class F>
+  bool call_unlocked(std::unique_lock<std::mutex>& lock, F&& f);
   void run();
   void export_one_batch(std::unique_lock<std::mutex>& lock);
   bool flush_due_locked() const noexcept;

@@ -6,6 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <thread>
+
 #include "tests/exporters/http/receiver.hpp"
 
 namespace zspan::testing {
@@ -139,6 +142,40 @@ TEST(HttpSender, HttpsWithAMissingCertificateFileIsPermanent) {
 TEST(HttpSender, AnEndpointThatIsNotHttpIsPermanent) {
   HttpSender sender(options_for("ftp://127.0.0.1/v1/traces", 10s));
   EXPECT_EQ(send_timed(sender).result.code, Code::kPermanent);
+}
+
+TEST(HttpSender, AnAnswerCutShortIsRetriedOnANewConnection) {
+  Receiver receiver;
+  receiver.script({{.status = 200, .body = "partial answer", .cut = true}, {.status = 200}});
+  HttpSender sender(options_for(receiver, 10s));
+  EXPECT_EQ(send_timed(sender).result.code, Code::kSuccess);
+  EXPECT_EQ(receiver.request_count(), 2u);
+  EXPECT_EQ(receiver.connections(), 2u);
+}
+
+TEST(HttpSender, ASlowServerWithinTheTimeoutIsSuccess) {
+  Receiver receiver;
+  receiver.script({{.status = 200, .delay = 700ms}});
+  HttpSender sender(options_for(receiver, 5s));
+  const Timed t = send_timed(sender);
+  EXPECT_EQ(t.result.code, Code::kSuccess);
+  EXPECT_GE(t.took, 700ms);
+  EXPECT_EQ(receiver.request_count(), 1u);
+}
+
+TEST(HttpSender, AServerThatComesBackGetsTheBatch) {
+  const std::uint16_t port = unused_port();
+  HttpSender sender(options_for("http://127.0.0.1:" + std::to_string(port) + "/v1/traces", 8s));
+  std::unique_ptr<Receiver> receiver;
+  std::thread comes_back([&] {
+    std::this_thread::sleep_for(3s);
+    receiver = std::make_unique<Receiver>(port);
+  });
+  const Timed t = send_timed(sender);
+  comes_back.join();
+  EXPECT_EQ(t.result.code, Code::kSuccess);
+  EXPECT_GE(t.took, 3s);
+  EXPECT_EQ(receiver->request_count(), 1u);
 }
 
 }  // namespace

@@ -154,10 +154,15 @@ void Receiver::serve(int fd) {
       while (wait_readable(fd, stop_) && ::recv(fd, chunk, sizeof(chunk), 0) > 0) {}
       return ::close(fd), void();
     }
+    if (reply.delay > std::chrono::milliseconds(0)) std::this_thread::sleep_for(reply.delay);
     std::string response = "HTTP/1.1 " + std::to_string(reply.status) + " Scripted\r\n";
     for (const auto& [name, value] : reply.headers) response += name + ": " + value + "\r\n";
     response += "Content-Type: application/x-protobuf\r\nContent-Length: " + std::to_string(reply.body.size()) +
                 "\r\n\r\n" + reply.body;
+    if (reply.cut) {
+      send_all(fd, response.substr(0, response.size() - (reply.body.size() + 1) / 2));
+      return ::close(fd), void();
+    }
     send_all(fd, response);
   }
 }

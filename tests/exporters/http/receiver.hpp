@@ -40,6 +40,8 @@ class Receiver {
     std::string body = {};
     std::vector<std::pair<std::string, std::string>> headers = {};
     bool hang = false;  // read the request, never answer (until the receiver stops)
+    std::chrono::milliseconds delay{0};  // a slow server: wait this long, then answer
+    bool cut = false;   // send the head and half the body, then close the connection
   };
 
   // port 0: an ephemeral one. A given port is bound with SO_REUSEADDR (a server coming back).

@@ -84,12 +84,12 @@ std::vector<Receiver::Request> Receiver::requests() const {
 
 std::size_t Receiver::request_count() const {
   std::lock_guard lock(mutex_);
-  return requests_.size();
+  return requests_.size() + counted_;
 }
 
 bool Receiver::wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(mutex_);
-  return arrived_.wait_for(lock, timeout, [&] { return requests_.size() >= n; });
+  return arrived_.wait_for(lock, timeout, [&] { return requests_.size() + counted_ >= n; });
 }
 
 void Receiver::accept_loop() {
@@ -147,7 +147,10 @@ void Receiver::serve(int fd) {
         reply = script_.front();
         script_.pop_front();
       }
-      requests_.push_back(std::move(request));
+      if (count_only_)
+        ++counted_;
+      else
+        requests_.push_back(std::move(request));
     }
     arrived_.notify_all();
     if (reply.hang) {

@@ -54,6 +54,8 @@ class Receiver {
   std::string url(const std::string& path = "") const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
 
   void script(std::vector<Reply> replies);
+  // From now on only count requests, keeping none (a benchmark's flood of them).
+  void count_only() noexcept { count_only_ = true; }
   std::vector<Request> requests() const;
   std::size_t request_count() const;
   std::size_t connections() const noexcept { return connections_.load(); }
@@ -67,6 +69,8 @@ class Receiver {
   int listen_fd_ = -1;
   std::uint16_t port_ = 0;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> count_only_{false};
+  std::size_t counted_ = 0;  // requests not kept, under mutex_
   std::atomic<std::size_t> connections_{0};
   mutable std::mutex mutex_;
   mutable std::condition_variable arrived_;

@@ -53,16 +53,18 @@ class RemoteParentScope {
 };
 
 // A span that serves a request from another process: child of the context its headers
-// carry (when `peer` is trusted), current until it ends with the scope.
-class ServerSpan {
+// carry (when `peer` is trusted), current until it ends with the scope. FieldBytes as
+// BasicScopedSpan's.
+template <unsigned FieldBytes>
+class BasicServerSpan {
  public:
   template <class T, ReadableCarrier C, class P = DefaultPropagator>
-  ServerSpan(T& tracer, const Callsite& callsite, const C& carrier, const P& propagator = {},
-             Trust peer = Trust::kTrusted) noexcept
-      : ServerSpan(tracer, callsite, extract(carrier, propagator), peer) {}
+  BasicServerSpan(T& tracer, const Callsite& callsite, const C& carrier, const P& propagator = {},
+                  Trust peer = Trust::kTrusted) noexcept
+      : BasicServerSpan(tracer, callsite, extract(carrier, propagator), peer) {}
 
   template <class T>
-  ServerSpan(T& tracer, const Callsite& callsite, const SpanContext& remote, Trust peer) noexcept
+  BasicServerSpan(T& tracer, const Callsite& callsite, const SpanContext& remote, Trust peer) noexcept
       : parent_(peer == Trust::kTrusted ? remote : SpanContext{}), span_(tracer, callsite) {
     if (peer == Trust::kUntrusted) {
       if (!remote.valid() && !remote.baggage) return;
@@ -73,17 +75,19 @@ class ServerSpan {
     }
   }
 
-  ServerSpan(const ServerSpan&) = delete;
-  ServerSpan& operator=(const ServerSpan&) = delete;
+  BasicServerSpan(const BasicServerSpan&) = delete;
+  BasicServerSpan& operator=(const BasicServerSpan&) = delete;
 
   SpanContext context() const noexcept { return span_.context(); }
   bool recording() const noexcept { return span_.recording(); }
-  ScopedSpan& span() noexcept { return span_; }
+  BasicScopedSpan<FieldBytes>& span() noexcept { return span_; }
 
  private:
   RemoteParentScope parent_;  // outlives span_: members end in reverse order
-  ScopedSpan span_;
+  BasicScopedSpan<FieldBytes> span_;
 };
+
+using ServerSpan = BasicServerSpan<kSpanFieldBytes>;
 
 }  // namespace zspan
 

@@ -10,6 +10,9 @@
 //   span.tag(zspan::tags::http_status_code, 200);   // tags, logs, baggage: see
 //   span.log("retry {}", attempt);                  // instrument/tags.hpp, log.hpp and
 //   span.set_baggage("tenant", "acme");             // baggage.hpp
+//
+// BasicScopedSpan<N> reserves N bytes for fields instead of ZSPAN_SPAN_FIELD_BYTES: for the
+// integrations' spans, whose attributes (a URL, a user agent, an SQL statement) need more.
 #pragma once
 
 #include <cstddef>
@@ -24,19 +27,22 @@
 
 namespace zspan {
 
-class ScopedSpan {
+template <unsigned FieldBytes>
+class BasicScopedSpan {
+  static_assert(FieldBytes % 16 == 0, "fields are 16-byte entries");
+
  public:
   // Always inlined: a call each for the start and the end would be a third of the span.
   template <class T>
-  [[gnu::always_inline]] ScopedSpan(T& tracer, const Callsite& callsite,
-                                    Reference reference = Reference::kChildOf) noexcept {
-    static_assert(offsetof(ScopedSpan, fields_) == sizeof(ContextNode), "fields continue the record");
-    start_span(node_, callsite, tracer, kSpanFieldBytes, reference);
+  [[gnu::always_inline]] BasicScopedSpan(T& tracer, const Callsite& callsite,
+                                         Reference reference = Reference::kChildOf) noexcept {
+    static_assert(offsetof(BasicScopedSpan, fields_) == sizeof(ContextNode), "fields continue the record");
+    start_span(node_, callsite, tracer, FieldBytes, reference);
   }
-  [[gnu::always_inline]] ~ScopedSpan() { end_span(node_); }
+  [[gnu::always_inline]] ~BasicScopedSpan() { end_span(node_); }
 
-  ScopedSpan(const ScopedSpan&) = delete;
-  ScopedSpan& operator=(const ScopedSpan&) = delete;
+  BasicScopedSpan(const BasicScopedSpan&) = delete;
+  BasicScopedSpan& operator=(const BasicScopedSpan&) = delete;
 
   SpanContext context() const noexcept { return node_.context(); }
   bool recording() const noexcept { return node_.recording(); }
@@ -69,7 +75,9 @@ class ScopedSpan {
 
  private:
   ContextNode node_;
-  [[maybe_unused]] std::byte fields_[kSpanFieldBytes];  // the record's entries continue here
+  [[maybe_unused]] std::byte fields_[FieldBytes];  // the record's entries continue here
 };
+
+using ScopedSpan = BasicScopedSpan<kSpanFieldBytes>;
 
 }  // namespace zspan

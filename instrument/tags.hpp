@@ -308,6 +308,19 @@ ZSPAN_ALWAYS_INLINE void set_tag(ContextNode& node, const Tagged<Key, Stored>& t
   }
 }
 
+// Records a string tag cut at `max_bytes` (at most 65535) instead of ZSPAN_MAX_STRING_BYTES:
+// for the few values worth keeping whole (an SQL statement) in a span with room for them
+// (BasicScopedSpan). Returns false when the string was cut.
+template <class Key>
+  requires std::same_as<typename Key::value_type, std::string_view>
+bool set_long_string_tag(ContextNode& node, const Key&, std::string_view value, std::size_t max_bytes) noexcept {
+  const detail::CutString s{value.substr(0, std::min<std::size_t>(max_bytes, UINT16_MAX)), value.size()};
+  const std::uint64_t entries = 1 + detail::entries_for_words(string_payload_words_for(s.text.size()));
+  if (FieldEntry* at = reserve_entries(node, detail::clamp_entries(entries)))
+    detail::write_field<std::string_view>(at, entries, &Key::field, s);
+  return s.text.size() == value.size();
+}
+
 // Compile-time schemas: which keys a StrictTracer's spans accept, as a Hana map from key
 // name to value type. Keys are looked up by name, so a key declared twice must agree.
 template <auto... Keys>

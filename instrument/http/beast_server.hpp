@@ -1,0 +1,73 @@
+// Server spans for Boost.Beast: a handler that turns a request into a response runs
+// under a span named after the route your router matched. (Bazel: //instrument/http:beast.)
+//
+//   zspan::http::BeastServer tracing(tracer);                 // or (tracer, peers, propagator)
+//   static const zspan::http::Route kGetUser("GET", "/users/:id");
+//   auto response = tracing.serve(kGetUser, request, peer, [&] { return get_user(request); });
+//   auto other = tracing.serve(request, peer, [&] { return not_found(request); });  // "GET"
+//
+// `peer` is the connection's remote endpoint (socket.remote_endpoint()), given as its address
+// text (computed once per connection) and port. The span, its attributes, its parent and
+// the trust rule are HttpServerSpan's (http/server_span.hpp); headers are read with the
+// propagator given, by default the one configure() chose (configured_propagator()). The
+// status recorded is the returned response's result(). An exception out of the handler
+// marks the span failed and goes on to the caller.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+
+#include <string_view>
+#include <utility>
+
+#include "configure/configure.hpp"
+#include "instrument/http/server_span.hpp"
+
+namespace zspan::http {
+
+struct Peer {
+  std::string_view address;
+  std::uint16_t port = 0;
+};
+
+template <class TracerT, class P = ConfiguredPropagator>
+class BeastServer {
+ public:
+  explicit BeastServer(TracerT& tracer, PeerWhitelist peers = trust_every_peer(),
+                       const P& propagator = configured_propagator())
+      : tracer_(tracer), peers_(std::move(peers)), propagator_(propagator) {}
+
+  // handler() returns a boost::beast::http::response.
+  template <class Body, class Fields, class Handler>
+  auto serve(const Route& route, const boost::beast::http::request<Body, Fields>& request, const Peer& peer,
+             Handler&& handler) {
+    const auto sv = [](boost::beast::string_view s) { return std::string_view(s.data(), s.size()); };
+    const std::string_view target = sv(request.target());
+    const ServerRequest info{
+        .method = sv(request.method_string()),
+        .path = target.substr(0, target.find('?')),
+        .peer_address = peer.address,
+        .peer_port = peer.port,
+        .user_agent = sv(request[boost::beast::http::field::user_agent]),
+    };
+    const auto headers = callback_carrier([&](auto&& on_header) {
+      for (const auto& field : request) on_header(sv(field.name_string()), sv(field.value()));
+    });
+    HttpServerSpan span(tracer_, route, info, headers, propagator_, peers_);
+    auto response = span.run(std::forward<Handler>(handler));
+    span.set_status(static_cast<int>(response.result_int()));
+    return response;
+  }
+
+  template <class Body, class Fields, class Handler>
+  auto serve(const boost::beast::http::request<Body, Fields>& request, const Peer& peer, Handler&& handler) {
+    const auto method = request.method_string();
+    return serve(Route::of_method({method.data(), method.size()}), request, peer, std::forward<Handler>(handler));
+  }
+
+ private:
+  TracerT& tracer_;
+  PeerWhitelist peers_;
+  const P& propagator_;
+};
+
+}  // namespace zspan::http

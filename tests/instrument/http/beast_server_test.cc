@@ -1,0 +1,98 @@
+#include "instrument/http/beast_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/beast/http.hpp>
+#include <stdexcept>
+
+#include "exporters/memory/memory_exporter.hpp"
+#include "instrument/macros.hpp"
+#include "tests/instrument/span_lookup.hpp"
+
+namespace {
+
+namespace http = boost::beast::http;
+using Tracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+constexpr zspan::TraceId kTraceId{0x4bf92f3577b34da6, 0xa3ce929d0e0e4736};
+constexpr zspan::SpanId kCallerId{0x00f067aa0ba902b7};
+
+Request request(http::verb verb, std::string_view target) {
+  Request r{verb, target, 11};
+  r.set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  r.set(http::field::user_agent, "beast-test");
+  return r;
+}
+
+Response respond(const Request& r, http::status status) {
+  TRACE_SCOPE("respond");
+  return Response{status, r.version()};
+}
+
+class BeastServer : public testing::Test {
+ protected:
+  std::vector<zspan::SpanData> spans() {
+    tracer_.flush();
+    return tracer_.exporter().spans();
+  }
+  Tracer tracer_{"beast"};
+};
+
+TEST_F(BeastServer, ARouteNamesTheSpanUnderTheTrustedCallersContext) {
+  zspan::http::BeastServer tracing(tracer_, zspan::PeerWhitelist({R"(10\.1\.\d+\.\d+)"}));
+  static const zspan::http::Route kGetUser("GET", "/users/:id");
+  const Request r = request(http::verb::get, "/users/7?full=1");
+  const Response response =
+      tracing.serve(kGetUser, r, {"10.1.2.3", 40000}, [&] { return respond(r, http::status::ok); });
+  EXPECT_EQ(response.result(), http::status::ok);
+
+  const auto all = spans();
+  const zspan::SpanData& server = span_named(all, "GET /users/:id");
+  EXPECT_EQ(server.trace_id, kTraceId);
+  EXPECT_EQ(server.parent_id, kCallerId);
+  EXPECT_EQ(string_tag(server, "http.route"), "/users/:id");
+  EXPECT_EQ(string_tag(server, "url.path"), "/users/7");
+  EXPECT_EQ(string_tag(server, "client.address"), "10.1.2.3");
+  EXPECT_EQ(int_tag(server, "peer.port"), 40000);
+  EXPECT_EQ(string_tag(server, "user_agent.original"), "beast-test");
+  EXPECT_EQ(int_tag(server, "http.status_code"), 200);
+  EXPECT_EQ(span_named(all, "respond").parent_id, server.span_id);
+}
+
+TEST_F(BeastServer, AnUntrustedPeerStartsANewTrace) {
+  zspan::http::BeastServer tracing(tracer_, zspan::PeerWhitelist({R"(10\.1\.\d+\.\d+)"}));
+  const Request r = request(http::verb::get, "/x");
+  tracing.serve(r, {"192.168.0.9", 1}, [&] { return respond(r, http::status::ok); });
+  const zspan::SpanData& server = span_named(spans(), "GET");
+  EXPECT_NE(server.trace_id, kTraceId);
+  EXPECT_FALSE(server.parent_id.valid());
+  EXPECT_EQ(string_tag(server, "http.route"), "<none>");
+}
+
+TEST_F(BeastServer, ServerErrorsAndExceptionsFailTheSpan) {
+  zspan::http::BeastServer tracing(tracer_);
+  const Request r = request(http::verb::post, "/pay");
+  tracing.serve(r, {"127.0.0.1", 2}, [&] { return respond(r, http::status::bad_gateway); });
+  EXPECT_THROW(tracing.serve(r, {"127.0.0.1", 2}, [&]() -> Response { throw std::runtime_error("no funds"); }),
+               std::runtime_error);
+  const auto all = spans();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_TRUE(all[1].error);
+  EXPECT_EQ(int_tag(all[1], "http.status_code"), 502);
+  EXPECT_TRUE(all[2].error);
+  EXPECT_EQ(error_message(all[2]), "no funds");
+}
+
+TEST_F(BeastServer, AnUnknownMethodIsOther) {
+  zspan::http::BeastServer tracing(tracer_);
+  Request r = request(http::verb::unknown, "/");
+  r.method_string("BREW");
+  tracing.serve(r, {"127.0.0.1", 2}, [&] { return respond(r, http::status::ok); });
+  const zspan::SpanData& server = span_named(spans(), "HTTP");
+  EXPECT_EQ(string_tag(server, "http.method"), "_OTHER");
+  EXPECT_EQ(string_tag(server, "http.request.method_original"), "BREW");
+}
+
+}  // namespace

@@ -1,0 +1,161 @@
+#include "instrument/http/curl_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <string>
+
+#include "exporters/memory/memory_exporter.hpp"
+#include "instrument/http/httplib_server.hpp"
+#include "instrument/macros.hpp"
+#include "tests/instrument/span_lookup.hpp"
+#include "tests/instrument/http/test_server.hpp"
+
+namespace {
+
+using Tracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+
+constexpr std::string_view kRoute = R"(GET /items/(\d+))";
+
+class CurlClient : public testing::Test {
+ protected:
+  void SetUp() override {
+    zspan::http::HttplibRoutes routes(server_.server, backend_);
+    routes.Get(R"(/items/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      const std::lock_guard lock(mutex_);
+      received_traceparent_ = req.get_header_value("traceparent");
+      received_user_header_ = req.get_header_value("X-User");
+      res.set_content("item", "text/plain");
+    });
+    routes.Get("/broken", [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
+    server_.start();
+    curl_ = curl_easy_init();
+    ASSERT_NE(curl_, nullptr);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t n, void*) { return size * n; });
+  }
+  void TearDown() override { curl_easy_cleanup(curl_); }
+
+  std::string url(std::string_view path) const {
+    return "http://127.0.0.1:" + std::to_string(server_.port()) + std::string(path);
+  }
+  std::vector<zspan::SpanData> spans(Tracer& tracer) {
+    tracer.flush();
+    return tracer.exporter().spans();
+  }
+
+  Tracer frontend_{"frontend"};
+  Tracer backend_{"backend"};
+  TestServer server_;
+  CURL* curl_ = nullptr;
+  std::mutex mutex_;
+  std::string received_traceparent_;
+  std::string received_user_header_;
+};
+
+TEST_F(CurlClient, TheServerSpanIsAChildOfTheClientSpan) {
+  const zspan::http::CurlClient client(zspan::PeerWhitelist({R"(127\.0\.0\.1)"}));
+  {
+    TRACE_SCOPE_WITH(frontend_, "checkout");
+    ASSERT_EQ(client.perform(curl_, "GET", url("/items/7").c_str()), CURLE_OK);
+  }
+  const auto front = spans(frontend_);
+  const zspan::SpanData& checkout = span_named(front, "checkout");
+  const zspan::SpanData& call = span_named(front, "GET");
+  const zspan::SpanData& served = span_named(spans(backend_), kRoute);
+  EXPECT_EQ(call.parent_id, checkout.span_id);
+  EXPECT_EQ(served.trace_id, checkout.trace_id);
+  EXPECT_EQ(served.parent_id, call.span_id);
+  EXPECT_TRUE(served.remote_parent);
+
+  EXPECT_EQ(string_tag(call, "span.kind"), "client");
+  EXPECT_EQ(string_tag(call, "http.method"), "GET");
+  EXPECT_EQ(string_tag(call, "http.url"), url("/items/7"));
+  EXPECT_EQ(string_tag(call, "server.address"), "127.0.0.1");
+  EXPECT_EQ(int_tag(call, "server.port"), server_.port());
+  EXPECT_EQ(int_tag(call, "http.status_code"), 200);
+  EXPECT_FALSE(call.error);
+}
+
+TEST_F(CurlClient, AnUntrustedHostGetsNoTraceHeadersAndTheCallersStay) {
+  const zspan::http::CurlClient client(zspan::PeerWhitelist({R"(.*\.example\.com)"}));
+  curl_slist* headers = curl_slist_append(nullptr, "X-User: 42");
+  {
+    TRACE_SCOPE_WITH(frontend_, "checkout");
+    ASSERT_EQ(client.perform(curl_, "GET", url("/items/7").c_str(), headers), CURLE_OK);
+  }
+  EXPECT_EQ(headers->next, nullptr);  // the caller's list is as it was
+  curl_slist_free_all(headers);
+  const std::lock_guard lock(mutex_);
+  EXPECT_EQ(received_traceparent_, "");
+  EXPECT_EQ(received_user_header_, "42");
+}
+
+TEST_F(CurlClient, TrustedHostGetsTheCallersHeadersAndTraceHeaders) {
+  const zspan::http::CurlClient client;
+  curl_slist* headers = curl_slist_append(nullptr, "X-User: 7");
+  {
+    TRACE_SCOPE_WITH(frontend_, "checkout");
+    ASSERT_EQ(client.perform(curl_, "GET", url("/items/7").c_str(), headers), CURLE_OK);
+  }
+  EXPECT_EQ(headers->next, nullptr);
+  curl_slist_free_all(headers);
+  const std::lock_guard lock(mutex_);
+  EXPECT_EQ(received_traceparent_.size(), 55u);
+  EXPECT_EQ(received_user_header_, "7");
+}
+
+TEST_F(CurlClient, ErrorStatusFailsTheSpan) {
+  const zspan::http::CurlClient client;
+  {
+    TRACE_SCOPE_WITH(frontend_, "checkout");
+    ASSERT_EQ(client.perform(curl_, "GET", url("/broken").c_str()), CURLE_OK);
+  }
+  const zspan::SpanData& call = span_named(spans(frontend_), "GET");
+  EXPECT_TRUE(call.error);
+  EXPECT_EQ(int_tag(call, "http.status_code"), 500);
+  EXPECT_EQ(string_tag(call, "error.type"), "500");
+  EXPECT_TRUE(span_named(spans(backend_), "GET /broken").error);
+}
+
+TEST_F(CurlClient, TransportFailureFailsTheSpan) {
+  zspan::set_default_tracer(&frontend_);
+  int closed_port;
+  {
+    httplib::Server unused;
+    closed_port = unused.bind_to_any_port("127.0.0.1");
+  }
+  const zspan::http::CurlClient client;
+  const std::string to = "http://127.0.0.1:" + std::to_string(closed_port) + "/";
+  EXPECT_EQ(client.perform(curl_, "POST", to.c_str()), CURLE_COULDNT_CONNECT);
+  const zspan::SpanData& call = span_named(spans(frontend_), "POST");
+  EXPECT_TRUE(call.error);
+  EXPECT_EQ(string_tag(call, "error.type"), curl_easy_strerror(CURLE_COULDNT_CONNECT));
+  zspan::set_default_tracer(nullptr);
+}
+
+TEST_F(CurlClient, BadInputIsRefusedBeforeAnythingIsSent) {
+  const zspan::http::CurlClient client;
+  const std::uint64_t refused = zspan::http::http_drops().requests_refused;
+  EXPECT_EQ(client.perform(curl_, "GE T", url("/items/1").c_str()), CURLE_BAD_FUNCTION_ARGUMENT);
+  EXPECT_EQ(client.perform(curl_, "GET\r\nX: y", url("/items/1").c_str()), CURLE_BAD_FUNCTION_ARGUMENT);
+  EXPECT_EQ(client.perform(curl_, "GET", "ftp://127.0.0.1/"), CURLE_UNSUPPORTED_PROTOCOL);
+  EXPECT_EQ(client.perform(curl_, "GET", "http://[::1"), CURLE_URL_MALFORMAT);
+  EXPECT_EQ(client.perform(curl_, "GET", nullptr), CURLE_URL_MALFORMAT);
+  EXPECT_EQ(client.perform(nullptr, "GET", url("/items/1").c_str()), CURLE_BAD_FUNCTION_ARGUMENT);
+  EXPECT_EQ(zspan::http::http_drops().requests_refused, refused + 6);
+  EXPECT_TRUE(spans(backend_).empty());
+}
+
+TEST_F(CurlClient, AnUnknownMethodIsSentAndNamedHttp) {
+  zspan::set_default_tracer(&frontend_);
+  const zspan::http::CurlClient client;
+  EXPECT_EQ(client.perform(curl_, "PURGE", url("/items/1").c_str()), CURLE_OK);
+  const zspan::SpanData& call = span_named(spans(frontend_), "HTTP");
+  EXPECT_EQ(string_tag(call, "http.method"), "_OTHER");
+  EXPECT_EQ(string_tag(call, "http.request.method_original"), "PURGE");
+  EXPECT_EQ(int_tag(call, "http.status_code"), 404);  // no PURGE route
+  EXPECT_TRUE(call.error);
+  zspan::set_default_tracer(nullptr);
+}
+
+}  // namespace

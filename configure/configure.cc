@@ -15,7 +15,6 @@ namespace {
 struct Configured {
   std::mutex mutex;
   ConfiguredTracer* tracer = nullptr;  // never deleted: spans may still name it at exit
-  ConfiguredPropagator propagator;
 };
 Configured& configured() {
   static auto* c = new Configured;  // never freed: read until the process ends
@@ -84,7 +83,7 @@ bool configure(const Config& config) noexcept {
     auto tracer = std::make_unique<ConfiguredTracer>(service);
     Configured& c = configured();
     const std::lock_guard lock(c.mutex);
-    c.propagator = config.propagator;
+    ConfiguredPropagator::install(config.propagator);
     set_default_tracer(tracer.get());
     c.tracer = tracer.release();  // the one before stays: a span it started may still end
     return true;
@@ -101,9 +100,6 @@ ConfiguredTracer* configured_tracer() noexcept {
   return c.tracer;
 }
 
-const ConfiguredPropagator& configured_propagator() noexcept {
-  // The propagator is replaced only by configure(), at start-up; readers get the current one.
-  return configured().propagator;
-}
+const ConfiguredPropagator& configured_propagator() noexcept { return ConfiguredPropagator::installed(); }
 
 }  // namespace zspan

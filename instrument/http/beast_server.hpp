@@ -9,9 +9,9 @@
 // `peer` is the connection's remote endpoint (socket.remote_endpoint()), given as its address
 // text (computed once per connection) and port. The span, its attributes, its parent and
 // the trust rule are HttpServerSpan's (http/server_span.hpp); headers are read with the
-// propagator given, by default the one configure() chose (configured_propagator()). The
-// status recorded is the returned response's result(). An exception out of the handler
-// marks the span failed and goes on to the caller.
+// propagator given, by default the one configure() chose (ConfiguredPropagator::
+// installed()). The status recorded is the returned response's result(). An exception
+// out of the handler marks the span failed and goes on to the caller.
 #pragma once
 
 #include <boost/beast/http/message.hpp>
@@ -19,7 +19,7 @@
 #include <string_view>
 #include <utility>
 
-#include "configure/configure.hpp"
+#include "trace/propagation/configured_propagator.hpp"
 #include "instrument/http/server_span.hpp"
 
 namespace zspan::http {
@@ -33,7 +33,7 @@ template <class TracerT, class P = ConfiguredPropagator>
 class BeastServer {
  public:
   explicit BeastServer(TracerT& tracer, PeerWhitelist peers = trust_every_peer(),
-                       const P& propagator = configured_propagator())
+                       const P& propagator = ConfiguredPropagator::installed())
       : tracer_(tracer), peers_(std::move(peers)), propagator_(propagator) {}
 
   // handler() returns a boost::beast::http::response.

@@ -1,11 +1,11 @@
 #include "instrument/http/curl_client.hpp"
 
 #include <charconv>
+#include <iterator>
 #include <memory>
 
 #include <fmt/format.h>
 
-#include "configure/configure.hpp"
 #include "instrument/http/server_span.hpp"
 
 namespace zspan::http {
@@ -47,14 +47,14 @@ bool is_token(std::string_view s) noexcept {
 
 void set_method(CURL* curl, std::string_view method) noexcept {
   if (method == "GET" || method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, static_cast<char*>(nullptr));
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);  // also resets NOBODY and POST
     if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
     return;
   }
   curl_easy_setopt(curl, CURLOPT_NOBODY, 0L);
   if (method == "POST") {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, static_cast<char*>(nullptr));
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     return;
   }
@@ -79,7 +79,7 @@ struct HeaderLines {
 }  // namespace
 
 CurlClient::CurlClient() noexcept : CurlClient(trust_every_peer()) {}
-CurlClient::CurlClient(PeerWhitelist peers) noexcept : CurlClient(std::move(peers), configured_propagator()) {}
+CurlClient::CurlClient(PeerWhitelist peers) noexcept : CurlClient(std::move(peers), ConfiguredPropagator::installed()) {}
 CurlClient::CurlClient(PeerWhitelist peers, const ConfiguredPropagator& propagator) noexcept
     : peers_(std::move(peers)), propagator_(propagator) {}
 
@@ -143,7 +143,7 @@ CURLcode CurlClient::perform(CURL* curl, std::string_view method, const char* ur
   const CURLcode rc = curl_easy_perform(curl);
   if (tail) tail->next = nullptr;
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_CURLU, nullptr);
+  curl_easy_setopt(curl, CURLOPT_CURLU, static_cast<CURLU*>(nullptr));
 
   if (rc != CURLE_OK) {
     span.tag(semconv::error_type, curl_easy_strerror(rc));

@@ -14,8 +14,8 @@
 // (http/server_span.hpp); the peer is the request's remote_addr. httplib 0.11 routes are
 // regular expressions, so http.route and the name hold the pattern as registered.
 // Headers are read with the propagator given, by default the one configure() chose
-// (configured_propagator()). The status recorded is the response's, or the 200 (206 for
-// a range request) httplib answers with when the handler sets none. Requests no route
+// (ConfiguredPropagator::installed()). The status recorded is the response's, or the 200
+// (206 for a range request) httplib answers with when the handler sets none. Requests no route
 // matches get no span. An exception out of a handler marks its span failed and goes on
 // to httplib, which answers 500 (or calls its exception handler).
 //
@@ -28,7 +28,7 @@
 #include <string>
 #include <utility>
 
-#include "configure/configure.hpp"
+#include "trace/propagation/configured_propagator.hpp"
 #include "instrument/http/server_span.hpp"
 
 namespace zspan::http {
@@ -37,7 +37,7 @@ template <class TracerT, class P = ConfiguredPropagator>
 class HttplibRoutes {
  public:
   HttplibRoutes(httplib::Server& server, TracerT& tracer, PeerWhitelist peers = trust_every_peer(),
-                const P& propagator = configured_propagator())
+                const P& propagator = ConfiguredPropagator::installed())
       : server_(server), tracer_(tracer), peers_(std::move(peers)), propagator_(propagator) {}
 
   HttplibRoutes& Get(const std::string& pattern, httplib::Server::Handler handler) {

@@ -104,6 +104,7 @@ TracedDatabase::~TracedDatabase() { sqlite3_close(db_); }
 
 int TracedDatabase::exec(std::string_view sql) noexcept {
   if (!db_) return SQLITE_MISUSE;
+  sql = sql.substr(0, sql.find('\0'));  // where SQLite stops reading
   while (true) {
     while (!sql.empty() && is_space(sql.front())) sql.remove_prefix(1);
     if (sql.empty()) return SQLITE_OK;

@@ -16,7 +16,8 @@
 // SQLite's message as the error and its error string as error.type; the SQLite result
 // code is returned as SQLite would.
 //
-// exec() runs every statement of its text, in order, and stops at the first failure.
+// exec() runs every statement of its text (up to a NUL, as SQLite reads it), in order, and
+// stops at the first failure.
 // query() runs the first statement only, binding the values given (integers, floating
 // point, strings — bound without a copy, as they live through the call — and nullptr for
 // NULL) and calling on_row(const Row&) for each row; on_row may return false to stop. An
@@ -133,7 +134,7 @@ class TracedDatabase {
     if (!db_) return SQLITE_MISUSE;
     detail::TracedStatement statement(*this, sql);
     if (statement.prepared() != SQLITE_OK || !statement.statement()) return statement.finish(statement.prepared());
-    int index = 0;
+    [[maybe_unused]] int index = 0;
     int result = SQLITE_OK;
     ((result = result == SQLITE_OK ? statement.bind(++index, bind_value(binds)) : result), ...);
     if (result != SQLITE_OK) return statement.finish(result);

@@ -19,6 +19,9 @@ inline const zspan::SpanData& span_named(const std::vector<zspan::SpanData>& spa
   return kNone;
 }
 
+// The spans must outlive the reference: span_named(spans(), ...) does not compile.
+const zspan::SpanData& span_named(std::vector<zspan::SpanData>&&, std::string_view) = delete;
+
 inline std::string string_tag(const zspan::SpanData& span, std::string_view key) {
   const zspan::SpanData::Tag* tag = span.tag(key);
   const auto* value = tag ? std::get_if<std::string>(&tag->value) : nullptr;

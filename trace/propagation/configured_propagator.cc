@@ -57,6 +57,13 @@ ConfiguredPropagator ConfiguredPropagator::parse(std::string_view names) noexcep
   return p;
 }
 
+namespace {
+constinit ConfiguredPropagator g_installed;
+}  // namespace
+
+void ConfiguredPropagator::install(const ConfiguredPropagator& propagator) noexcept { g_installed = propagator; }
+const ConfiguredPropagator& ConfiguredPropagator::installed() noexcept { return g_installed; }
+
 ConfiguredPropagator ConfiguredPropagator::from_env() noexcept {
   const char* value = std::getenv("OTEL_PROPAGATORS");
   return parse(value ? value : "");

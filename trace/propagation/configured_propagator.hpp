@@ -27,10 +27,15 @@ enum class PropagationFormat : std::uint8_t { kTraceContext, kBaggage, kB3Single
 
 class ConfiguredPropagator {
  public:
-  ConfiguredPropagator() noexcept : formats_{PropagationFormat::kTraceContext, PropagationFormat::kBaggage}, count_(2) {}
+  constexpr ConfiguredPropagator() noexcept : formats_{PropagationFormat::kTraceContext, PropagationFormat::kBaggage}, count_(2) {}
   static ConfiguredPropagator from_env() noexcept;
   // The value of OTEL_PROPAGATORS. Never fails: bad names are reported and skipped.
   static ConfiguredPropagator parse(std::string_view names) noexcept;
+  // The formats configure() chose (configure/configure.hpp), read by what propagates
+  // without being given a propagator (the integrations of instrument/http); the
+  // OpenTelemetry default before. Replaced only by configure(), at start-up.
+  static void install(const ConfiguredPropagator& propagator) noexcept;
+  static const ConfiguredPropagator& installed() noexcept;
 
   std::size_t size() const noexcept { return count_; }
   PropagationFormat operator[](std::size_t i) const noexcept { return formats_[i]; }

@@ -66,7 +66,8 @@ TEST_F(HttplibServer, UntrustedPeerStartsANewTraceThatFollowsFromTheCaller) {
   serve(zspan::PeerWhitelist({R"(10\.0\.0\.1)"}));
   ASSERT_TRUE(client().Get("/users/7", {{"traceparent", kTraceparent}}));
 
-  const zspan::SpanData& server = span_named(spans(), R"(GET /users/(\d+))");
+  const auto server_spans = spans();
+  const zspan::SpanData& server = span_named(server_spans, R"(GET /users/(\d+))");
   EXPECT_NE(server.trace_id, kTraceId);
   EXPECT_FALSE(server.parent_id.valid());
   ASSERT_EQ(server.references.size(), 1u);
@@ -76,7 +77,8 @@ TEST_F(HttplibServer, UntrustedPeerStartsANewTraceThatFollowsFromTheCaller) {
 TEST_F(HttplibServer, WithoutTraceparentTheRequestIsARoot) {
   serve(zspan::http::trust_every_peer());
   ASSERT_TRUE(client().Get("/users/8"));
-  const zspan::SpanData& server = span_named(spans(), R"(GET /users/(\d+))");
+  const auto server_spans = spans();
+  const zspan::SpanData& server = span_named(server_spans, R"(GET /users/(\d+))");
   EXPECT_FALSE(server.parent_id.valid());
   EXPECT_TRUE(server.trace_id.valid());
 }
@@ -86,7 +88,8 @@ TEST_F(HttplibServer, AServerErrorStatusFailsTheSpan) {
   const auto response = client().Post("/fail", "", "text/plain");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 503);
-  const zspan::SpanData& server = span_named(spans(), "POST /fail");
+  const auto server_spans = spans();
+  const zspan::SpanData& server = span_named(server_spans, "POST /fail");
   EXPECT_TRUE(server.error);
   EXPECT_EQ(int_tag(server, "http.status_code"), 503);
 }
@@ -96,7 +99,8 @@ TEST_F(HttplibServer, AnExceptionFailsTheSpanAndReachesHttplib) {
   const auto response = client().Delete("/throw");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 500);  // httplib's answer to a handler that threw
-  const zspan::SpanData& server = span_named(spans(), "DELETE /throw");
+  const auto server_spans = spans();
+  const zspan::SpanData& server = span_named(server_spans, "DELETE /throw");
   EXPECT_TRUE(server.error);
   EXPECT_EQ(error_message(server), "boom");
 }

@@ -281,6 +281,17 @@ TEST(ConfiguredPropagator, NamesFromOtelPropagators) {
   EXPECT_EQ(header(headers, "traceparent"), "<absent>");
 }
 
+TEST(ConfiguredPropagator, InstalledIsTheDefaultUntilConfigureInstallsAnother) {
+  const ConfiguredPropagator& installed = ConfiguredPropagator::installed();
+  ASSERT_EQ(installed.size(), 2u);
+  EXPECT_EQ(installed[0], PropagationFormat::kTraceContext);
+  EXPECT_EQ(installed[1], PropagationFormat::kBaggage);
+  ConfiguredPropagator::install(ConfiguredPropagator::parse("jaeger"));
+  ASSERT_EQ(installed.size(), 1u);  // the same object, now holding the new formats
+  EXPECT_EQ(installed[0], PropagationFormat::kJaeger);
+  ConfiguredPropagator::install({});
+}
+
 TEST(Carriers, MapsVectorsAndCallbacks) {
   std::unordered_map<std::string, std::string> umap;
   inject(sampled_context(), umap);

@@ -51,32 +51,38 @@ SqlDrops sql_drops() noexcept { return {g_statements_truncated.load(std::memory_
 
 namespace detail {
 
-TracedStatement::TracedStatement(const TracedDatabase& db, std::string_view& sql) noexcept
-    : span_(zspan::detail::inherit_tracer, callsite_of(sql)), db_(db.db_) {
+TracedStatement::TracedStatement(const TracedDatabase& db, std::string_view& sql) noexcept : db_(db.db_) {
+  while (!sql.empty() && is_space(sql.front())) sql.remove_prefix(1);
   const char* tail = sql.data() + sql.size();
   prepared_ = sql.size() > static_cast<std::size_t>(INT_MAX)
                   ? SQLITE_TOOBIG
                   : sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &statement_, &tail);
   const std::string_view text = sql.substr(0, static_cast<std::size_t>(tail - sql.data()));
   sql.remove_prefix(text.size());
-  if (!span_.recording()) return;
-  span_.tag(tags::span_kind, "client");
-  span_.tag(tags::db_type, "sqlite");
-  span_.tag(tags::db_instance, db.name_);
-  if (!set_long_string_tag(span_.node(), tags::db_statement, text, kMaxStatementBytes))
+  if (prepared_ == SQLITE_OK && !statement_) return;
+  span_.emplace(zspan::detail::inherit_tracer, callsite_of(text));
+  if (!span_->recording()) return;
+  span_->tag(tags::span_kind, "client");
+  span_->tag(tags::db_type, "sqlite");
+  span_->tag(tags::db_instance, db.name_);
+  if (!set_long_string_tag(span_->node(), tags::db_statement, text, kMaxStatementBytes))
     g_statements_truncated.fetch_add(1, std::memory_order_relaxed);
 }
 
-TracedStatement::~TracedStatement() { sqlite3_finalize(statement_); }
+TracedStatement::~TracedStatement() {
+  span_.reset();
+  sqlite3_finalize(statement_);
+}
 
 int TracedStatement::finish(int result) noexcept {
+  if (!span_) return result;
   if (result == SQLITE_DONE || result == SQLITE_OK) {
-    if (statement_ && !sqlite3_stmt_readonly(statement_))
-      span_.tag(semconv::db_rows_affected, static_cast<std::int64_t>(sqlite3_changes64(db_)));
+    if (!sqlite3_stmt_readonly(statement_))
+      span_->tag(semconv::db_rows_affected, static_cast<std::int64_t>(sqlite3_changes64(db_)));
     return result;
   }
-  span_.tag(semconv::error_type, sqlite3_errstr(result));
-  span_.log_error("{}", sqlite3_errmsg(db_));
+  span_->tag(semconv::error_type, sqlite3_errstr(result));
+  span_->log_error("{}", sqlite3_errmsg(db_));
   return result;
 }
 
@@ -106,8 +112,6 @@ int TracedDatabase::exec(std::string_view sql) noexcept {
   if (!db_) return SQLITE_MISUSE;
   sql = sql.substr(0, sql.find('\0'));  // where SQLite stops reading
   while (true) {
-    while (!sql.empty() && is_space(sql.front())) sql.remove_prefix(1);
-    if (sql.empty()) return SQLITE_OK;
     detail::TracedStatement statement(*this, sql);
     if (statement.prepared() != SQLITE_OK) return statement.finish(statement.prepared());
     if (!statement.statement()) return SQLITE_OK;  // only spaces or comments were left

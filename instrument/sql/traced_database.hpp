@@ -8,7 +8,9 @@
 //
 // Each statement is one span, a child of the current span (a root of the default tracer
 // without one), named after its first keyword (SELECT, INSERT, ...; "sqlite" for others),
-// covering its preparation and every step. Its attributes: span.kind client, db.system
+// covering its steps (it starts once the statement is prepared, so that text with no
+// statement left, a trailing comment, makes none; a statement that fails to prepare
+// has its span). Its attributes: span.kind client, db.system
 // "sqlite", db.namespace (the file name given), db.statement (OpenTelemetry's
 // db.query.text) kept whole up to ZSPAN_SQL_STATEMENT_BYTES (default 2048; longer ones are
 // cut there, marked truncated and counted in sql_drops()), and db.rows_affected
@@ -30,6 +32,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -79,7 +82,7 @@ class TracedDatabase;
 namespace detail {
 
 // One statement under its span: prepared from the front of `sql` (which it then no longer
-// holds), finalized with the span's end.
+// holds), finalized with the span's end. No span when `sql` holds no statement.
 class TracedStatement {
  public:
   TracedStatement(const TracedDatabase& db, std::string_view& sql) noexcept;
@@ -101,13 +104,15 @@ class TracedStatement {
   }
   // Records the outcome: SQLITE_DONE (or SQLITE_OK) succeeds, anything else fails.
   int finish(int result) noexcept;
-  void record_exception() noexcept { record_current_exception(span_); }
+  void record_exception() noexcept {
+    if (span_) record_current_exception(*span_);
+  }
 
  private:
-  BasicScopedSpan<kSqlSpanFieldBytes> span_;
   sqlite3* db_;
   sqlite3_stmt* statement_ = nullptr;
   int prepared_;
+  std::optional<BasicScopedSpan<kSqlSpanFieldBytes>> span_;  // ends before the statement is finalized
 };
 
 }  // namespace detail

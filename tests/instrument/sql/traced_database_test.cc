@@ -123,6 +123,7 @@ TEST_F(TracedDatabase, BadInputIsSafe) {
   EXPECT_EQ(db_.exec(""), SQLITE_OK);
   EXPECT_EQ(db_.exec("   \n"), SQLITE_OK);
   EXPECT_EQ(db_.exec(std::string_view("SELECT 1\0junk", 13)), SQLITE_OK);
+  EXPECT_EQ(db_.exec("SELECT 2; -- the end\n"), SQLITE_OK);
   EXPECT_EQ(db_.exec("SELEC"), SQLITE_ERROR);
   EXPECT_EQ(db_.query("SELECT ?", [](const Row&) {}, 1, 2), SQLITE_RANGE);
   zspan::sql::TracedDatabase closed(nullptr);
@@ -137,8 +138,8 @@ TEST_F(TracedDatabase, BadInputIsSafe) {
     names.push_back(span.name + ":" + string_tag(span, "db.statement"));
     failed.push_back(span.error);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"SELECT:SELECT 1", "sqlite:SELEC", "SELECT:SELECT ?"}));
-  EXPECT_EQ(failed, (std::vector<bool>{false, true, true}));
+  EXPECT_EQ(names, (std::vector<std::string>{"SELECT:SELECT 1", "SELECT:SELECT 2;", "sqlite:SELEC", "SELECT:SELECT ?"}));
+  EXPECT_EQ(failed, (std::vector<bool>{false, false, true, true}));
 }
 
 }  // namespace

@@ -68,11 +68,19 @@ void set_method(CURL* curl, std::string_view method) noexcept {
 struct HeaderLines {
   curl_slist* lines = nullptr;
 
-  void add(std::string_view name, std::string_view value) {
-    fmt::basic_memory_buffer<char, 512> line;
-    fmt::format_to(std::back_inserter(line), "{}: {}", name, value);
-    line.push_back('\0');
-    if (curl_slist* grown = curl_slist_append(lines, line.data())) lines = grown;
+  void add(std::string_view name, std::string_view value) noexcept {
+    try {
+      fmt::basic_memory_buffer<char, 512> line;
+      fmt::format_to(std::back_inserter(line), "{}: {}", name, value);
+      line.push_back('\0');
+      if (curl_slist* grown = curl_slist_append(lines, line.data())) {
+        lines = grown;
+        return;
+      }
+    } catch (...) {
+      // A line over 512 bytes (a long baggage) could not grow: as curl out of memory.
+    }
+    detail::count_lost_header();
   }
 };
 

@@ -28,8 +28,10 @@
 // A method that is not an RFC 9110 token, a URL curl rejects or whose scheme is not http
 // or https, and a null handle are refused before anything is sent (CURLE_BAD_FUNCTION_
 // ARGUMENT, CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL), with a failed span, and
-// counted (http_drops().requests_refused). perform() never throws; it allocates only what
-// curl does (its URL parts and header list). The handle is left with the URL set.
+// counted (http_drops().requests_refused); a trace header curl has no memory for is
+// counted too (headers_lost). perform() never throws; it allocates only what curl does
+// (its URL parts and header list) and, for a trace header over 512 bytes (a long
+// baggage), its line. The handle is left with the URL set.
 #pragma once
 
 #include <curl/curl.h>

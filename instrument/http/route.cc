@@ -59,6 +59,7 @@ Table& table() {
 
 std::atomic<std::uint64_t> g_routes_not_named{0};
 std::atomic<std::uint64_t> g_requests_refused{0};
+std::atomic<std::uint64_t> g_headers_lost{0};
 constinit RateLimitedWarning g_route_not_named("zspan: HTTP route not named (too many routes)");
 
 }  // namespace
@@ -93,11 +94,13 @@ Route::Route(std::string_view method, std::string_view route) noexcept : Route(o
 }
 
 HttpDrops http_drops() noexcept {
-  return {g_routes_not_named.load(std::memory_order_relaxed), g_requests_refused.load(std::memory_order_relaxed)};
+  return {g_routes_not_named.load(std::memory_order_relaxed), g_requests_refused.load(std::memory_order_relaxed),
+          g_headers_lost.load(std::memory_order_relaxed)};
 }
 
 namespace detail {
 void count_refused_request() noexcept { g_requests_refused.fetch_add(1, std::memory_order_relaxed); }
+void count_lost_header() noexcept { g_headers_lost.fetch_add(1, std::memory_order_relaxed); }
 }  // namespace detail
 
 }  // namespace zspan::http

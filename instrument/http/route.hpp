@@ -49,12 +49,14 @@ class Route {
 struct HttpDrops {
   std::uint64_t routes_not_named = 0;   // over Route::kMaxRoutes, or out of memory
   std::uint64_t requests_refused = 0;   // client requests with a method or URL curl must not send
+  std::uint64_t headers_lost = 0;       // trace headers a client request went without (out of memory)
 };
 
 HttpDrops http_drops() noexcept;
 
 namespace detail {
 void count_refused_request() noexcept;
+void count_lost_header() noexcept;
 }  // namespace detail
 
 }  // namespace zspan::http

@@ -120,6 +120,7 @@ TEST_F(CurlClient, TrustedHostGetsTheCallersHeadersAndTraceHeaders) {
   const std::lock_guard lock(mutex_);
   EXPECT_EQ(received_traceparent_.size(), 55u);
   EXPECT_EQ(received_user_header_, "7");
+  EXPECT_EQ(zspan::http::http_drops().headers_lost, 0u);
 }
 
 TEST_F(CurlClient, ErrorStatusFailsTheSpan) {

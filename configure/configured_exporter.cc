@@ -23,14 +23,6 @@ Installed& installed() {
   return *i;
 }
 
-template <Exporter E, class... Args>
-std::shared_ptr<const void> add(std::vector<std::shared_ptr<detail::Pipeline>>& pipelines, std::string_view name,
-                                const ExportOptions& options, Args&&... args) {
-  auto member = std::make_shared<const SharedExporter<E>>(SharedExporter<E>::make(name, options, std::forward<Args>(args)...));
-  pipelines.push_back(member->pipeline());
-  return member;
-}
-
 constexpr std::array<std::string_view, 7> kNames = {"otlp", "zipkin", "jaeger", "console", "chrome", "jsonl", "none"};
 
 }  // namespace
@@ -43,24 +35,20 @@ ConfiguredExporter ConfiguredExporter::make(const std::vector<std::string>& name
   ConfiguredExporter set;
   for (const std::string& name : names) {
     if (name == "none" || std::find(set.names_.begin(), set.names_.end(), name) != set.names_.end()) continue;
-    std::shared_ptr<const void> member;
     if (name == "otlp") {
-      member = add<OtlpHttpExporter>(set.pipelines_, name, options, OtlpHttpExporter::Options::from_env());
+      set.add(name, SharedExporter<OtlpHttpExporter>::make(name, options, OtlpHttpExporter::Options::from_env()));
     } else if (name == "console") {
-      member = add<ConsoleExporter>(set.pipelines_, name, options);
+      set.add(name, SharedExporter<ConsoleExporter>::make(name, options));
     } else if (name == "chrome") {
-      member = add<ChromeTraceExporter>(set.pipelines_, name, options,
-                                        env::value("ZSPAN_CHROME_TRACE_FILE").value_or("zspan.trace.json"));
+      set.add(name, SharedExporter<ChromeTraceExporter>::make(
+                        name, options, env::value("ZSPAN_CHROME_TRACE_FILE").value_or("zspan.trace.json")));
     } else if (name == "jsonl") {
-      member = add<JsonLinesExporter>(set.pipelines_, name, options,
-                                      env::value("ZSPAN_JSONL_FILE").value_or("zspan-spans.jsonl"));
+      set.add(name, SharedExporter<JsonLinesExporter>::make(
+                        name, options, env::value("ZSPAN_JSONL_FILE").value_or("zspan-spans.jsonl")));
     } else {
       static RateLimitedWarning unknown{"zspan: unknown exporter name"};
       unknown.emit("\"{}\" is not one of otlp, zipkin, jaeger, console, chrome, jsonl, none; skipped", name);
-      continue;
     }
-    set.names_.push_back(name);
-    set.members_.push_back(std::move(member));
   }
   return set;
 }

@@ -32,6 +32,7 @@ count() {
     --toggle-collect='zspan_bench_loop_*' "$driver" "$1" "$2" 2>/dev/null)"
   if ! grep -q '^dropped 0$' <<<"$log"; then
     echo "callgrind_spans.sh: spans were dropped in case $1: counts would be low" >&2
+    echo "$1" >>"$tmp/dropped"
   fi
   awk '/^(summary|totals):/ { print $2; exit }' "$out"
 }
@@ -53,11 +54,13 @@ done
 bytes="$("$driver" bytes)"
 
 if ((json)); then
-  printf '{"loop_overhead": %s, "bytes_per_span": %s' "$base" "$bytes"
+  printf '{"loop_overhead": %s, "bytes_per_span": %s, "cases_with_drops": %s' "$base" "$bytes" \
+    "$(sort -u "$tmp/dropped" 2>/dev/null | wc -l)"
   for r in "${results[@]}"; do set -- $r; printf ', "%s": %s' "$1" "$2"; done
   printf '}\n'
 else
   echo "loop_overhead $base"
   echo "bytes_per_span $bytes"
+  echo "cases_with_drops $(sort -u "$tmp/dropped" 2>/dev/null | wc -l)"
   printf '%s\n' "${results[@]}"
 fi

@@ -69,6 +69,7 @@ class ServerSpan {
       detail::g_untrusted_peer.emit("{}", "new trace started");
       if (remote.valid()) span_.add_reference(Reference::kFollowsFrom, remote);
     } else if (!remote.valid() && remote.baggage) {
+      span_.node().adopt_inherited_context();
       span_.node().baggage = remote.baggage;
     }
   }

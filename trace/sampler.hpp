@@ -45,6 +45,13 @@ struct AlwaysOffSampler {
   static constexpr bool should_sample(const SamplingInput&) noexcept { return false; }
 };
 
+// Samplers known at compile time to keep no trace: a root of their tracer asks nothing
+// and draws no ids (a sampled-out root's ids are minted if its context leaves the thread).
+template <class S>
+inline constexpr bool kNeverSamples = false;
+template <>
+inline constexpr bool kNeverSamples<AlwaysOffSampler> = true;
+
 // Keeps `ratio` of the traces, decided from the trace id alone, so that every service
 // seeing a trace decides alike. The rule of OpenTelemetry's TraceIdRatioBased sampler
 // as the Go and Python SDKs implement it: sample when the lower 8 bytes of the id, read

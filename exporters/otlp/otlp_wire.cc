@@ -83,7 +83,7 @@ class Writer {
   void string(std::uint32_t number, std::string_view text) {
     const Length length = begin(number, text.size() < 128 ? 1 : 2);
     std::size_t copied = 0;
-    for (std::size_t i = 0; i < text.size();) {
+    for (std::size_t i = ascii_prefix(text); i < text.size();) {
       if (static_cast<unsigned char>(text[i]) < 0x80) {
         ++i;
         continue;
@@ -145,9 +145,20 @@ class Writer {
     std::memcpy(room(text.size()), text.data(), text.size());
     size_ += text.size();
   }
-  char* room(std::size_t n) {
-    if (out_.size() - size_ < n) out_.resize(std::max({size_ + n, 2 * out_.size(), std::size_t{1024}}));
+  [[gnu::always_inline]] char* room(std::size_t n) {
+    if (out_.size() - size_ < n) grow(n);
     return out_.data() + size_;
+  }
+  [[gnu::noinline]] void grow(std::size_t n) { out_.resize(std::max({size_ + n, 2 * out_.size(), std::size_t{1024}})); }
+  // How many bytes `text` starts with that are ASCII, eight at a time.
+  static std::size_t ascii_prefix(std::string_view text) noexcept {
+    std::size_t i = 0;
+    for (std::uint64_t word; i + 8 <= text.size(); i += 8) {
+      std::memcpy(&word, text.data() + i, 8);
+      if (word & 0x8080808080808080) break;
+    }
+    while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+    return i;
   }
 
   std::string& out_;

@@ -62,6 +62,9 @@
 //    (B3 "join"); zspan gives every server span an id of its own, whose parentId is the
 //    client's span, so no zspan span is shared.
 //  - debug: never set (zspan has no debug flag).
+//  - remoteEndpoint: not set yet. The specification says a CLIENT or PRODUCER span SHOULD
+//    name it from peer.service, server.address, ... (in that order) for Zipkin's dependency
+//    graph; those attributes are sent as tags only.
 //  - Strings are written as valid UTF-8 (exporters/json/json_writer.hpp): control
 //    characters escaped, each invalid byte replaced by U+FFFD.
 //

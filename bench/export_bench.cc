@@ -4,6 +4,11 @@
 //
 //   BM_EncodeChromeJson  ChromeTraceEncoder, a batch at a time (tracks and arrows included)
 //   BM_EncodeJsonLines   JsonLinesEncoder, a span at a time
+//   BM_EncodeZipkinJson  ZipkinEncoder, a batch at a time (the POST body)
+//   BM_EncodeOtlpProtobuf  otlp::WireEncoder into a reused string (the http/protobuf body)
+//   BM_EncodeOtlpProtobufLibrary  the same bytes through libprotobuf: otlp::encode into a
+//                        request Clear()ed between batches, SerializeToString into a reused string
+//   BM_EncodeOtlpJson    otlp::encode, then otlp::to_json (the http/json body)
 //
 // items_per_second is spans per second on one core; bytes_per_second the JSON written.
 #include <benchmark/benchmark.h>
@@ -12,6 +17,9 @@
 
 #include "exporters/chrome/chrome_trace_exporter.hpp"
 #include "exporters/jsonl/json_lines_exporter.hpp"
+#include "exporters/otlp/otlp_encoding.hpp"
+#include "exporters/otlp/otlp_wire.hpp"
+#include "exporters/zipkin/zipkin_exporter.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 
 namespace {
@@ -52,6 +60,71 @@ void BM_EncodeJsonLines(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
 }
 BENCHMARK(BM_EncodeJsonLines);
+
+void BM_EncodeZipkinJson(benchmark::State& state) {
+  const auto batch = GoldenTrace::get().batch();
+  zspan::ZipkinEncoder encoder;
+  std::string out;
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    out.clear();
+    encoder.encode(*batch, out);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch->size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_EncodeZipkinJson);
+
+void BM_EncodeOtlpProtobuf(benchmark::State& state) {
+  const auto batch = GoldenTrace::get().batch();
+  zspan::otlp::WireEncoder encoder;
+  std::string out;
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    out.clear();
+    encoder.encode(*batch, out);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch->size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_EncodeOtlpProtobuf);
+
+void BM_EncodeOtlpProtobufLibrary(benchmark::State& state) {
+  const auto batch = GoldenTrace::get().batch();
+  opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
+  std::string out;
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    request.Clear();
+    zspan::otlp::encode(*batch, request);
+    request.SerializeToString(&out);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch->size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_EncodeOtlpProtobufLibrary);
+
+void BM_EncodeOtlpJson(benchmark::State& state) {
+  const auto batch = GoldenTrace::get().batch();
+  opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    request.Clear();
+    zspan::otlp::encode(*batch, request);
+    const std::string out = zspan::otlp::to_json(request);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch->size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_EncodeOtlpJson);
 
 }  // namespace
 

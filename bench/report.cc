@@ -114,6 +114,10 @@ int main(int argc, char** argv) {
   const double dropped2 = counter("BM_SpanSampled2Tags/threads:2", "dropped_share");
   const double i_sampled = instr("sampled"), i_nested = instr("nested");
   const double bytes = instr("bytes_per_span");
+  const double zipkin = counter("BM_EncodeZipkinJson", "items_per_second");
+  const double otlp_protobuf = counter("BM_EncodeOtlpProtobuf", "items_per_second");
+  const double otlp_library = counter("BM_EncodeOtlpProtobufLibrary", "items_per_second");
+  const double otlp_json = counter("BM_EncodeOtlpJson", "items_per_second");
   const double chrome = counter("BM_EncodeChromeJson", "items_per_second");
   const double jsonl = counter("BM_EncodeJsonLines", "items_per_second");
   auto ok = [](double v, bool met) -> std::optional<bool> {
@@ -184,6 +188,14 @@ int main(int argc, char** argv) {
       {"BM_SpanCompiledOut", "the first row, ZSPAN_DISABLED", "= BM_Baseline",
        fmt(ns("BM_SpanCompiledOut"), " ns", 2) + " (machine code: tests/instrument/codegen)",
        ok(ns("BM_SpanCompiledOut"), ns("BM_SpanCompiledOut") <= ns("BM_Baseline") + 0.5)},
+      {"BM_EncodeZipkinJson", "golden spans to Zipkin v2 JSON", ">= 2 M spans/s",
+       fmt(zipkin / 1e6, " M spans/s", 2), ok(zipkin, zipkin >= 2e6)},
+      {"BM_EncodeOtlpProtobuf", "golden spans to OTLP protobuf, direct", ">= 5 M spans/s",
+       fmt(otlp_protobuf / 1e6, " M spans/s", 2), ok(otlp_protobuf, otlp_protobuf >= 5e6)},
+      {"BM_EncodeOtlpProtobufLibrary", "the same bytes through libprotobuf", "reference",
+       fmt(otlp_library / 1e6, " M spans/s", 2), std::nullopt},
+      {"BM_EncodeOtlpJson", "golden spans to OTLP http/json", ">= 2 M spans/s",
+       fmt(otlp_json / 1e6, " M spans/s", 2), ok(otlp_json, otlp_json >= 2e6)},
       {"BM_EncodeChromeJson", "golden spans to Chrome trace JSON", ">= 3 M spans/s", fmt(chrome / 1e6, " M spans/s", 2),
        ok(chrome, chrome >= 3e6)},
       {"BM_EncodeJsonLines", "golden spans to JSON Lines", ">= 3 M spans/s", fmt(jsonl / 1e6, " M spans/s", 2),
@@ -206,7 +218,7 @@ int main(int argc, char** argv) {
     std::printf("Spans dropped by a full buffer during the sampled rows: %.0f (the collector did not keep up; "
                 "dropped spans skip the buffer write, so those rows read low).\n",
                 dropped);
-  std::printf("BM_EncodeOtlpProtobuf/OtlpJson/ZipkinJson/JaegerThrift: not measured yet.\n");
+  std::printf("BM_EncodeJaegerThrift: not measured yet.\n");
 
   if (!json_path.empty()) {
     json doc = {{"benchmarks", raw}, {"callgrind", cg}};

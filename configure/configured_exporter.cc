@@ -8,6 +8,7 @@
 #include "exporters/console/console_exporter.hpp"
 #include "exporters/jsonl/json_lines_exporter.hpp"
 #include "exporters/otlp/otlp_http_exporter.hpp"
+#include "exporters/zipkin/zipkin_exporter.hpp"
 #include "trace/diagnostics.hpp"
 #include "trace/env.hpp"
 
@@ -37,6 +38,8 @@ ConfiguredExporter ConfiguredExporter::make(const std::vector<std::string>& name
     if (name == "none" || std::find(set.names_.begin(), set.names_.end(), name) != set.names_.end()) continue;
     if (name == "otlp") {
       set.add(name, SharedExporter<OtlpHttpExporter>::make(name, options, OtlpHttpExporter::Options::from_env()));
+    } else if (name == "zipkin") {
+      set.add(name, SharedExporter<ZipkinExporter>::make(name, options, ZipkinExporter::Options::from_env()));
     } else if (name == "console") {
       set.add(name, SharedExporter<ConsoleExporter>::make(name, options));
     } else if (name == "chrome") {

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/exporters/otlp/otlp_test_support.hpp"
 
 extern char** environ;
@@ -82,6 +84,18 @@ TEST(DemoBackends, OtlpProtobuf) {
         for (const auto& s : ss.spans())
           spans.push_back({rs.resource().attributes(0).value().string_value(), s.name(), hex(s.span_id()),
                            hex(s.parent_span_id()), hex(s.trace_id())});
+  }
+  expect_the_demo_trace(spans);
+}
+
+TEST(DemoBackends, ZipkinJson) {
+  Receiver receiver;
+  ASSERT_EQ(run_demo({"OTEL_TRACES_EXPORTER=zipkin", "OTEL_EXPORTER_ZIPKIN_ENDPOINT=" + receiver.url("/api/v2/spans")}), 0);
+  std::vector<Arrived> spans;
+  for (const Receiver::Request& request : receiver.requests()) {
+    EXPECT_EQ(request.path, "/api/v2/spans");
+    for (const nlohmann::json& s : nlohmann::json::parse(request.body))
+      spans.push_back({s["localEndpoint"]["serviceName"], s["name"], s["id"], s.value("parentId", ""), s["traceId"]});
   }
   expect_the_demo_trace(spans);
 }

@@ -109,7 +109,7 @@ void write_span(W& w, const SpanView& span, Trim trim, std::string& scratch) {
 
   const bool child_of_parent = span.parent_id().valid() && span.parent_reference() == Reference::kChildOf;
   if (const std::uint32_t references = (child_of_parent ? 1 : 0) + summary.links) {
-    w.field_list(6, thrift::Type::kStruct, references);
+    w.field_struct_list(6, references);
     if (child_of_parent) write_reference(w, kChildOf, span.trace_id(), span.parent_id());
     otel::for_each_link(span, [&](const otel::Link& link) {
       write_reference(w, link.reference == Reference::kFollowsFrom ? kFollowsFrom : kChildOf, link.trace_id,
@@ -130,7 +130,7 @@ void write_span(W& w, const SpanView& span, Trim trim, std::string& scratch) {
   const std::uint32_t tags = kept_tags + (kind.empty() ? 0 : 1) + (has_status ? 1 : 0) +
                              (has_status && !summary.status_message.empty() ? 1 : 0) + (is_error ? 1 : 0) + 2 +
                              (dropped_attributes ? 1 : 0) + (dropped_events ? 1 : 0);
-  w.field_list(10, thrift::Type::kStruct, tags);
+  w.field_struct_list(10, tags);
   std::uint32_t attribute = 0;
   otel::for_each_attribute(span, [&](std::string_view key, const auto& value) {
     if (attribute++ < kept_tags) tag(key, value);
@@ -147,7 +147,7 @@ void write_span(W& w, const SpanView& span, Trim trim, std::string& scratch) {
   if (dropped_events) tag("otel.dropped_events_count", std::int64_t{dropped_events});
 
   if (kept_logs) {
-    w.field_list(11, thrift::Type::kStruct, kept_logs);
+    w.field_struct_list(11, kept_logs);
     std::uint32_t log = 0;
     otel::for_each_event(span, [&](const otel::Event& event) {
       if (log++ >= kept_logs) return;
@@ -155,7 +155,7 @@ void write_span(W& w, const SpanView& span, Trim trim, std::string& scratch) {
       w.field_i64(1, micros(event.unix_nanos));
       std::uint32_t fields = 1;
       event.for_each_attribute([&](std::string_view, const auto&) { ++fields; });
-      w.field_list(2, thrift::Type::kStruct, fields);
+      w.field_struct_list(2, fields);
       tag("event", event.name);
       event.for_each_attribute(tag);
       w.struct_end();
@@ -179,7 +179,7 @@ void write_process(W& w, std::string_view service, std::string& scratch) {
   const TagWriter<W> tag{w, scratch};
   w.struct_begin();
   w.field_string(1, service);
-  w.field_list(2, thrift::Type::kStruct, tags);
+  w.field_struct_list(2, tags);
   tag("jaeger.version", std::string_view(version));
   if (!hostname.empty()) tag("hostname", hostname);
   if (!ip.empty()) tag("ip", std::string_view(ip));
@@ -199,7 +199,7 @@ void write_batch_head(W& w, Envelope envelope, std::string_view process, std::ui
     w.struct_begin();     // the Batch
   }
   w.field_struct_bytes(1, process);
-  w.field_list(2, thrift::Type::kStruct, spans);
+  w.field_struct_list(2, spans);
 }
 
 }  // namespace

@@ -2,19 +2,6 @@
 
 namespace zspan::thrift {
 
-std::uint8_t CompactWriter::code(Type type) noexcept {
-  switch (type) {
-    case Type::kBool: return kTrue;  // list elements of type bool are announced as "true"
-    case Type::kI32: return kI32;
-    case Type::kI64: return kI64;
-    case Type::kDouble: return kDouble;
-    case Type::kString: return kBinary;
-    case Type::kList: return kList;
-    case Type::kStruct: return kStruct;
-  }
-  return kStruct;
-}
-
 void CompactWriter::message_begin(std::string_view name, MessageType type, std::int32_t sequence_id) {
   constexpr std::uint8_t kProtocolId = 0x82, kVersion = 1;
   out_.push_back(static_cast<char>(kProtocolId));
@@ -31,27 +18,14 @@ void CompactWriter::field_double(std::int16_t id, double v) {
   out_.append(bytes, 8);
 }
 
-void CompactWriter::field_list(std::int16_t id, Type element, std::uint32_t size) {
+void CompactWriter::field_struct_list(std::int16_t id, std::uint32_t size) {
   field(id, kList);
   if (size < 15) {
-    out_.push_back(static_cast<char>(size << 4 | code(element)));
+    out_.push_back(static_cast<char>(size << 4 | kStruct));
   } else {
-    out_.push_back(static_cast<char>(0xf0 | code(element)));
+    out_.push_back(static_cast<char>(0xf0 | kStruct));
     varint(size);
   }
-}
-
-std::uint8_t BinaryWriter::code(Type type) noexcept {
-  switch (type) {
-    case Type::kBool: return kBool;
-    case Type::kI32: return kI32;
-    case Type::kI64: return kI64;
-    case Type::kDouble: return kDouble;
-    case Type::kString: return kString;
-    case Type::kList: return kList;
-    case Type::kStruct: return kStruct;
-  }
-  return kStruct;
 }
 
 void BinaryWriter::message_begin(std::string_view name, MessageType type, std::int32_t sequence_id) {
@@ -61,9 +35,9 @@ void BinaryWriter::message_begin(std::string_view name, MessageType type, std::i
   big_endian(static_cast<std::uint32_t>(sequence_id), 4);
 }
 
-void BinaryWriter::field_list(std::int16_t id, Type element, std::uint32_t size) {
+void BinaryWriter::field_struct_list(std::int16_t id, std::uint32_t size) {
   field(id, kList);
-  out_.push_back(static_cast<char>(code(element)));
+  out_.push_back(static_cast<char>(kStruct));
   big_endian(size, 4);
 }
 

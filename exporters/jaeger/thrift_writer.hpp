@@ -7,14 +7,15 @@
 //   w.struct_begin();                              // a struct: Tag {1: string key, 2: i32 vType, ...}
 //   w.field_string(1, "http.method");
 //   w.field_i32(2, 0);
-//   w.field_list(3, zspan::thrift::Type::kStruct, 2);   // then 2 elements: struct_begin ... struct_end
+//   w.field_struct_list(3, 2);                     // then 2 elements: struct_begin ... struct_end
 //   ...
 //   w.struct_end();                                // the stop field
 //
 // The rules (Apache Thrift's protocol specifications, doc/specs/thrift-compact-protocol.md
 // and thrift-binary-protocol.md; the tests read the output back with Apache Thrift):
 //  - Fields are written in the order called; the caller follows its IDL. An optional field
-//    that is absent is simply not written.
+//    that is absent is simply not written. Field types: bool, i32 (and enums), i64, double,
+//    string (and binary), struct, and list of structs: what jaeger.thrift needs.
 //  - Structs nest at most kMaxDepth deep (the compact protocol keeps each level's last field
 //    id to write field ids as deltas). field_struct(id) opens a struct field, struct_begin()
 //    a struct that is a list element or a message's arguments; struct_end() closes either.
@@ -35,9 +36,6 @@
 #include <string_view>
 
 namespace zspan::thrift {
-
-// The field and element types the writers support (each protocol numbers them its own way).
-enum class Type : std::uint8_t { kBool, kI32, kI64, kDouble, kString, kList, kStruct };
 
 enum class MessageType : std::uint8_t { kCall = 1, kReply = 2, kException = 3, kOneway = 4 };
 
@@ -76,13 +74,13 @@ class CompactWriter {
     field(id, kBinary);
     string(v);
   }
-  void field_list(std::int16_t id, Type element, std::uint32_t size);
+  // A list<struct> field of `size` elements, each written struct_begin() ... struct_end().
+  void field_struct_list(std::int16_t id, std::uint32_t size);
 
  private:
   // The compact protocol's type codes.
   static constexpr std::uint8_t kTrue = 1, kFalse = 2, kI32 = 5, kI64 = 6, kDouble = 7, kBinary = 8, kList = 9,
                                 kStruct = 12;
-  static std::uint8_t code(Type type) noexcept;
 
   void push() noexcept {
     stack_[depth_++] = last_;
@@ -149,12 +147,12 @@ class BinaryWriter {
     field(id, kString);
     string(v);
   }
-  void field_list(std::int16_t id, Type element, std::uint32_t size);
+  // A list<struct> field of `size` elements, each written struct_begin() ... struct_end().
+  void field_struct_list(std::int16_t id, std::uint32_t size);
 
  private:
   // The binary protocol's type codes.
   static constexpr std::uint8_t kBool = 2, kDouble = 4, kI32 = 8, kI64 = 10, kString = 11, kStruct = 12, kList = 15;
-  static std::uint8_t code(Type type) noexcept;
 
   void field(std::int16_t id, std::uint8_t type) {
     const char bytes[3] = {static_cast<char>(type), static_cast<char>(id >> 8), static_cast<char>(id)};

@@ -123,8 +123,7 @@ ExportResult JaegerAgentExporter::export_batch(const SpanBatch& batch) noexcept 
 // failed in a way that stops this batch.
 bool JaegerAgentExporter::export_service(const SpanBatch& batch, std::string_view service, std::uint32_t& sent,
                                          std::uint32_t& rejected) {
-  process_.clear();
-  encoder_.append_process(service, process_);
+  process_ = encoder_.process(service);
   head_.clear();  // the largest head: a list header and a sequence id of the most bytes
   encoder_.append_batch_head(jaeger::Envelope::kEmitBatch, process_, UINT32_MAX, -1, head_);
   const std::size_t overhead = head_.size() + jaeger::Encoder::batch_tail(jaeger::Envelope::kEmitBatch).size();
@@ -153,9 +152,9 @@ bool JaegerAgentExporter::export_service(const SpanBatch& batch, std::string_vie
     if (span.service() != service) continue;
     const std::size_t at = pending_.size();
     encoder_.append_span(span, pending_);
-    if (pending_.size() - at > budget) {
+    if (const std::size_t size = pending_.size() - at; size > budget) {
       pending_.resize(at);
-      if (!append_trimmed(span, budget)) {
+      if (!append_trimmed(span, size, budget)) {
         ++rejected;
         continue;
       }
@@ -169,16 +168,14 @@ bool JaegerAgentExporter::export_service(const SpanBatch& batch, std::string_vie
   return count == 0 || flush(pending_.size(), count);
 }
 
-// Appends `span` with as few tags, then logs, left out as make it fit `budget` bytes; false
-// (and nothing appended) when it does not fit even without any.
-bool JaegerAgentExporter::append_trimmed(const SpanView& span, std::size_t budget) {
+// Appends `span` (`size` bytes whole) with as few tags, then logs, left out as make it fit
+// `budget` bytes; false (and nothing appended) when it does not fit even without any.
+bool JaegerAgentExporter::append_trimmed(const SpanView& span, std::size_t size, std::size_t budget) {
   const otel::SpanSummary summary = otel::summarize(span);
   const std::size_t at = pending_.size();
-  std::size_t full_size = 0;
   auto fits = [&](jaeger::Trim trim) {
     pending_.resize(at);
     encoder_.append_span(span, pending_, trim);
-    full_size = std::max(full_size, pending_.size() - at);
     return pending_.size() - at <= budget;
   };
   // The largest n in [0, most] for which make(n) fits, if make(0) does.
@@ -200,8 +197,9 @@ bool JaegerAgentExporter::append_trimmed(const SpanView& span, std::size_t budge
   if (!found) {
     counters_.spans_too_big.fetch_add(1, std::memory_order_relaxed);
     static RateLimitedWarning too_big{"zspan: Jaeger span too big for a datagram"};
-    too_big.emit("{}: span \"{}\" does not fit a {}-byte datagram even without its tags and logs: dropped ({} so far)",
-                 endpoint(), span.name(), options_.max_packet_size, counters_.spans_too_big.load());
+    too_big.emit("{}: span \"{}\" of {} bytes does not fit a {}-byte datagram even without its tags and logs: dropped "
+                 "({} so far)",
+                 endpoint(), span.name(), size, options_.max_packet_size, counters_.spans_too_big.load());
     return false;
   }
   encoder_.append_span(span, pending_, best);
@@ -211,9 +209,9 @@ bool JaegerAgentExporter::append_trimmed(const SpanView& span, std::size_t budge
   counters_.tags_trimmed.fetch_add(tags, std::memory_order_relaxed);
   counters_.logs_trimmed.fetch_add(logs, std::memory_order_relaxed);
   static RateLimitedWarning trimmed{"zspan: Jaeger span trimmed to fit a datagram"};
-  trimmed.emit("{}: span \"{}\" ({}+ bytes) over a {}-byte datagram: sent without {} of {} tags and {} of {} logs "
-               "({} spans trimmed so far)",
-               endpoint(), span.name(), full_size, options_.max_packet_size, tags, summary.attributes, logs,
+  trimmed.emit("{}: span \"{}\" of {} bytes does not fit a {}-byte datagram: sent without {} of {} tags and {} of {} "
+               "logs ({} spans trimmed so far)",
+               endpoint(), span.name(), size, options_.max_packet_size, tags, summary.attributes, logs,
                summary.events, counters_.spans_trimmed.load());
   return true;
 }

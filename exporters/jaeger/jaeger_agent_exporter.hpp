@@ -97,7 +97,11 @@ class JaegerAgentExporter {
   std::string_view name() const noexcept { return "jaeger-agent"; }  // in zspan::stats().exporters
   ExportResult export_batch(const SpanBatch& batch) noexcept;
   // The child closes its copy of the parent's socket and opens its own when it exports.
-  void on_fork_child() noexcept { close_socket(); }
+  // Its Process tags get the child's process.pid.
+  void on_fork_child() noexcept {
+    close_socket();
+    encoder_.forget_processes();
+  }
 
   const Options& options() const noexcept { return options_; }
   // Read from any thread.
@@ -111,14 +115,14 @@ class JaegerAgentExporter {
   void close_socket() noexcept;
   std::string endpoint() const;
   bool export_service(const SpanBatch& batch, std::string_view service, std::uint32_t& sent, std::uint32_t& rejected);
-  bool append_trimmed(const SpanView& span, std::size_t budget);
+  bool append_trimmed(const SpanView& span, std::size_t size, std::size_t budget);
   Sent send(std::string_view spans, std::uint32_t count);
 
   Options options_;
   jaeger::Encoder encoder_;
   int socket_ = -1;
   std::int32_t sequence_ = 0;
-  std::string process_;  // the current service's Process
+  std::string_view process_;  // the current service's Process (in encoder_)
   std::string head_;     // the current datagram's emitBatch call, Process and list header
   std::string pending_;  // the spans of the datagram being filled
 

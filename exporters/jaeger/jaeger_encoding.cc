@@ -111,10 +111,11 @@ void write_span(W& w, const SpanView& span, Trim trim, std::string& scratch) {
   if (const std::uint32_t references = (child_of_parent ? 1 : 0) + summary.links) {
     w.field_struct_list(6, references);
     if (child_of_parent) write_reference(w, kChildOf, span.trace_id(), span.parent_id());
-    otel::for_each_link(span, [&](const otel::Link& link) {
-      write_reference(w, link.reference == Reference::kFollowsFrom ? kFollowsFrom : kChildOf, link.trace_id,
-                      link.span_id);
-    });
+    if (summary.links)
+      otel::for_each_link(span, [&](const otel::Link& link) {
+        write_reference(w, link.reference == Reference::kFollowsFrom ? kFollowsFrom : kChildOf, link.trace_id,
+                        link.span_id);
+      });
   }
   w.field_i32(7, (span.record().flags & SpanRecord::kSampled) ? kSampledFlag : 0);
   w.field_i64(8, micros(span.start_unix_nanos()));
@@ -132,9 +133,10 @@ void write_span(W& w, const SpanView& span, Trim trim, std::string& scratch) {
                              (dropped_attributes ? 1 : 0) + (dropped_events ? 1 : 0);
   w.field_struct_list(10, tags);
   std::uint32_t attribute = 0;
-  otel::for_each_attribute(span, [&](std::string_view key, const auto& value) {
-    if (attribute++ < kept_tags) tag(key, value);
-  });
+  if (kept_tags)
+    otel::for_each_attribute(span, [&](std::string_view key, const auto& value) {
+      if (attribute++ < kept_tags) tag(key, value);
+    });
   if (!kind.empty()) tag("span.kind", kind);
   if (has_status) {
     tag("otel.status_code", otel::name(summary.status));
@@ -171,7 +173,7 @@ void write_process(W& w, std::string_view service, std::string& scratch) {
   for (const otel::Resource::Attribute& a : resource.attributes())
     if (const auto* s = std::get_if<std::string>(&a.value); s && a.key == "host.name") hostname = *s;
   const std::string& ip = host_ip();
-  const std::string version = client_version();
+  const std::string& version = client_version();
 
   std::uint32_t tags = 1 + (hostname.empty() ? 0 : 1) + (ip.empty() ? 0 : 1);
   resource.for_each_attribute(service, [&](std::string_view key, const auto&) { tags += key != "service.name"; });
@@ -202,6 +204,17 @@ void write_batch_head(W& w, Envelope envelope, std::string_view process, std::ui
   w.field_struct_list(2, spans);
 }
 
+// The whole Batch in one writer: head, spans, the stops of the Batch and the envelope.
+template <class W>
+void write_batch(W& w, const SpanBatch& batch, std::string_view service, Envelope envelope, std::string_view process,
+                 std::uint32_t spans, std::string& scratch) {
+  write_batch_head(w, envelope, process, spans, 0);
+  for (const SpanView& span : batch)
+    if (span.service() == service) write_span(w, span, {}, scratch);
+  w.struct_end();
+  if (envelope == Envelope::kEmitBatch) w.struct_end();
+}
+
 }  // namespace
 
 std::vector<std::string_view> services_of(const SpanBatch& batch) {
@@ -230,7 +243,10 @@ const std::string& host_ip() {
   return ip;
 }
 
-std::string client_version() { return "zspan-C++-" + std::string(kVersion); }
+const std::string& client_version() {
+  static const std::string version = "zspan-C++-" + std::string(kVersion);
+  return version;
+}
 
 void Encoder::append_span(const SpanView& span, std::string& out, Trim trim) {
   if (protocol_ == Protocol::kCompact) {
@@ -242,14 +258,19 @@ void Encoder::append_span(const SpanView& span, std::string& out, Trim trim) {
   }
 }
 
-void Encoder::append_process(std::string_view service, std::string& out) {
+std::string_view Encoder::process(std::string_view service) {
+  for (const auto& [name, encoded] : processes_)
+    if (name == service) return encoded;
+  if (processes_.size() == kMaxProcesses) processes_.clear();
+  auto& [name, encoded] = processes_.emplace_back(service, std::string());
   if (protocol_ == Protocol::kCompact) {
-    thrift::CompactWriter w(out);
+    thrift::CompactWriter w(encoded);
     write_process(w, service, scratch_);
   } else {
-    thrift::BinaryWriter w(out);
+    thrift::BinaryWriter w(encoded);
     write_process(w, service, scratch_);
   }
+  return encoded;
 }
 
 void Encoder::append_batch_head(Envelope envelope, std::string_view process, std::uint32_t spans,
@@ -266,12 +287,14 @@ void Encoder::append_batch_head(Envelope envelope, std::string_view process, std
 void Encoder::append_batch(const SpanBatch& batch, std::string_view service, Envelope envelope, std::string& out) {
   std::uint32_t spans = 0;
   for (const SpanView& span : batch) spans += span.service() == service;
-  process_.clear();
-  append_process(service, process_);
-  append_batch_head(envelope, process_, spans, 0, out);
-  for (const SpanView& span : batch)
-    if (span.service() == service) append_span(span, out);
-  out.append(batch_tail(envelope));
+  const std::string_view encoded_process = process(service);
+  if (protocol_ == Protocol::kCompact) {
+    thrift::CompactWriter w(out);
+    write_batch(w, batch, service, envelope, encoded_process, spans, scratch_);
+  } else {
+    thrift::BinaryWriter w(out);
+    write_batch(w, batch, service, envelope, encoded_process, spans, scratch_);
+  }
 }
 
 }  // namespace zspan::jaeger

@@ -49,6 +49,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "trace/export/exporter.hpp"
@@ -76,7 +77,7 @@ std::vector<std::string_view> services_of(const SpanBatch& batch);
 const std::string& host_ip();
 
 // The client version Jaeger shows for the process: "zspan-C++-" + kVersion.
-std::string client_version();
+const std::string& client_version();
 
 class Encoder {
  public:
@@ -86,10 +87,12 @@ class Encoder {
 
   // Appends a Span struct (its fields and stop: a list element, or a field's value).
   void append_span(const SpanView& span, std::string& out, Trim trim = {});
-  // Appends the Process struct of `service`.
-  void append_process(std::string_view service, std::string& out);
+  // The Process struct of `service`, encoded on first use and kept (valid until the next
+  // call): its tags do not change but for process.pid, after fork(): forget_processes().
+  std::string_view process(std::string_view service);
+  void forget_processes() noexcept { processes_.clear(); }
   // Appends what comes before a Batch's spans: the envelope's header, the Batch's Process
-  // (`process`, from append_process) and the header of its list of `spans` spans.
+  // (`process`, from process()) and the header of its list of `spans` spans.
   void append_batch_head(Envelope envelope, std::string_view process, std::uint32_t spans, std::int32_t sequence_id,
                          std::string& out) const;
   // What comes after the spans: the stops of the Batch and of the envelope.
@@ -100,9 +103,11 @@ class Encoder {
   void append_batch(const SpanBatch& batch, std::string_view service, Envelope envelope, std::string& out);
 
  private:
+  static constexpr std::size_t kMaxProcesses = 64;  // services kept; more start the cache afresh
+
   Protocol protocol_;
   std::string scratch_;  // an array tag's JSON text, reused
-  std::string process_;  // append_batch's Process, reused
+  std::vector<std::pair<std::string, std::string>> processes_;  // service, Process
 };
 
 }  // namespace zspan::jaeger

@@ -1,6 +1,8 @@
 // Thrift's two wire formats, written straight into a std::string: CompactWriter (TCompactProtocol)
 // and BinaryWriter (TBinaryProtocol, strict). The Jaeger encoder (jaeger_encoding.hpp) is
-// written once against their common interface; nothing allocates but the string's growth.
+// written once against their common interface; nothing allocates but the string's growth,
+// and the bytes go through a pointer into room made ahead (the string holds the text once
+// the writer is gone: one writer at a time per string).
 //
 //   std::string out;
 //   zspan::thrift::CompactWriter w(out);
@@ -30,8 +32,11 @@
 //    sequence id, name) or strict binary (0x8001 version, type, name, i32 sequence id).
 #pragma once
 
+#include <algorithm>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -41,74 +46,119 @@ enum class MessageType : std::uint8_t { kCall = 1, kReply = 2, kException = 3, k
 
 inline constexpr int kMaxDepth = 8;
 
+namespace detail {
+
+// The string a writer appends to, written through a pointer into room made ahead (the
+// string grows by at least kGrowth bytes at a time, and is cut back to the text written
+// when the writer goes): no capacity check per byte.
+class Output {
+ public:
+  explicit Output(std::string& out) noexcept : out_(out), size_(out.size()) {}
+  ~Output() { out_.resize(size_); }
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+
+  // Room for `n` more bytes; commit(end) says where the bytes written there end.
+  [[gnu::always_inline]] char* room(std::size_t n) {
+    if (out_.size() - size_ < n) grow(n);
+    return out_.data() + size_;
+  }
+  [[gnu::always_inline]] void commit(const char* end) noexcept { size_ = static_cast<std::size_t>(end - out_.data()); }
+  [[gnu::always_inline]] void bytes(std::string_view v) {
+    char* to = room(v.size());
+    std::memcpy(to, v.data(), v.size());
+    commit(to + v.size());
+  }
+
+ private:
+  static constexpr std::size_t kGrowth = 512;
+  void grow(std::size_t n) { out_.resize(size_ + std::max(n, kGrowth)); }
+
+  std::string& out_;
+  std::size_t size_;  // the text's end; out_ may be longer (room made ahead)
+};
+
+}  // namespace detail
+
 class CompactWriter {
  public:
   explicit CompactWriter(std::string& out) noexcept : out_(out) {}
 
   void message_begin(std::string_view name, MessageType type, std::int32_t sequence_id);
 
-  void struct_begin() noexcept { push(); }
-  void struct_end() {
-    out_.push_back('\0');
+  [[gnu::always_inline]] void struct_begin() noexcept {
+    stack_[depth_++] = last_;
+    last_ = 0;
+  }
+  [[gnu::always_inline]] void struct_end() {
+    char* to = out_.room(1);
+    *to = '\0';
+    out_.commit(to + 1);
     last_ = stack_[--depth_];
   }
-  void field_struct(std::int16_t id) {
-    field(id, kStruct);
-    push();
+  [[gnu::always_inline]] void field_struct(std::int16_t id) {
+    out_.commit(field(out_.room(kMaxField), id, kStruct));
+    struct_begin();
   }
-  void field_struct_bytes(std::int16_t id, std::string_view encoded) {
-    field(id, kStruct);
-    out_.append(encoded);
+  [[gnu::always_inline]] void field_struct_bytes(std::int16_t id, std::string_view encoded) {
+    out_.commit(field(out_.room(kMaxField), id, kStruct));
+    out_.bytes(encoded);
   }
-  void field_bool(std::int16_t id, bool v) { field(id, v ? kTrue : kFalse); }
-  void field_i32(std::int16_t id, std::int32_t v) {
-    field(id, kI32);
-    varint((static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31));
+  [[gnu::always_inline]] void field_bool(std::int16_t id, bool v) { out_.commit(field(out_.room(kMaxField), id, v ? kTrue : kFalse)); }
+  [[gnu::always_inline]] void field_i32(std::int16_t id, std::int32_t v) {
+    char* to = field(out_.room(kMaxField + 5), id, kI32);
+    out_.commit(varint(to, (static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31)));
   }
-  void field_i64(std::int16_t id, std::int64_t v) {
-    field(id, kI64);
-    varint((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+  [[gnu::always_inline]] void field_i64(std::int16_t id, std::int64_t v) {
+    char* to = field(out_.room(kMaxField + 10), id, kI64);
+    out_.commit(varint(to, (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63)));
   }
-  void field_double(std::int16_t id, double v);
-  void field_string(std::int16_t id, std::string_view v) {
-    field(id, kBinary);
-    string(v);
+  [[gnu::always_inline]] void field_double(std::int16_t id, double v) {
+    char* to = field(out_.room(kMaxField + 8), id, kDouble);
+    const auto bits = std::bit_cast<std::uint64_t>(v);
+    for (int i = 0; i < 8; ++i) *to++ = static_cast<char>(bits >> (8 * i));  // little-endian
+    out_.commit(to);
+  }
+  [[gnu::always_inline]] void field_string(std::int16_t id, std::string_view v) {
+    char* to = varint(field(out_.room(kMaxField + 5 + v.size()), id, kBinary), v.size());
+    std::memcpy(to, v.data(), v.size());
+    out_.commit(to + v.size());
   }
   // A list<struct> field of `size` elements, each written struct_begin() ... struct_end().
-  void field_struct_list(std::int16_t id, std::uint32_t size);
+  [[gnu::always_inline]] void field_struct_list(std::int16_t id, std::uint32_t size) {
+    char* to = field(out_.room(kMaxField + 6), id, kList);
+    if (size < 15) {
+      *to++ = static_cast<char>(size << 4 | kStruct);
+    } else {
+      *to++ = static_cast<char>(0xf0 | kStruct);
+      to = varint(to, size);
+    }
+    out_.commit(to);
+  }
 
  private:
   // The compact protocol's type codes.
   static constexpr std::uint8_t kTrue = 1, kFalse = 2, kI32 = 5, kI64 = 6, kDouble = 7, kBinary = 8, kList = 9,
                                 kStruct = 12;
+  static constexpr std::size_t kMaxField = 4;  // a field header: a type byte and a 3-byte id at most
 
-  void push() noexcept {
-    stack_[depth_++] = last_;
-    last_ = 0;
-  }
-  void field(std::int16_t id, std::uint8_t type) {
+  [[gnu::always_inline]] char* field(char* to, std::int16_t id, std::uint8_t type) {
     const int delta = id - last_;
-    if (delta > 0 && delta <= 15) {
-      out_.push_back(static_cast<char>(delta << 4 | type));
-    } else {
-      out_.push_back(static_cast<char>(type));
-      varint((static_cast<std::uint32_t>(id) << 1) ^ static_cast<std::uint32_t>(id >> 15));
-    }
     last_ = id;
+    if (delta > 0 && delta <= 15) {
+      *to++ = static_cast<char>(delta << 4 | type);
+      return to;
+    }
+    *to++ = static_cast<char>(type);
+    return varint(to, (static_cast<std::uint32_t>(id) << 1) ^ static_cast<std::uint32_t>(id >> 15));
   }
-  void varint(std::uint64_t v) {
-    char bytes[10];
-    int n = 0;
-    for (; v >= 0x80; v >>= 7) bytes[n++] = static_cast<char>(v | 0x80);
-    bytes[n++] = static_cast<char>(v);
-    out_.append(bytes, n);
-  }
-  void string(std::string_view v) {
-    varint(v.size());
-    out_.append(v);
+  [[gnu::always_inline]] static char* varint(char* to, std::uint64_t v) {
+    for (; v >= 0x80; v >>= 7) *to++ = static_cast<char>(v | 0x80);
+    *to++ = static_cast<char>(v);
+    return to;
   }
 
-  std::string& out_;
+  detail::Output out_;
   std::int16_t last_ = 0;
   int depth_ = 0;
   std::int16_t stack_[kMaxDepth];
@@ -120,55 +170,60 @@ class BinaryWriter {
 
   void message_begin(std::string_view name, MessageType type, std::int32_t sequence_id);
 
-  void struct_begin() noexcept {}
-  void struct_end() { out_.push_back('\0'); }
-  void field_struct(std::int16_t id) { field(id, kStruct); }
-  void field_struct_bytes(std::int16_t id, std::string_view encoded) {
-    field(id, kStruct);
-    out_.append(encoded);
+  [[gnu::always_inline]] void struct_begin() noexcept {}
+  [[gnu::always_inline]] void struct_end() {
+    char* to = out_.room(1);
+    *to = '\0';
+    out_.commit(to + 1);
   }
-  void field_bool(std::int16_t id, bool v) {
-    field(id, kBool);
-    out_.push_back(v ? '\1' : '\0');
+  [[gnu::always_inline]] void field_struct(std::int16_t id) { out_.commit(field(out_.room(3), id, kStruct)); }
+  [[gnu::always_inline]] void field_struct_bytes(std::int16_t id, std::string_view encoded) {
+    field_struct(id);
+    out_.bytes(encoded);
   }
-  void field_i32(std::int16_t id, std::int32_t v) {
-    field(id, kI32);
-    big_endian(static_cast<std::uint32_t>(v), 4);
+  [[gnu::always_inline]] void field_bool(std::int16_t id, bool v) {
+    char* to = field(out_.room(4), id, kBool);
+    *to++ = v ? '\1' : '\0';
+    out_.commit(to);
   }
-  void field_i64(std::int16_t id, std::int64_t v) {
-    field(id, kI64);
-    big_endian(static_cast<std::uint64_t>(v), 8);
+  [[gnu::always_inline]] void field_i32(std::int16_t id, std::int32_t v) {
+    out_.commit(big_endian<4>(field(out_.room(7), id, kI32), static_cast<std::uint32_t>(v)));
   }
-  void field_double(std::int16_t id, double v) {
-    field(id, kDouble);
-    big_endian(std::bit_cast<std::uint64_t>(v), 8);
+  [[gnu::always_inline]] void field_i64(std::int16_t id, std::int64_t v) {
+    out_.commit(big_endian<8>(field(out_.room(11), id, kI64), static_cast<std::uint64_t>(v)));
   }
-  void field_string(std::int16_t id, std::string_view v) {
-    field(id, kString);
-    string(v);
+  [[gnu::always_inline]] void field_double(std::int16_t id, double v) {
+    out_.commit(big_endian<8>(field(out_.room(11), id, kDouble), std::bit_cast<std::uint64_t>(v)));
+  }
+  [[gnu::always_inline]] void field_string(std::int16_t id, std::string_view v) {
+    char* to = big_endian<4>(field(out_.room(7 + v.size()), id, kString), v.size());
+    std::memcpy(to, v.data(), v.size());
+    out_.commit(to + v.size());
   }
   // A list<struct> field of `size` elements, each written struct_begin() ... struct_end().
-  void field_struct_list(std::int16_t id, std::uint32_t size);
+  [[gnu::always_inline]] void field_struct_list(std::int16_t id, std::uint32_t size) {
+    char* to = field(out_.room(8), id, kList);
+    *to++ = static_cast<char>(kStruct);
+    out_.commit(big_endian<4>(to, size));
+  }
 
  private:
   // The binary protocol's type codes.
   static constexpr std::uint8_t kBool = 2, kDouble = 4, kI32 = 8, kI64 = 10, kString = 11, kStruct = 12, kList = 15;
 
-  void field(std::int16_t id, std::uint8_t type) {
-    const char bytes[3] = {static_cast<char>(type), static_cast<char>(id >> 8), static_cast<char>(id)};
-    out_.append(bytes, 3);
+  [[gnu::always_inline]] static char* field(char* to, std::int16_t id, std::uint8_t type) {
+    to[0] = static_cast<char>(type);
+    to[1] = static_cast<char>(id >> 8);
+    to[2] = static_cast<char>(id);
+    return to + 3;
   }
-  void big_endian(std::uint64_t v, int bytes) {
-    char b[8];
-    for (int i = 0; i < bytes; ++i) b[i] = static_cast<char>(v >> (8 * (bytes - 1 - i)));
-    out_.append(b, bytes);
-  }
-  void string(std::string_view v) {
-    big_endian(v.size(), 4);
-    out_.append(v);
+  template <int kBytes>
+  [[gnu::always_inline]] static char* big_endian(char* to, std::uint64_t v) {
+    for (int i = 0; i < kBytes; ++i) to[i] = static_cast<char>(v >> (8 * (kBytes - 1 - i)));
+    return to + kBytes;
   }
 
-  std::string& out_;
+  detail::Output out_;
 };
 
 }  // namespace zspan::thrift

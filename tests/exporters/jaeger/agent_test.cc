@@ -85,9 +85,8 @@ class Spans {
 // the largest list header (as the exporter reserves it), the stops.
 std::size_t overhead(Protocol protocol, const std::string& service) {
   jaeger::Encoder encoder(protocol);
-  std::string process, head;
-  encoder.append_process(service, process);
-  encoder.append_batch_head(jaeger::Envelope::kEmitBatch, process, UINT32_MAX, -1, head);
+  std::string head;
+  encoder.append_batch_head(jaeger::Envelope::kEmitBatch, encoder.process(service), UINT32_MAX, -1, head);
   return head.size() + jaeger::Encoder::batch_tail(jaeger::Envelope::kEmitBatch).size();
 }
 

@@ -96,8 +96,24 @@ void write_reference(W& w, SpanRefType type, TraceId trace, SpanId span) {
   w.struct_end();
 }
 
-template <class W>
-void write_span(W& w, const SpanView& span, Trim trim, std::string& scratch) {
+template <class W, class FixedTags>
+FixedTags fixed_tags() {
+  FixedTags fixed;
+  std::string unused;  // no array tag
+  auto encode = [&](std::string& out, std::string_view key, std::string_view value) {
+    W w(out);
+    TagWriter<W>{w, unused}(key, value);
+  };
+  encode(fixed.scope, "otel.scope.name", "zspan");
+  encode(fixed.scope, "otel.scope.version", kVersion);
+  for (std::uint8_t k = 0; k < std::size(fixed.kinds); ++k)
+    if (const std::string_view kind = kind_tag(static_cast<otel::SpanKind>(k)); !kind.empty())
+      encode(fixed.kinds[k], "span.kind", kind);
+  return fixed;
+}
+
+template <class W, class FixedTags>
+void write_span(W& w, const SpanView& span, Trim trim, std::string& scratch, const FixedTags& fixed) {
   const otel::SpanSummary summary = otel::summarize(span);
   const TagWriter<W> tag{w, scratch};
   w.struct_begin();
@@ -125,7 +141,7 @@ void write_span(W& w, const SpanView& span, Trim trim, std::string& scratch) {
   const std::uint32_t kept_logs = std::min(summary.events, trim.logs);
   const std::uint32_t dropped_attributes = summary.dropped_attributes + (summary.attributes - kept_tags);
   const std::uint32_t dropped_events = summary.events - kept_logs;
-  const std::string_view kind = kind_tag(summary.kind);
+  const std::string_view kind = fixed.kinds[static_cast<std::uint8_t>(summary.kind)];
   const bool has_status = summary.status != otel::StatusCode::kUnset;
   const bool is_error = summary.status == otel::StatusCode::kError;
   const std::uint32_t tags = kept_tags + (kind.empty() ? 0 : 1) + (has_status ? 1 : 0) +
@@ -137,14 +153,13 @@ void write_span(W& w, const SpanView& span, Trim trim, std::string& scratch) {
     otel::for_each_attribute(span, [&](std::string_view key, const auto& value) {
       if (attribute++ < kept_tags) tag(key, value);
     });
-  if (!kind.empty()) tag("span.kind", kind);
+  w.element_bytes(kind);
   if (has_status) {
     tag("otel.status_code", otel::name(summary.status));
     if (!summary.status_message.empty()) tag("otel.status_description", summary.status_message);
     if (is_error) tag("error", true);
   }
-  tag("otel.scope.name", std::string_view("zspan"));
-  tag("otel.scope.version", kVersion);
+  w.element_bytes(fixed.scope);
   if (dropped_attributes) tag("otel.dropped_attributes_count", std::int64_t{dropped_attributes});
   if (dropped_events) tag("otel.dropped_events_count", std::int64_t{dropped_events});
 
@@ -205,12 +220,12 @@ void write_batch_head(W& w, Envelope envelope, std::string_view process, std::ui
 }
 
 // The whole Batch in one writer: head, spans, the stops of the Batch and the envelope.
-template <class W>
+template <class W, class FixedTags>
 void write_batch(W& w, const SpanBatch& batch, std::string_view service, Envelope envelope, std::string_view process,
-                 std::uint32_t spans, std::string& scratch) {
+                 std::uint32_t spans, std::string& scratch, const FixedTags& fixed) {
   write_batch_head(w, envelope, process, spans, 0);
   for (const SpanView& span : batch)
-    if (span.service() == service) write_span(w, span, {}, scratch);
+    if (span.service() == service) write_span(w, span, {}, scratch, fixed);
   w.struct_end();
   if (envelope == Envelope::kEmitBatch) w.struct_end();
 }
@@ -248,13 +263,18 @@ const std::string& client_version() {
   return version;
 }
 
+Encoder::Encoder(Protocol protocol)
+    : protocol_(protocol),
+      fixed_(protocol == Protocol::kCompact ? fixed_tags<thrift::CompactWriter, FixedTags>()
+                                            : fixed_tags<thrift::BinaryWriter, FixedTags>()) {}
+
 void Encoder::append_span(const SpanView& span, std::string& out, Trim trim) {
   if (protocol_ == Protocol::kCompact) {
     thrift::CompactWriter w(out);
-    write_span(w, span, trim, scratch_);
+    write_span(w, span, trim, scratch_, fixed_);
   } else {
     thrift::BinaryWriter w(out);
-    write_span(w, span, trim, scratch_);
+    write_span(w, span, trim, scratch_, fixed_);
   }
 }
 
@@ -290,10 +310,10 @@ void Encoder::append_batch(const SpanBatch& batch, std::string_view service, Env
   const std::string_view encoded_process = process(service);
   if (protocol_ == Protocol::kCompact) {
     thrift::CompactWriter w(out);
-    write_batch(w, batch, service, envelope, encoded_process, spans, scratch_);
+    write_batch(w, batch, service, envelope, encoded_process, spans, scratch_, fixed_);
   } else {
     thrift::BinaryWriter w(out);
-    write_batch(w, batch, service, envelope, encoded_process, spans, scratch_);
+    write_batch(w, batch, service, envelope, encoded_process, spans, scratch_, fixed_);
   }
 }
 

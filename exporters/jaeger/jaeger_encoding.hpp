@@ -81,7 +81,7 @@ const std::string& client_version();
 
 class Encoder {
  public:
-  explicit Encoder(Protocol protocol) noexcept : protocol_(protocol) {}
+  explicit Encoder(Protocol protocol);
 
   Protocol protocol() const noexcept { return protocol_; }
 
@@ -105,7 +105,14 @@ class Encoder {
  private:
   static constexpr std::size_t kMaxProcesses = 64;  // services kept; more start the cache afresh
 
+  // Tags that are the same in every span that has them, encoded once.
+  struct FixedTags {
+    std::string scope;     // otel.scope.name, otel.scope.version
+    std::string kinds[6];  // span.kind, by otel::SpanKind ("" for internal and unspecified)
+  };
+
   Protocol protocol_;
+  FixedTags fixed_;
   std::string scratch_;  // an array tag's JSON text, reused
   std::vector<std::pair<std::string, std::string>> processes_;  // service, Process
 };

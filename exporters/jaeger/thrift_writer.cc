@@ -4,7 +4,7 @@ namespace zspan::thrift {
 
 void CompactWriter::message_begin(std::string_view name, MessageType type, std::int32_t sequence_id) {
   constexpr std::uint8_t kProtocolId = 0x82, kVersion = 1;
-  char* to = out_.room(2 + 5 + 5 + name.size());
+  char* to = out_.room(2 + 2 * kVarint + name.size());
   *to++ = static_cast<char>(kProtocolId);
   *to++ = static_cast<char>(kVersion | static_cast<std::uint8_t>(type) << 5);
   to = varint(to, static_cast<std::uint32_t>(sequence_id));

@@ -24,6 +24,8 @@
 //  - field_struct_bytes(id, bytes) writes a struct field whose fields and stop were written
 //    before, by a writer of the same protocol (a struct's encoding does not depend on where
 //    it goes): how a Jaeger Process or Span is encoded once and placed in several batches.
+//    element_bytes(bytes) likewise appends list elements written before (tags every span
+//    carries, encoded once).
 //  - Every struct ends with the stop byte 0x00 in both protocols.
 //  - i32 and i64 are zigzag varints (compact) or big-endian (binary); doubles are IEEE 754,
 //    little-endian (compact) or big-endian (binary); strings are a length and raw bytes
@@ -53,29 +55,36 @@ namespace detail {
 // when the writer goes): no capacity check per byte.
 class Output {
  public:
-  explicit Output(std::string& out) noexcept : out_(out), size_(out.size()) {}
-  ~Output() { out_.resize(size_); }
+  explicit Output(std::string& out) noexcept
+      : out_(out), at_(out.data() + out.size()), end_(out.data() + out.size()) {}
+  ~Output() { out_.resize(static_cast<std::size_t>(at_ - out_.data())); }
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
 
   // Room for `n` more bytes; commit(end) says where the bytes written there end.
   [[gnu::always_inline]] char* room(std::size_t n) {
-    if (out_.size() - size_ < n) grow(n);
-    return out_.data() + size_;
+    if (static_cast<std::size_t>(end_ - at_) < n) grow(n);
+    return at_;
   }
-  [[gnu::always_inline]] void commit(const char* end) noexcept { size_ = static_cast<std::size_t>(end - out_.data()); }
+  [[gnu::always_inline]] void commit(char* end) noexcept { at_ = end; }
   [[gnu::always_inline]] void bytes(std::string_view v) {
     char* to = room(v.size());
     std::memcpy(to, v.data(), v.size());
-    commit(to + v.size());
+    at_ = to + v.size();
   }
 
  private:
   static constexpr std::size_t kGrowth = 512;
-  void grow(std::size_t n) { out_.resize(size_ + std::max(n, kGrowth)); }
+  void grow(std::size_t n) {
+    const std::size_t size = static_cast<std::size_t>(at_ - out_.data());
+    out_.resize(size + std::max(n, kGrowth));
+    at_ = out_.data() + size;
+    end_ = out_.data() + out_.size();
+  }
 
   std::string& out_;
-  std::size_t size_;  // the text's end; out_ may be longer (room made ahead)
+  char* at_;   // the text's end
+  char* end_;  // the end of the room made ahead (out_'s end)
 };
 
 }  // namespace detail
@@ -104,13 +113,17 @@ class CompactWriter {
     out_.commit(field(out_.room(kMaxField), id, kStruct));
     out_.bytes(encoded);
   }
-  [[gnu::always_inline]] void field_bool(std::int16_t id, bool v) { out_.commit(field(out_.room(kMaxField), id, v ? kTrue : kFalse)); }
+  // List elements (whole structs) written before by a writer of the same protocol.
+  [[gnu::always_inline]] void element_bytes(std::string_view encoded) { out_.bytes(encoded); }
+  [[gnu::always_inline]] void field_bool(std::int16_t id, bool v) {
+    out_.commit(field(out_.room(kMaxField), id, v ? kTrue : kFalse));
+  }
   [[gnu::always_inline]] void field_i32(std::int16_t id, std::int32_t v) {
-    char* to = field(out_.room(kMaxField + 5), id, kI32);
+    char* to = field(out_.room(kMaxField + kVarint), id, kI32);
     out_.commit(varint(to, (static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31)));
   }
   [[gnu::always_inline]] void field_i64(std::int16_t id, std::int64_t v) {
-    char* to = field(out_.room(kMaxField + 10), id, kI64);
+    char* to = field(out_.room(kMaxField + kVarint), id, kI64);
     out_.commit(varint(to, (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63)));
   }
   [[gnu::always_inline]] void field_double(std::int16_t id, double v) {
@@ -120,13 +133,13 @@ class CompactWriter {
     out_.commit(to);
   }
   [[gnu::always_inline]] void field_string(std::int16_t id, std::string_view v) {
-    char* to = varint(field(out_.room(kMaxField + 5 + v.size()), id, kBinary), v.size());
+    char* to = varint(field(out_.room(kMaxField + kVarint + v.size()), id, kBinary), v.size());
     std::memcpy(to, v.data(), v.size());
     out_.commit(to + v.size());
   }
   // A list<struct> field of `size` elements, each written struct_begin() ... struct_end().
   [[gnu::always_inline]] void field_struct_list(std::int16_t id, std::uint32_t size) {
-    char* to = field(out_.room(kMaxField + 6), id, kList);
+    char* to = field(out_.room(kMaxField + 1 + kVarint), id, kList);
     if (size < 15) {
       *to++ = static_cast<char>(size << 4 | kStruct);
     } else {
@@ -140,7 +153,9 @@ class CompactWriter {
   // The compact protocol's type codes.
   static constexpr std::uint8_t kTrue = 1, kFalse = 2, kI32 = 5, kI64 = 6, kDouble = 7, kBinary = 8, kList = 9,
                                 kStruct = 12;
-  static constexpr std::size_t kMaxField = 4;  // a field header: a type byte and a 3-byte id at most
+  // Room a varint needs: its 10 bytes at most, and 8 whatever its length (varint() stores 8 at once).
+  static constexpr std::size_t kVarint = 10;
+  static constexpr std::size_t kMaxField = 1 + kVarint;  // a field header: a type byte and an id
 
   [[gnu::always_inline]] char* field(char* to, std::int16_t id, std::uint8_t type) {
     const int delta = id - last_;
@@ -152,7 +167,28 @@ class CompactWriter {
     *to++ = static_cast<char>(type);
     return varint(to, (static_cast<std::uint32_t>(id) << 1) ^ static_cast<std::uint32_t>(id >> 15));
   }
+  // ULEB128. Ids and times take 8 to 10 bytes: their first 8 groups of 7 bits are spread
+  // into 8 bytes at once (no chain of shifts and branches), then stored together.
   [[gnu::always_inline]] static char* varint(char* to, std::uint64_t v) {
+    if (v < 0x80) {
+      *to = static_cast<char>(v);
+      return to + 1;
+    }
+    if constexpr (std::endian::native == std::endian::little) {
+      std::uint64_t spread = (v & 0x7f) | (v << 1 & 0x7f00) | (v << 2 & 0x7f0000) | (v << 3 & 0x7f000000) |
+                             (v << 4 & 0x7f00000000) | (v << 5 & 0x7f0000000000) | (v << 6 & 0x7f000000000000) |
+                             (v << 7 & 0x7f00000000000000);
+      const int n = (std::bit_width(v) + 6) / 7;  // 2 to 10 bytes
+      if (n <= 8) {
+        spread |= 0x8080808080808080u >> (8 * (9 - n));  // continuation bits on all but the last
+        std::memcpy(to, &spread, 8);
+        return to + n;
+      }
+      spread |= 0x8080808080808080u;
+      std::memcpy(to, &spread, 8);
+      to += 8;
+      v >>= 56;
+    }
     for (; v >= 0x80; v >>= 7) *to++ = static_cast<char>(v | 0x80);
     *to++ = static_cast<char>(v);
     return to;
@@ -181,6 +217,8 @@ class BinaryWriter {
     field_struct(id);
     out_.bytes(encoded);
   }
+  // List elements (whole structs) written before by a writer of the same protocol.
+  [[gnu::always_inline]] void element_bytes(std::string_view encoded) { out_.bytes(encoded); }
   [[gnu::always_inline]] void field_bool(std::int16_t id, bool v) {
     char* to = field(out_.room(4), id, kBool);
     *to++ = v ? '\1' : '\0';

@@ -202,25 +202,27 @@ template <class Writer, class Reader>
 void writers_round_trip() {
   using apache::thrift::protocol::TType;
   std::string out;
-  Writer w(out);
-  w.message_begin("emitBatch", thrift::MessageType::kOneway, 77);
-  w.struct_begin();
-  w.field_i32(1, -5);
-  w.field_i64(20, std::numeric_limits<std::int64_t>::min());  // delta > 15: the long form
-  w.field_string(3, std::string("a\0b", 3));                  // delta < 0: the long form
-  w.field_double(4, -0.1);
-  w.field_bool(5, true);
-  w.field_bool(6, false);
-  w.field_struct_list(7, 20);  // more than 14 elements: the long list header
-  for (int i = 0; i < 20; ++i) {
+  {  // the string holds the text once the writer is gone
+    Writer w(out);
+    w.message_begin("emitBatch", thrift::MessageType::kOneway, 77);
     w.struct_begin();
-    w.field_i32(1, i);
+    w.field_i32(1, -5);
+    w.field_i64(20, std::numeric_limits<std::int64_t>::min());  // delta > 15: the long form
+    w.field_string(3, std::string("a\0b", 3));                  // delta < 0: the long form
+    w.field_double(4, -0.1);
+    w.field_bool(5, true);
+    w.field_bool(6, false);
+    w.field_struct_list(7, 20);  // more than 14 elements: the long list header
+    for (int i = 0; i < 20; ++i) {
+      w.struct_begin();
+      w.field_i32(1, i);
+      w.struct_end();
+    }
+    w.field_struct(8);
+    w.field_bool(1, true);
+    w.struct_end();
     w.struct_end();
   }
-  w.field_struct(8);
-  w.field_bool(1, true);
-  w.struct_end();
-  w.struct_end();
 
   auto buffer = std::make_shared<apache::thrift::transport::TMemoryBuffer>(
       reinterpret_cast<std::uint8_t*>(out.data()), static_cast<std::uint32_t>(out.size()));

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <mutex>
 
 #include "trace/diagnostics.hpp"
 #include "trace/text.hpp"
@@ -68,7 +69,7 @@ ConfiguredSampler ConfiguredSampler::parse(std::string_view name, std::string_vi
   const bool parent_based =
       name.size() > kParentBased.size() && equals_ignoring_case(name.substr(0, kParentBased.size()), kParentBased);
   const std::string_view root = parent_based ? name.substr(kParentBased.size()) : name;
-  if (name.empty()) return ConfiguredSampler{};
+  if (name.empty()) return spec_default();
   if (equals_ignoring_case(root, "always_on")) return {Kind::kAlwaysOn, parent_based, 0.0};
   if (equals_ignoring_case(root, "always_off")) return {Kind::kAlwaysOff, parent_based, 0.0};
   if (equals_ignoring_case(root, "traceidratio"))
@@ -76,7 +77,36 @@ ConfiguredSampler ConfiguredSampler::parse(std::string_view name, std::string_vi
   if (equals_ignoring_case(root, "ratelimited"))
     return {Kind::kRateLimited, parent_based, parse_argument(arg, 0.0, kMaxTracesPerSecond, kDefaultTracesPerSecond)};
   g_bad_sampler.emit("\"{}\"", name.substr(0, 64));
-  return ConfiguredSampler{};
+  return spec_default();
+}
+
+namespace {
+struct InstalledSampler {
+  std::mutex mutex;
+  bool installed = false;
+  ConfiguredSampler::Kind kind{};
+  bool parent_based = true;
+  double argument = 0.0;
+};
+InstalledSampler& installed_sampler() noexcept {
+  static InstalledSampler installed;
+  return installed;
+}
+}  // namespace
+
+void ConfiguredSampler::install(const ConfiguredSampler& sampler) noexcept {
+  InstalledSampler& i = installed_sampler();
+  const std::lock_guard lock(i.mutex);
+  i.installed = true;
+  i.kind = sampler.kind_;
+  i.parent_based = sampler.parent_based_;
+  i.argument = sampler.argument();
+}
+
+ConfiguredSampler ConfiguredSampler::installed() noexcept {
+  InstalledSampler& i = installed_sampler();
+  const std::lock_guard lock(i.mutex);
+  return i.installed ? ConfiguredSampler(i.kind, i.parent_based, i.argument) : spec_default();
 }
 
 ConfiguredSampler ConfiguredSampler::from_env() noexcept {

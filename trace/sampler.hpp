@@ -130,8 +130,12 @@ class ConfiguredSampler {
  public:
   enum class Kind : std::uint8_t { kAlwaysOn, kAlwaysOff, kTraceIdRatio, kRateLimited };
 
-  ConfiguredSampler() noexcept : ConfiguredSampler(Kind::kAlwaysOn, true, 1.0) {}
+  // The sampler configure() installed (configure/configure.hpp); before, or without it,
+  // the OpenTelemetry default parentbased_always_on.
+  ConfiguredSampler() noexcept : ConfiguredSampler(installed()) {}
   static ConfiguredSampler from_env() noexcept;
+  // What later default-constructed samplers are (configure() calls it).
+  static void install(const ConfiguredSampler& sampler) noexcept;
   // The values of OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG (empty when unset).
   static ConfiguredSampler parse(std::string_view name, std::string_view arg) noexcept;
 
@@ -153,6 +157,8 @@ class ConfiguredSampler {
 
  private:
   ConfiguredSampler(Kind kind, bool parent_based, double argument) noexcept;
+  static ConfiguredSampler spec_default() noexcept { return {Kind::kAlwaysOn, true, 1.0}; }
+  static ConfiguredSampler installed() noexcept;
 
   Kind kind_;
   bool parent_based_;

@@ -10,8 +10,9 @@
 //
 // The exporter is any type of trace/export/exporter.hpp's contract, made in place from the
 // constructor's trailing arguments with its queue set by the OTEL_BSP_* variables; or a
-// SharedExporter (one exporter for several tracers, trace/export/pipeline.hpp); or a
-// Fanout<E...> of several (trace/export/fanout.hpp).
+// SharedExporter (one exporter for several tracers, trace/export/pipeline.hpp); or a set of
+// exporters: a Fanout<E...> (trace/export/fanout.hpp), or the ConfiguredExporter that
+// zspan::configure_from_env() chose at start-up (configure/configure.hpp).
 //
 // A tracer must outlive the spans it starts. Its destructor exports what they recorded,
 // waiting at most the exporter's export timeout (OTEL_BSP_EXPORT_TIMEOUT, 30 s by
@@ -79,22 +80,30 @@ struct ExportPolicy {
       return Storage::make(service, ExportOptions::from_env(), std::forward<Args>(args)...);
   }
 };
-template <class... E>
-struct ExportPolicy<Fanout<E...>> {
-  using Storage = Fanout<E...>;
+// A set of exporters that already own their pipelines (Fanout, ConfiguredExporter): made
+// by its own for_tracer(service) when the tracer is given nothing, else from the arguments.
+template <class E>
+concept ExporterSet = requires(const E& e, std::string_view service) {
+  { e.pipelines() } -> std::same_as<std::vector<std::shared_ptr<Pipeline>>>;
+  { E::for_tracer(service) } -> std::same_as<E>;
+};
+
+template <ExporterSet E>
+struct ExportPolicy<E> {
+  using Storage = E;
   static Storage& get(Storage& s) noexcept { return s; }
   static std::vector<std::shared_ptr<Pipeline>> pipelines(const Storage& s) { return s.pipelines(); }
   template <class... Args>
   static Storage make(std::string_view service, Args&&... args) {
     if constexpr (sizeof...(Args) == 0)
-      return Storage(SharedExporter<E>::make(service, ExportOptions::from_env())...);
+      return E::for_tracer(service);
     else
       return Storage(std::forward<Args>(args)...);
   }
 };
 
 template <class E>
-concept ExporterPolicy = Exporter<E> || requires(const E& e) { ExportPolicy<E>::pipelines(e); };
+concept ExporterPolicy = Exporter<E> || ExporterSet<E>;
 
 }  // namespace detail
 
@@ -110,7 +119,9 @@ class Tracer final : public TracerBase {
   }
 #else
         exporter_(Policy::make(service, std::forward<ExporterArgs>(exporter_args)...)) {
-    slot_ = detail::register_sink(service_, this, Policy::pipelines(exporter_));
+    auto pipelines = Policy::pipelines(exporter_);
+    if (pipelines.empty()) return;  // an empty ConfiguredExporter: this tracer records nothing
+    slot_ = detail::register_sink(service_, this, std::move(pipelines));
     if (slot_ == detail::kNoSinkSlot) registry_full_.emit("{}", service_);
   }
 #endif

@@ -1,5 +1,5 @@
-// HttpClient: the HTTP transport of zspan's collector exporters (OTLP/HTTP today, Zipkin
-// and Jaeger next): POSTs a body to one URL over one libcurl handle kept for the exporter's
+// HttpClient: the HTTP transport of zspan's collector exporters (OTLP/HTTP, Zipkin, the
+// Jaeger collector; exporters/http/http_sender.hpp adds their retry policy): POSTs a body to one URL over one libcurl handle kept for the exporter's
 // life, so consecutive requests reuse the connection.
 //
 //   zspan::HttpClient client({.url = "http://localhost:4318/v1/traces",

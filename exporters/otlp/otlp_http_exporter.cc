@@ -3,113 +3,53 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
-#include <charconv>
-#include <cstdlib>
 #include <new>
 #include <optional>
-#include <thread>
 
 #include "exporters/otlp/otlp_encoding.hpp"
 #include "trace/diagnostics.hpp"
-#include "trace/ids.hpp"
+#include "trace/env.hpp"
 #include "trace/text.hpp"
 #include "trace/version.hpp"
 
 namespace zspan {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
-
-constexpr std::string_view kDefaultEndpoint = "http://localhost:4318/v1/traces";
-constexpr milliseconds kFirstBackoff{500};
-constexpr milliseconds kMaxBackoff{5000};
-
-// A set variable: its name and trimmed value.
-struct Setting {
-  std::string name;
-  std::string_view value;
-};
-
-// OTEL_EXPORTER_OTLP_TRACES_<suffix>, else OTEL_EXPORTER_OTLP_<suffix>; empty is unset.
-std::optional<Setting> setting(std::string_view suffix) {
+// OTEL_EXPORTER_OTLP_TRACES_<suffix>, else OTEL_EXPORTER_OTLP_<suffix>: its name and value.
+std::optional<std::pair<std::string, std::string>> setting(std::string_view suffix) {
   for (std::string_view prefix : {"OTEL_EXPORTER_OTLP_TRACES_", "OTEL_EXPORTER_OTLP_"}) {
     std::string name = std::string(prefix).append(suffix);
-    if (const char* raw = std::getenv(name.c_str()); raw && !trim_ows(raw).empty())
-      return Setting{std::move(name), trim_ows(raw)};
+    if (std::optional<std::string> value = env::value(name)) return std::pair{std::move(name), std::move(*value)};
   }
   return std::nullopt;
 }
 
-void bad_setting(RateLimitedWarning& warning, const Setting& s, std::string_view why, std::string_view used) {
-  warning.emit("{}=\"{}\" {}; using {}", s.name, s.value.substr(0, 200), why, used);
-}
-
-bool is_http_url(std::string_view url) noexcept {
-  for (std::string_view scheme : {"http://", "https://"})
-    if (url.size() > scheme.size() && equals_ignoring_case(url.substr(0, scheme.size()), scheme)) return true;
-  return false;
-}
-
-std::string endpoint_from_env() {
-  std::string endpoint(kDefaultEndpoint);
-  // The signal-neutral base gets the signal's path appended; the traces variable is used as is.
-  const char* base_raw = std::getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
-  if (const std::string_view base = trim_ows(base_raw ? base_raw : ""); !base.empty()) {
-    if (is_http_url(base)) {
-      endpoint = std::string(base.substr(0, base.ends_with('/') ? base.size() - 1 : base.size())) + "/v1/traces";
+// The signal-neutral base gets the signal's path appended; the traces variable is used as is.
+std::string endpoint_from_env(std::string endpoint) {
+  if (std::optional<std::string> base = env::value("OTEL_EXPORTER_OTLP_ENDPOINT")) {
+    if (!env::is_http_url(*base)) {
+      env::bad_value("OTEL_EXPORTER_OTLP_ENDPOINT", *base, "is not an http:// or https:// URL", endpoint);
     } else {
-      static RateLimitedWarning bad{"zspan: bad OTEL_EXPORTER_OTLP_ENDPOINT"};
-      bad_setting(bad, {"OTEL_EXPORTER_OTLP_ENDPOINT", base}, "is not an http:// or https:// URL", endpoint);
+      if (base->ends_with('/')) base->pop_back();
+      endpoint = *base + "/v1/traces";
     }
   }
-  const char* traces_raw = std::getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
-  if (const std::string_view traces = trim_ows(traces_raw ? traces_raw : ""); !traces.empty()) {
-    if (is_http_url(traces)) return std::string(traces);
-    static RateLimitedWarning bad{"zspan: bad OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"};
-    bad_setting(bad, {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", traces}, "is not an http:// or https:// URL", endpoint);
-  }
-  return endpoint;
+  return env::http_url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", std::move(endpoint));
 }
 
-// W3C-baggage-style `key=value,key2=value2`, values percent-decoded. A member that is not
-// a header (no '=', a key that is not a token, a value with a control character) is skipped.
-std::vector<std::pair<std::string, std::string>> headers_from(const Setting& s) {
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string_view rest = s.value;
-  while (!rest.empty()) {
-    const std::size_t comma = rest.find(',');
-    const std::string_view member = trim_ows(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    if (member.empty()) continue;
-    const std::size_t eq = member.find('=');
-    const std::string_view key = trim_ows(member.substr(0, eq));
-    std::optional<std::string> value;
-    if (eq != std::string_view::npos && is_token(key)) value = percent_decode(trim_ows(member.substr(eq + 1)));
-    if (value && std::none_of(value->begin(), value->end(), [](char c) {
-          return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
-        })) {
-      headers.emplace_back(key, std::move(*value));
-      continue;
-    }
-    static RateLimitedWarning bad{"zspan: bad OTEL_EXPORTER_OTLP_HEADERS member"};
-    bad.emit("{}: \"{}\" is not key=value with a token key and a percent-encoded value; skipped", s.name,
-             member.substr(0, 200));
-  }
+// OTEL_EXPORTER_OTLP_HEADERS: the W3C-baggage-style list, keeping only members that can be
+// HTTP headers (a token name, a value without control characters).
+std::vector<std::pair<std::string, std::string>> headers_from(const std::string& variable) {
+  std::vector<std::pair<std::string, std::string>> headers = env::key_values(variable);
+  std::erase_if(headers, [&](const std::pair<std::string, std::string>& header) {
+    const auto& [key, value] = header;
+    const bool valid = is_token(key) && std::none_of(value.begin(), value.end(), [](char c) {
+      return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
+    });
+    if (!valid) env::bad_value(variable, key, "names a header that is not a token, or its value has control characters", "the other headers");
+    return !valid;
+  });
   return headers;
-}
-
-// At most 200 printable bytes of a response body, for a diagnostic line.
-std::string printable(std::string_view body) {
-  std::string out;
-  for (char c : body.substr(0, 200)) out.push_back(c >= 0x20 && c < 0x7f ? c : '.');
-  return out;
-}
-
-milliseconds jittered(milliseconds backoff) noexcept {
-  // Uniform in [backoff/2, backoff]: clients that failed together do not retry together.
-  const auto half = backoff.count() / 2;
-  return milliseconds(half + static_cast<milliseconds::rep>(detail::next_random_u64() % (half + 1)));
 }
 
 }  // namespace
@@ -117,38 +57,27 @@ milliseconds jittered(milliseconds backoff) noexcept {
 OtlpHttpExporter::Options OtlpHttpExporter::Options::from_env() noexcept {
   Options o;
   try {
-    o.endpoint = endpoint_from_env();
+    o.endpoint = endpoint_from_env(std::move(o.endpoint));
     if (auto s = setting("PROTOCOL")) {
-      if (s->value == "http/json") {
+      if (s->second == "http/json") {
         o.protocol = Protocol::kHttpJson;
-      } else if (s->value != "http/protobuf") {
-        static RateLimitedWarning unsupported{"zspan: unsupported OTLP protocol"};
-        bad_setting(unsupported, *s, s->value == "grpc" ? "is not supported yet" : "is not an OTLP protocol",
-                    "http/protobuf");
+      } else if (s->second != "http/protobuf") {
+        env::bad_value(s->first, s->second, s->second == "grpc" ? "is not supported yet" : "is not an OTLP protocol",
+                       "http/protobuf");
       }
     }
-    if (auto s = setting("HEADERS")) o.headers = headers_from(*s);
-    if (auto s = setting("TIMEOUT")) {
-      std::int64_t ms = 0;
-      const auto [end, error] = std::from_chars(s->value.data(), s->value.data() + s->value.size(), ms);
-      if (error == std::errc() && end == s->value.data() + s->value.size() && ms > 0) {
-        o.timeout = milliseconds(ms);
-      } else {
-        static RateLimitedWarning bad{"zspan: bad OTEL_EXPORTER_OTLP_TIMEOUT"};
-        bad_setting(bad, *s, "is not a positive whole number of milliseconds", std::to_string(o.timeout.count()));
-      }
-    }
+    if (auto s = setting("HEADERS")) o.headers = headers_from(s->first);
+    if (auto s = setting("TIMEOUT")) o.timeout = env::millis(s->first, o.timeout);
     if (auto s = setting("COMPRESSION")) {
-      if (s->value == "gzip") {
+      if (s->second == "gzip") {
         o.compression = Compression::kGzip;
-      } else if (s->value != "none") {
-        static RateLimitedWarning bad{"zspan: bad OTEL_EXPORTER_OTLP_COMPRESSION"};
-        bad_setting(bad, *s, "is neither gzip nor none", "none");
+      } else if (s->second != "none") {
+        env::bad_value(s->first, s->second, "is neither gzip nor none", "none");
       }
     }
-    if (auto s = setting("CERTIFICATE")) o.certificate = s->value;
-    if (auto s = setting("CLIENT_CERTIFICATE")) o.client_certificate = s->value;
-    if (auto s = setting("CLIENT_KEY")) o.client_key = s->value;
+    if (auto s = setting("CERTIFICATE")) o.certificate = s->second;
+    if (auto s = setting("CLIENT_CERTIFICATE")) o.client_certificate = s->second;
+    if (auto s = setting("CLIENT_KEY")) o.client_key = s->second;
   } catch (...) {
     // Out of memory while reading settings: what was read so far, defaults for the rest.
   }
@@ -157,22 +86,27 @@ OtlpHttpExporter::Options OtlpHttpExporter::Options::from_env() noexcept {
 
 OtlpHttpExporter::OtlpHttpExporter(Options options)
     : options_(std::move(options)),
-      client_({.url = options_.endpoint,
-               .content_type = options_.protocol == Protocol::kHttpJson ? "application/json" : "application/x-protobuf",
-               .headers = options_.headers,
-               .gzip = options_.compression == Compression::kGzip,
-               .connect_timeout = options_.timeout,
-               .ca_file = options_.certificate,
-               .client_certificate_file = options_.client_certificate,
-               .client_key_file = options_.client_key,
-               .user_agent = "zspan-otlp/" + std::string(kVersion)}) {}
+      sender_({.client = {.url = options_.endpoint,
+                          .content_type = options_.protocol == Protocol::kHttpJson ? "application/json"
+                                                                                  : "application/x-protobuf",
+                          .headers = options_.headers,
+                          .gzip = options_.compression == Compression::kGzip,
+                          .connect_timeout = options_.timeout,
+                          .ca_file = options_.certificate,
+                          .client_certificate_file = options_.client_certificate,
+                          .client_key_file = options_.client_key,
+                          .user_agent = "zspan-otlp/" + std::string(kVersion)},
+               .timeout = options_.timeout,
+               .backend = "OTLP"}) {}
 
 ExportResult OtlpHttpExporter::export_batch(const SpanBatch& batch) noexcept {
   try {
     opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
     otlp::encode(batch, request);
+    const HttpSender::Delivery d =
+        sender_.send(options_.protocol == Protocol::kHttpJson ? otlp::to_json(request) : request.SerializeAsString());
     const ExportResult result =
-        send(options_.protocol == Protocol::kHttpJson ? otlp::to_json(request) : request.SerializeAsString());
+        d.result.code == ExportResult::Code::kSuccess ? ExportResult::partial(rejected_by(d.response.body)) : d.result;
     return result.rejected > batch.size() ? ExportResult::partial(static_cast<std::uint32_t>(batch.size())) : result;
   } catch (const std::bad_alloc&) {
     static RateLimitedWarning out_of_memory{"zspan: OTLP export out of memory"};
@@ -182,35 +116,6 @@ ExportResult OtlpHttpExporter::export_batch(const SpanBatch& batch) noexcept {
     static RateLimitedWarning failed{"zspan: OTLP export could not encode a batch"};
     failed.emit("{}: {} spans dropped", options_.endpoint, batch.size());
     return ExportResult::permanent();
-  }
-}
-
-ExportResult OtlpHttpExporter::send(const std::string& body) {
-  const Clock::time_point deadline = Clock::now() + options_.timeout;
-  milliseconds backoff = kFirstBackoff;
-  for (;;) {
-    const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-    const HttpResponse r = client_.post(body, std::max(remaining, milliseconds(1)));
-
-    if (r.status >= 200 && r.status < 300) return ExportResult::partial(rejected_by(r.body));
-
-    const bool retry = r.status == 0 ? r.retryable_error
-                                     : r.status == 429 || r.status == 502 || r.status == 503 || r.status == 504;
-    const std::string why = r.status == 0 ? r.error : "HTTP " + std::to_string(r.status) + " " + printable(r.body);
-    if (!retry) {
-      static RateLimitedWarning refused{"zspan: OTLP backend refused a batch"};
-      refused.emit("{}: {}; the batch is dropped (not retryable)", options_.endpoint, why);
-      return ExportResult::permanent();
-    }
-    const milliseconds hint = r.retry_after.value_or(std::chrono::seconds(0));
-    const milliseconds wait = std::max(jittered(backoff), hint);
-    if (Clock::now() + wait >= deadline) {
-      static RateLimitedWarning unavailable{"zspan: OTLP backend unavailable"};
-      unavailable.emit("{}: {}; the batch stays queued and is retried", options_.endpoint, why);
-      return ExportResult::retryable(hint);
-    }
-    std::this_thread::sleep_for(wait);
-    backoff = std::min(backoff * 2, kMaxBackoff);
   }
 }
 

@@ -29,20 +29,13 @@
 //
 // A bad value (a timeout that is not a positive whole number, an unknown compression or
 // protocol, a malformed header, an endpoint that is not http:// or https://) prints one
-// line naming the variable, its value and what is used instead.
+// line naming the variable, its value and what is used instead (trace/env.hpp).
 //
-// Failures (the OTLP specification's "Failures and retries"):
-//  - 429, 502, 503, 504 and failures to connect or to get an answer are retried within
-//    `timeout`, which bounds the whole export_batch call: exponential backoff with jitter
-//    (0.5 s doubling, at most 5 s), never sooner than the server's Retry-After. Once time
-//    is up the result is ExportResult::retryable(hint): the pipeline keeps the batch at the
-//    head of its queue and offers it again after its own backoff.
-//  - Any other status outside 2xx (400 a malformed request, 401, 413, ...) is permanent():
-//    the batch is dropped and counted as rejected, at once.
-//  - 200 with a partial success (rejected_spans, error_message) is partial(rejected_spans).
-//  - Each kind of failure prints at most one line every 10 s (trace/diagnostics.hpp),
-//    naming the endpoint and why, not a line per batch. Nothing is thrown.
-// One connection is kept alive across batches (exporters/http/http_client.hpp).
+// Failures: the OTLP specification's "Failures and retries", as exporters/http/http_sender.hpp
+// carries them out within `timeout` (429, 502, 503, 504 and connection failures retried
+// with backoff honoring Retry-After, then retryable() for the pipeline; any other status
+// permanent()), plus: a 2xx answer with a partial success (rejected_spans, error_message)
+// is partial(rejected_spans), with one rate-limited line saying why. Nothing is thrown.
 #pragma once
 
 #include <chrono>
@@ -52,7 +45,7 @@
 #include <utility>
 #include <vector>
 
-#include "exporters/http/http_client.hpp"
+#include "exporters/http/http_sender.hpp"
 #include "trace/export/exporter.hpp"
 
 namespace zspan {
@@ -81,16 +74,15 @@ class OtlpHttpExporter {
 
   std::string_view name() const noexcept { return "otlp"; }  // in zspan::stats().exporters
   ExportResult export_batch(const SpanBatch& batch) noexcept;
-  void on_fork_child() noexcept { client_.forget_connection(); }
+  void on_fork_child() noexcept { sender_.on_fork_child(); }
 
   const Options& options() const noexcept { return options_; }
 
  private:
-  ExportResult send(const std::string& body);
   std::uint32_t rejected_by(const std::string& response_body) const;
 
   Options options_;
-  HttpClient client_;
+  HttpSender sender_;
 };
 
 }  // namespace zspan

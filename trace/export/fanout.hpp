@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -21,6 +22,11 @@ template <Exporter... E>
 class Fanout {
  public:
   explicit Fanout(SharedExporter<E>... members) : members_(std::move(members)...) {}
+
+  // Each member made with its default constructor and the OTEL_BSP_* queue settings.
+  static Fanout for_tracer(std::string_view service) {
+    return Fanout(SharedExporter<E>::make(service, ExportOptions::from_env())...);
+  }
 
   template <std::size_t I>
   auto& get() const noexcept {

@@ -2,10 +2,8 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 
-#include "trace/diagnostics.hpp"
-#include "trace/text.hpp"
+#include "trace/env.hpp"
 #include "trace/version.hpp"
 
 namespace zspan::otel {
@@ -97,30 +95,6 @@ SpanSummary summarize(const SpanView& span) noexcept {
 
 std::int64_t Resource::current_pid() noexcept { return static_cast<std::int64_t>(getpid()); }
 
-std::vector<Resource::Attribute> Resource::parse_list(std::string_view list, std::size_t* malformed) {
-  std::vector<Attribute> out;
-  std::size_t bad = 0;
-  while (!list.empty()) {
-    const std::size_t comma = list.find(',');
-    const std::string_view member = trim_ows(list.substr(0, comma));
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    if (member.empty()) continue;
-    const std::size_t eq = member.find('=');
-    std::optional<std::string> key, value;
-    if (eq != std::string_view::npos) {
-      key = percent_decode(trim_ows(member.substr(0, eq)));
-      value = percent_decode(trim_ows(member.substr(eq + 1)));
-    }
-    if (!key || key->empty() || !value) {
-      ++bad;
-      continue;
-    }
-    out.push_back({std::move(*key), std::move(*value)});
-  }
-  if (malformed) *malformed = bad;
-  return out;
-}
-
 const Resource& Resource::get() {
   static const Resource resource = [] {
     std::vector<Attribute> attributes = {
@@ -129,16 +103,9 @@ const Resource& Resource::get() {
         {"telemetry.sdk.version", std::string(kVersion)},
     };
     if (std::string host = host_name(); !host.empty()) attributes.push_back({"host.name", std::move(host)});
-    if (const char* env = std::getenv("OTEL_RESOURCE_ATTRIBUTES")) {
-      std::size_t malformed = 0;
-      for (Attribute& a : parse_list(env, &malformed)) {
-        std::erase_if(attributes, [&](const Attribute& existing) { return existing.key == a.key; });
-        attributes.push_back(std::move(a));
-      }
-      if (malformed) {
-        static RateLimitedWarning warning{"zspan: OTEL_RESOURCE_ATTRIBUTES has malformed members (key=value, percent-encoded); they are ignored"};
-        warning.emit("{} skipped", malformed);
-      }
+    for (auto& [key, value] : env::key_values("OTEL_RESOURCE_ATTRIBUTES")) {
+      std::erase_if(attributes, [&](const Attribute& existing) { return existing.key == key; });
+      attributes.push_back({std::move(key), std::move(value)});
     }
     return Resource(std::move(attributes));
   }();

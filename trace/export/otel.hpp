@@ -162,9 +162,6 @@ class Resource {
   }
   const std::vector<Attribute>& attributes() const noexcept { return attributes_; }
 
-  // Parses OTEL_RESOURCE_ATTRIBUTES' format; malformed members are skipped and counted.
-  static std::vector<Attribute> parse_list(std::string_view list, std::size_t* malformed = nullptr);
-
  private:
   static std::int64_t current_pid() noexcept;
   static std::string_view as_view(const std::string& s) noexcept { return s; }

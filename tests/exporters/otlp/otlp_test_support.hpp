@@ -5,7 +5,7 @@
 
 #include "exporters/otlp/otlp_http_exporter.hpp"
 #include "exporters/otlp/proto/trace_service.pb.h"
-#include "tests/exporters/otlp/receiver.hpp"
+#include "tests/exporters/http/receiver.hpp"
 
 namespace zspan::testing {
 
@@ -33,12 +33,6 @@ inline OtlpHttpExporter::Options options_for(const Receiver& receiver, std::chro
   o.endpoint = receiver.url("/v1/traces");
   o.timeout = timeout;
   return o;
-}
-
-// A loopback port nothing listens on (for now: it was free a moment ago).
-inline std::uint16_t unused_port() {
-  Receiver reserved;
-  return reserved.port();
 }
 
 }  // namespace zspan::testing

@@ -1,4 +1,4 @@
-#include "tests/exporters/otlp/receiver.hpp"
+#include "tests/exporters/http/receiver.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -74,6 +74,12 @@ class Receiver {
   std::thread acceptor_;
 };
 
+// A loopback port nothing listens on (for now: it was free a moment ago).
+inline std::uint16_t unused_port() {
+  Receiver reserved;
+  return reserved.port();
+}
+
 // gunzip of `data` (zlib), or "" if it is not gzip.
 std::string gunzip(const std::string& data);
 

@@ -1,0 +1,109 @@
+#include "configure/configure.hpp"
+
+#include <errno.h>
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+
+#include "trace/env.hpp"
+#include "trace/text.hpp"
+
+namespace zspan {
+namespace {
+
+struct Configured {
+  std::mutex mutex;
+  ConfiguredTracer* tracer = nullptr;  // never deleted: spans may still name it at exit
+  ConfiguredPropagator propagator;
+};
+Configured& configured() {
+  static auto* c = new Configured;  // never freed: read until the process ends
+  return *c;
+}
+
+// OTEL_SERVICE_NAME, else service.name of OTEL_RESOURCE_ATTRIBUTES, else
+// unknown_service:<program> (the OpenTelemetry resource semantic conventions).
+std::string service_name_from_env() {
+  if (std::optional<std::string> name = env::value("OTEL_SERVICE_NAME")) return *name;
+  for (auto& [key, value] : env::key_values("OTEL_RESOURCE_ATTRIBUTES"))
+    if (key == "service.name" && !value.empty()) return value;
+  return {};
+}
+
+std::vector<std::string> exporters_from_env() {
+  const std::optional<std::string> list = env::value("OTEL_TRACES_EXPORTER");
+  if (!list) return {"otlp"};
+  std::vector<std::string> names;
+  std::string_view rest = *list;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    std::string name(trim_ows(rest.substr(0, comma)));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (name.empty()) continue;
+    if (ConfiguredExporter::is_known(name))
+      names.push_back(std::move(name));
+    else
+      env::bad_value("OTEL_TRACES_EXPORTER", name, "is not an exporter this program knows", "the other names");
+  }
+  return names;
+}
+
+}  // namespace
+
+Config Config::from_env() noexcept {
+  Config c;
+  try {
+    if (std::optional<std::string> disabled = env::value("OTEL_SDK_DISABLED")) {
+      if (equals_ignoring_case(*disabled, "true")) {
+        c.disabled = true;
+      } else if (!equals_ignoring_case(*disabled, "false")) {
+        env::bad_value("OTEL_SDK_DISABLED", *disabled, "is neither true nor false", "false");
+      }
+    }
+    c.service_name = service_name_from_env();
+    c.exporters = exporters_from_env();
+    c.sampler = env::value("OTEL_TRACES_SAMPLER").value_or(c.sampler);
+    c.sampler_arg = env::value("OTEL_TRACES_SAMPLER_ARG").value_or("");
+    c.propagator = ConfiguredPropagator::from_env();
+    c.export_options = ExportOptions::from_env();
+  } catch (...) {
+    // Out of memory: what was read so far, defaults for the rest.
+  }
+  return c;
+}
+
+bool configure(const Config& config) noexcept {
+  if (config.disabled) return true;
+  try {
+    std::string service = config.service_name;
+    if (service.empty()) service = std::string("unknown_service:") + program_invocation_short_name;
+    ConfiguredSampler::install(ConfiguredSampler::parse(config.sampler, config.sampler_arg));
+    install_configured_exporter(ConfiguredExporter::make(config.exporters, config.export_options));
+    auto tracer = std::make_unique<ConfiguredTracer>(service);
+    Configured& c = configured();
+    const std::lock_guard lock(c.mutex);
+    c.propagator = config.propagator;
+    set_default_tracer(tracer.get());
+    c.tracer = tracer.release();  // the one before stays: a span it started may still end
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+bool configure_from_env() noexcept { return configure(Config::from_env()); }
+
+ConfiguredTracer* configured_tracer() noexcept {
+  Configured& c = configured();
+  const std::lock_guard lock(c.mutex);
+  return c.tracer;
+}
+
+const ConfiguredPropagator& configured_propagator() noexcept {
+  // The propagator is replaced only by configure(), at start-up; readers get the current one.
+  return configured().propagator;
+}
+
+}  // namespace zspan

@@ -8,40 +8,41 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <cstdlib>
 #include <cstring>
 #include <new>
 
 #include "trace/diagnostics.hpp"
 #include "trace/export/otel.hpp"
-#include "trace/text.hpp"
+#include "trace/env.hpp"
 
 namespace zspan {
 namespace {
 
 constexpr timeval kSendTimeout{1, 0};
 
-// A set variable's trimmed value; empty when unset or blank.
-std::string_view env(const char* name) {
-  const char* raw = std::getenv(name);
-  return trim_ows(raw ? raw : "");
-}
-
 }  // namespace
 
 JaegerAgentExporter::Options JaegerAgentExporter::Options::from_env() noexcept {
   Options o;
   try {
-    if (const std::string_view host = env("OTEL_EXPORTER_JAEGER_AGENT_HOST"); !host.empty()) o.host = host;
-    if (const std::string_view port = env("OTEL_EXPORTER_JAEGER_AGENT_PORT"); !port.empty()) {
+    if (auto host = env::value("OTEL_EXPORTER_JAEGER_AGENT_HOST")) o.host = std::move(*host);
+    if (const auto port = env::value("OTEL_EXPORTER_JAEGER_AGENT_PORT")) {
       unsigned value = 0;
-      const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
-      if (error == std::errc() && end == port.data() + port.size() && value >= 1 && value <= 65535) {
+      const auto [end, error] = std::from_chars(port->data(), port->data() + port->size(), value);
+      if (error == std::errc() && end == port->data() + port->size() && value >= 1 && value <= 65535)
         o.port = static_cast<std::uint16_t>(value);
-      } else {
-        static RateLimitedWarning bad{"zspan: bad OTEL_EXPORTER_JAEGER_AGENT_PORT"};
-        bad.emit("OTEL_EXPORTER_JAEGER_AGENT_PORT=\"{}\" is not a port (1 to 65535); using {}", port.substr(0, 200),
-                 o.port);
+      else
+        env::bad_value("OTEL_EXPORTER_JAEGER_AGENT_PORT", *port, "is not a port (1 to 65535)", std::to_string(o.port));
+    }
+    if (const auto protocol = env::value("OTEL_EXPORTER_JAEGER_PROTOCOL")) {
+      if (*protocol == "udp/thrift.compact") {
+        o.protocol = jaeger::Protocol::kCompact;
+      } else if (*protocol == "udp/thrift.binary") {
+        o.protocol = jaeger::Protocol::kBinary;
+      } else if (*protocol != "http/thrift.binary" && *protocol != "grpc") {  // the collector's: not ours to judge
+        env::bad_value("OTEL_EXPORTER_JAEGER_PROTOCOL", *protocol,
+                       "is not udp/thrift.compact, udp/thrift.binary, http/thrift.binary or grpc",
+                       "the agent port's protocol");
       }
     }
   } catch (...) {

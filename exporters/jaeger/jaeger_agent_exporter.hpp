@@ -8,21 +8,20 @@
 //   o.host = "jaeger-agent.internal";
 //   auto jaeger = zspan::share_exporter<zspan::JaegerAgentExporter>(zspan::ExportOptions::from_env(), o);
 //
-// Settings (OpenTelemetry's SDK environment variables for Jaeger; an empty value counts as
-// unset):
+// Settings (OpenTelemetry's SDK environment variables for Jaeger, read by trace/env.hpp's
+// rules: an empty value counts as unset, a bad one prints one line naming the variable, its
+// value and what is used instead):
 //
 //   variable                          default     Options field
 //   OTEL_EXPORTER_JAEGER_AGENT_HOST   localhost   host (a name or an IPv4/IPv6 address)
-//   OTEL_EXPORTER_JAEGER_AGENT_PORT   6831        port
-//   -                                 from port   protocol: binary when the port is 6832,
-//                                                 compact otherwise (set it for an agent
-//                                                 listening elsewhere)
+//   OTEL_EXPORTER_JAEGER_AGENT_PORT   6831        port (1 to 65535)
+//   OTEL_EXPORTER_JAEGER_PROTOCOL     from port   protocol: udp/thrift.compact or
+//                                                 udp/thrift.binary; unset (or the
+//                                                 collector's http/thrift.binary, grpc):
+//                                                 binary when the port is 6832, else compact
 //   -                                 65000       max_packet_size: the largest datagram, the
 //                                                 agent's own limit (its
 //                                                 --processor.*.server-max-packet-size)
-//
-// A port that is not a whole number from 1 to 65535 prints one line naming the variable,
-// its value and the port used instead.
 //
 // Datagrams: one Batch per service (a Batch has one Process), split so that no datagram,
 // emitBatch call and Process included, exceeds max_packet_size. A span too big to fit a

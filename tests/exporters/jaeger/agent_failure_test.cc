@@ -74,6 +74,7 @@ class AgentSettings : public ::testing::Test {
   void TearDown() override {
     ::unsetenv("OTEL_EXPORTER_JAEGER_AGENT_HOST");
     ::unsetenv("OTEL_EXPORTER_JAEGER_AGENT_PORT");
+    ::unsetenv("OTEL_EXPORTER_JAEGER_PROTOCOL");
   }
 };
 
@@ -92,6 +93,27 @@ TEST_F(AgentSettings, HostAndPortFromTheEnvironment) {
   EXPECT_EQ(o.host, "jaeger.internal");
   EXPECT_EQ(o.port, 6832);
   EXPECT_EQ(o.protocol_or_default(), jaeger::Protocol::kBinary);
+}
+
+TEST_F(AgentSettings, ProtocolFromTheEnvironmentWinsOverThePort) {
+  ::setenv("OTEL_EXPORTER_JAEGER_AGENT_PORT", "6832", 1);
+  ::setenv("OTEL_EXPORTER_JAEGER_PROTOCOL", "udp/thrift.compact", 1);
+  EXPECT_EQ(JaegerAgentExporter::Options::from_env().protocol_or_default(), jaeger::Protocol::kCompact);
+  ::setenv("OTEL_EXPORTER_JAEGER_AGENT_PORT", "6831", 1);
+  ::setenv("OTEL_EXPORTER_JAEGER_PROTOCOL", "udp/thrift.binary", 1);
+  EXPECT_EQ(JaegerAgentExporter::Options::from_env().protocol_or_default(), jaeger::Protocol::kBinary);
+  ::setenv("OTEL_EXPORTER_JAEGER_PROTOCOL", "http/thrift.binary", 1);  // the collector's: the port decides
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(JaegerAgentExporter::Options::from_env().protocol_or_default(), jaeger::Protocol::kCompact);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  ::setenv("OTEL_EXPORTER_JAEGER_PROTOCOL", "udp/json", 1);
+  ::testing::internal::CaptureStderr();
+  EXPECT_FALSE(JaegerAgentExporter::Options::from_env().protocol.has_value());
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("OTEL_EXPORTER_JAEGER_PROTOCOL=\"udp/json\" is not udp/thrift.compact, udp/thrift.binary, "
+                     "http/thrift.binary or grpc; using the agent port's protocol"),
+            std::string::npos)
+      << err;
 }
 
 TEST_F(AgentSettings, ABadPortIsNamedWithWhatIsUsedInstead) {

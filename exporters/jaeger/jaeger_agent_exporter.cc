@@ -132,7 +132,7 @@ bool JaegerAgentExporter::export_service(const SpanBatch& batch, std::string_vie
     static RateLimitedWarning no_room{"zspan: Jaeger Process larger than a datagram"};
     no_room.emit("{}: the Process of \"{}\" takes {} bytes of max_packet_size {}: its spans are dropped", endpoint(),
                  service, overhead, options_.max_packet_size);
-    for (const SpanView& span : batch) rejected += span.service() == service;
+    rejected += jaeger::count_of(batch, service);
     return true;
   }
   const std::size_t budget = options_.max_packet_size - overhead;
@@ -150,7 +150,7 @@ bool JaegerAgentExporter::export_service(const SpanBatch& batch, std::string_vie
   pending_.clear();
   std::uint32_t count = 0;
   for (const SpanView& span : batch) {
-    if (span.service() != service) continue;
+    if (!jaeger::is_of(span, service)) continue;
     const std::size_t at = pending_.size();
     encoder_.append_span(span, pending_);
     if (const std::size_t size = pending_.size() - at; size > budget) {

@@ -60,8 +60,7 @@ ExportResult JaegerCollectorExporter::export_batch(const SpanBatch& batch) noexc
   std::uint32_t delivered = 0, rejected = 0;
   try {
     for (const std::string_view service : jaeger::services_of(batch)) {
-      std::uint32_t spans = 0;
-      for (const SpanView& span : batch) spans += span.service() == service;
+      const std::uint32_t spans = jaeger::count_of(batch, service);
       body_.clear();
       encoder_.append_batch(batch, service, jaeger::Envelope::kNone, body_);
       const ExportResult result = sender_.send(body_).result;

@@ -44,7 +44,7 @@ struct TagWriter {
   W& w;
   std::string& scratch;
 
-  void begin(std::string_view key, TagType type) const {
+  [[gnu::always_inline]] void begin(std::string_view key, TagType type) const {
     w.struct_begin();
     w.field_string(1, key);
     w.field_i32(2, type);
@@ -225,7 +225,7 @@ void write_batch(W& w, const SpanBatch& batch, std::string_view service, Envelop
                  std::uint32_t spans, std::string& scratch, const FixedTags& fixed) {
   write_batch_head(w, envelope, process, spans, 0);
   for (const SpanView& span : batch)
-    if (span.service() == service) write_span(w, span, {}, scratch, fixed);
+    if (is_of(span, service)) write_span(w, span, {}, scratch, fixed);
   w.struct_end();
   if (envelope == Envelope::kEmitBatch) w.struct_end();
 }
@@ -235,9 +235,15 @@ void write_batch(W& w, const SpanBatch& batch, std::string_view service, Envelop
 std::vector<std::string_view> services_of(const SpanBatch& batch) {
   std::vector<std::string_view> services;
   for (const SpanView& span : batch)
-    if (std::find(services.begin(), services.end(), span.service()) == services.end())
+    if (std::none_of(services.begin(), services.end(), [&](std::string_view s) { return is_of(span, s); }))
       services.push_back(span.service());
   return services;
+}
+
+std::uint32_t count_of(const SpanBatch& batch, std::string_view service) noexcept {
+  std::uint32_t n = 0;
+  for (const SpanView& span : batch) n += is_of(span, service);
+  return n;
 }
 
 const std::string& host_ip() {
@@ -305,8 +311,7 @@ void Encoder::append_batch_head(Envelope envelope, std::string_view process, std
 }
 
 void Encoder::append_batch(const SpanBatch& batch, std::string_view service, Envelope envelope, std::string& out) {
-  std::uint32_t spans = 0;
-  for (const SpanView& span : batch) spans += span.service() == service;
+  const std::uint32_t spans = count_of(batch, service);
   const std::string_view encoded_process = process(service);
   if (protocol_ == Protocol::kCompact) {
     thrift::CompactWriter w(out);

@@ -72,6 +72,16 @@ struct Trim {
 // The services of the batch's spans, in the order they first appear.
 std::vector<std::string_view> services_of(const SpanBatch& batch);
 
+// Whether `span` is of `service` (a tracer's spans share its name's very characters: those
+// are compared first).
+inline bool is_of(const SpanView& span, std::string_view service) noexcept {
+  const std::string_view own = span.service();
+  return (own.data() == service.data() && own.size() == service.size()) || own == service;
+}
+
+// How many of the batch's spans are of `service`.
+std::uint32_t count_of(const SpanBatch& batch, std::string_view service) noexcept;
+
 // The Process's ip tag: this host's first IPv4 address that is up and not loopback
 // ("" when there is none), looked up once.
 const std::string& host_ip();

@@ -4,23 +4,38 @@
 //
 //   BM_EncodeChromeJson  ChromeTraceEncoder, a batch at a time (tracks and arrows included)
 //   BM_EncodeJsonLines   JsonLinesEncoder, a span at a time
+<<<<<<< HEAD
 //   BM_EncodeZipkinJson  ZipkinEncoder, a batch at a time (the POST body)
 //   BM_EncodeOtlpProtobuf  otlp::WireEncoder into a reused string (the http/protobuf body)
 //   BM_EncodeOtlpProtobufLibrary  the same bytes through libprotobuf: otlp::encode into a
 //                        request Clear()ed between batches, SerializeToString into a reused string
 //   BM_EncodeOtlpJson    otlp::encode, then otlp::to_json (the http/json body)
+=======
+//   BM_EncodeJaegerCompact           jaeger::Encoder (the direct Thrift writer): one Jaeger
+//                                    Batch per service, Process included, compact protocol
+//   BM_EncodeJaegerCompactThriftLib  the same Batches with Apache Thrift's generated classes
+//                                    (built from the spans' SpanData by the Jaeger tests'
+//                                    support library) written by TCompactProtocol into a
+//                                    TMemoryBuffer: the library's figure beside the direct one
+>>>>>>> jaeger
 //
 // items_per_second is spans per second on one core; bytes_per_second the JSON written.
 #include <benchmark/benchmark.h>
 
+#include <thrift/protocol/TCompactProtocol.h>
+#include <thrift/transport/TBufferTransports.h>
+
+#include <memory>
 #include <string>
 
 #include "exporters/chrome/chrome_trace_exporter.hpp"
+#include "exporters/jaeger/jaeger_encoding.hpp"
 #include "exporters/jsonl/json_lines_exporter.hpp"
 #include "exporters/otlp/otlp_encoding.hpp"
 #include "exporters/otlp/otlp_wire.hpp"
 #include "exporters/zipkin/zipkin_exporter.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
+#include "tests/exporters/jaeger/jaeger_test_support.hpp"
 
 namespace {
 
@@ -61,20 +76,32 @@ void BM_EncodeJsonLines(benchmark::State& state) {
 }
 BENCHMARK(BM_EncodeJsonLines);
 
+<<<<<<< HEAD
 void BM_EncodeZipkinJson(benchmark::State& state) {
   const auto batch = GoldenTrace::get().batch();
   zspan::ZipkinEncoder encoder;
+=======
+void BM_EncodeJaegerCompact(benchmark::State& state) {
+  const auto batch = GoldenTrace::get().batch();
+  zspan::jaeger::Encoder encoder(zspan::jaeger::Protocol::kCompact);
+>>>>>>> jaeger
   std::string out;
   std::size_t bytes = 0;
   for (auto _ : state) {
     out.clear();
+<<<<<<< HEAD
     encoder.encode(*batch, out);
+=======
+    for (std::string_view service : zspan::jaeger::services_of(*batch))
+      encoder.append_batch(*batch, service, zspan::jaeger::Envelope::kNone, out);
+>>>>>>> jaeger
     bytes += out.size();
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch->size()));
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
 }
+<<<<<<< HEAD
 BENCHMARK(BM_EncodeZipkinJson);
 
 void BM_EncodeOtlpProtobuf(benchmark::State& state) {
@@ -125,6 +152,26 @@ void BM_EncodeOtlpJson(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
 }
 BENCHMARK(BM_EncodeOtlpJson);
+=======
+BENCHMARK(BM_EncodeJaegerCompact);
+
+void BM_EncodeJaegerCompactThriftLib(benchmark::State& state) {
+  const std::vector<zspan::SpanData>& spans = GoldenTrace::get().expected();
+  const std::vector<std::string> status_messages = {"", "", "upstream returned 503", "", "", ""};
+  auto buffer = std::make_shared<apache::thrift::transport::TMemoryBuffer>();
+  apache::thrift::protocol::TCompactProtocol protocol(buffer);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    buffer->resetBuffer();
+    for (const char* service : {"frontend", "backend"})
+      zspan::testing::expected_batch(spans, status_messages, service).write(&protocol);
+    bytes += buffer->available_read();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * spans.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_EncodeJaegerCompactThriftLib);
+>>>>>>> jaeger
 
 }  // namespace
 

@@ -6,6 +6,8 @@
 
 #include "exporters/chrome/chrome_trace_exporter.hpp"
 #include "exporters/console/console_exporter.hpp"
+#include "exporters/jaeger/jaeger_agent_exporter.hpp"
+#include "exporters/jaeger/jaeger_collector_exporter.hpp"
 #include "exporters/jsonl/json_lines_exporter.hpp"
 #include "exporters/otlp/otlp_http_exporter.hpp"
 #include "exporters/zipkin/zipkin_exporter.hpp"
@@ -24,6 +26,20 @@ Installed& installed() {
   return *i;
 }
 
+// The collector when OTEL_EXPORTER_JAEGER_PROTOCOL says http/thrift.binary, or when it is
+// unset and OTEL_EXPORTER_JAEGER_ENDPOINT is set; else the agent (udp/thrift.compact on
+// 6831, the OpenTelemetry SDKs' default).
+void add_jaeger(ConfiguredExporter& set, const ExportOptions& options) {
+  const std::optional<std::string> protocol = env::value("OTEL_EXPORTER_JAEGER_PROTOCOL");
+  const bool collector = protocol ? *protocol == "http/thrift.binary" : env::value("OTEL_EXPORTER_JAEGER_ENDPOINT").has_value();
+  if (collector) {
+    set.add("jaeger", SharedExporter<JaegerCollectorExporter>::make("jaeger", options, JaegerCollectorExporter::Options::from_env()));
+  } else {
+    if (protocol == "grpc") env::bad_value("OTEL_EXPORTER_JAEGER_PROTOCOL", *protocol, "is not supported", "the agent's UDP");
+    set.add("jaeger", SharedExporter<JaegerAgentExporter>::make("jaeger", options, JaegerAgentExporter::Options::from_env()));
+  }
+}
+
 constexpr std::array<std::string_view, 7> kNames = {"otlp", "zipkin", "jaeger", "console", "chrome", "jsonl", "none"};
 
 }  // namespace
@@ -38,6 +54,8 @@ ConfiguredExporter ConfiguredExporter::make(const std::vector<std::string>& name
     if (name == "none" || std::find(set.names_.begin(), set.names_.end(), name) != set.names_.end()) continue;
     if (name == "otlp") {
       set.add(name, SharedExporter<OtlpHttpExporter>::make(name, options, OtlpHttpExporter::Options::from_env()));
+    } else if (name == "jaeger") {
+      add_jaeger(set, options);
     } else if (name == "zipkin") {
       set.add(name, SharedExporter<ZipkinExporter>::make(name, options, ZipkinExporter::Options::from_env()));
     } else if (name == "console") {

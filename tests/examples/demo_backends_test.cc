@@ -12,8 +12,11 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/exporters/jaeger/jaeger_test_support.hpp"
+#include "tests/exporters/jaeger/udp_receiver.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
 
 extern char** environ;
@@ -96,6 +99,35 @@ TEST(DemoBackends, ZipkinJson) {
     EXPECT_EQ(request.path, "/api/v2/spans");
     for (const nlohmann::json& s : nlohmann::json::parse(request.body))
       spans.push_back({s["localEndpoint"]["serviceName"], s["name"], s["id"], s.value("parentId", ""), s["traceId"]});
+  }
+  expect_the_demo_trace(spans);
+}
+
+// The spans of Jaeger Batches, by service.
+void add_spans(const jaegertracing::thrift::Batch& batch, std::vector<Arrived>& spans) {
+  const auto hex = [](std::int64_t id) { return fmt::format("{:016x}", static_cast<std::uint64_t>(id)); };
+  for (const auto& s : batch.spans)
+    spans.push_back({batch.process.serviceName, s.operationName, hex(s.spanId), s.parentSpanId ? hex(s.parentSpanId) : "",
+                     hex(s.traceIdHigh) + hex(s.traceIdLow)});
+}
+
+TEST(DemoBackends, JaegerAgentCompactUdp) {
+  UdpReceiver agent;
+  ASSERT_EQ(run_demo({"OTEL_TRACES_EXPORTER=jaeger", "OTEL_EXPORTER_JAEGER_AGENT_HOST=127.0.0.1",
+                      "OTEL_EXPORTER_JAEGER_AGENT_PORT=" + std::to_string(agent.port())}),
+            0);
+  std::vector<Arrived> spans;
+  for (const std::string& datagram : agent.datagrams()) add_spans(decode_emit_batch(datagram, jaeger::Protocol::kCompact), spans);
+  expect_the_demo_trace(spans);
+}
+
+TEST(DemoBackends, JaegerCollectorThriftBinary) {
+  Receiver collector;
+  ASSERT_EQ(run_demo({"OTEL_TRACES_EXPORTER=jaeger", "OTEL_EXPORTER_JAEGER_ENDPOINT=" + collector.url("/api/traces")}), 0);
+  std::vector<Arrived> spans;
+  for (const Receiver::Request& request : collector.requests()) {
+    EXPECT_EQ(request.path, "/api/traces");
+    add_spans(decode_batch(request.body, jaeger::Protocol::kBinary), spans);
   }
   expect_the_demo_trace(spans);
 }

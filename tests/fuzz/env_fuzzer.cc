@@ -7,7 +7,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace zspan;
-  static const PeerWhitelist peers({R"(matrix\.org)", R"((.*\.)?example\.com(:\d+)?)"});
+  static const PeerWhitelist peers = PeerWhitelist::compile({R"(matrix\.org)", R"((.*\.)?example\.com(:\d+)?)"}).peers;
   std::vector<std::string_view> lines = fuzz::lines(fuzz::as_text(data, size));
   lines.resize(4);
   const ConfiguredPropagator propagator = ConfiguredPropagator::parse(lines[0]);

@@ -64,7 +64,7 @@ TEST(ServerSpan, ParentBasedFollowsTheCallersDecision) {
 
 TEST(ServerSpan, UntrustedPeersStartANewTrace) {
   MemoryTracer<AlwaysOnSampler> tracer{"server"};
-  const PeerWhitelist peers({R"(matrix\.org)"});
+  const PeerWhitelist peers = PeerWhitelist::compile({R"(matrix\.org)"}).peers;
   Headers incoming{{"traceparent", kSampledParent}, {"baggage", "role=admin"}};
   const std::uint64_t untrusted = propagation_drops().untrusted_peers;
   {
@@ -97,7 +97,7 @@ TEST(ServerSpan, MissingOrInvalidContextStartsANewTraceKeepingBaggage) {
 
 TEST(Inject, WithheldFromUntrustedPeers) {
   MemoryTracer<AlwaysOnSampler> tracer{"client"};
-  const PeerWhitelist peers({R"(matrix\.org)"});
+  const PeerWhitelist peers = PeerWhitelist::compile({R"(matrix\.org)"}).peers;
   Headers to_trusted, to_other;
   {
     TRACE_SCOPE_WITH(tracer, "call");

@@ -2,10 +2,12 @@
 //
 // start_span fills a ContextNode (held by a guard) and makes it current:
 //   parent is local  -> inherit trace id, sampling decision and tracer; no sampler call
-//   parent is remote -> a local root of a remote trace: the tracer's sampler decides
-//   no parent        -> a root: new trace id, the tracer's sampler decides
-// A sampled-out span is a kSilent node: it carries its parent's ids (so downstream
-// services still get valid ids and the sampled-out flag) and records nothing.
+//   parent is remote -> a local root of a remote trace: the tracer's sampler decides,
+//                       unless the trace is forced (TraceFlags::kForced): recorded
+//   no parent        -> a root: new (random) trace id, the tracer's sampler decides
+// A sampled-out span is a kSilent node: it carries its parent's ids and records nothing;
+// zspan::inject mints the span id it sends downstream. Forced traces stay forced in
+// their children and their records (SpanView::forced()).
 // end_span restores the previous context and, for a recording span, copies the record
 // into this thread's buffer. What is rare (a remote parent, trace state or baggage to
 // share, a root without a tracer) is out of line. bench/HOT_PATH.md shows the assembly.
@@ -48,12 +50,14 @@ inline std::uint16_t tracer_slot(T& tracer, const ContextNode* parent) noexcept 
   }
 }
 
-// The parent is remote: the local root of its trace, sampled by the tracer. Returns the
-// decision, with the node's flags set from it.
+// The parent is remote: the local root of its trace, sampled by the tracer unless the
+// trace is forced (B3 debug, Jaeger debug, zspan::ForceTracing). Returns the decision,
+// with the node's flags set from it.
 template <class T>
 [[gnu::noinline]] bool sample_under_remote(ContextNode& node, const ContextNode& parent, const Callsite& callsite,
                                            T& tracer) noexcept {
-  const bool sampled = sample_local_root(tracer, {parent.record.trace_id, &callsite, true, parent.flags});
+  const bool sampled =
+      parent.flags.forced() || sample_local_root(tracer, {parent.record.trace_id, &callsite, true, parent.flags});
   node.flags = parent.flags.with_sampled(sampled);
   return sampled;
 }
@@ -72,6 +76,8 @@ template <class T>
 }
 
 }  // namespace detail
+
+static_assert(SpanRecord::kForced == TraceFlags::kForced, "a record's forced bit is its context's");
 
 // Fills `node` (freshly constructed) as a new span under the current context, without
 // making it current.
@@ -102,7 +108,7 @@ ZSPAN_ALWAYS_INLINE void init_span(ContextNode& node, const Callsite& callsite, 
     if (!node.record.trace_id.valid()) [[unlikely]] node.record.trace_id.low = 1;
     root_span_id = detail::id_mix(s + 3 * detail::kIdGamma);
     sampled = detail::sample_local_root(tracer, {node.record.trace_id, &callsite, false, {}});
-    node.flags = TraceFlags{}.with_sampled(sampled);
+    node.flags = TraceFlags{TraceFlags::kRandom}.with_sampled(sampled);  // W3C Level 2: a random trace id
   }
   if (sampled) [[likely]] {
     node.kind = ContextNode::Kind::kRecording;
@@ -110,7 +116,7 @@ ZSPAN_ALWAYS_INLINE void init_span(ContextNode& node, const Callsite& callsite, 
     node.entries_capacity = entries_capacity;
     node.record.size_bytes = sizeof(SpanRecord);
     node.record.tracer = detail::tracer_slot(tracer, parent);
-    node.record.flags = record_flags;
+    node.record.flags = record_flags | (node.flags.bits & TraceFlags::kForced);
     node.record.dropped_fields = 0;
     node.record.callsite = &callsite;
     if (parent) {

@@ -58,8 +58,11 @@ TEST(ServerSpan, ParentBasedFollowsTheCallersDecision) {
   }
   ASSERT_TRUE(flush());
   EXPECT_EQ(tracer.exporter().size(), 0u);
-  // Sampled out, yet downstream still gets the trace's valid ids and the decision.
-  EXPECT_EQ(outgoing["traceparent"], kUnsampledParent);
+  // Sampled out, yet downstream still gets the trace's ids and the decision, with a
+  // parent-id of the sampled-out span's own.
+  EXPECT_EQ(outgoing["traceparent"].substr(0, 36), std::string(kUnsampledParent).substr(0, 36));
+  EXPECT_NE(outgoing["traceparent"], kUnsampledParent);
+  EXPECT_TRUE(outgoing["traceparent"].ends_with("-00"));
 }
 
 TEST(ServerSpan, UntrustedPeersStartANewTrace) {

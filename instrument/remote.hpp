@@ -12,9 +12,9 @@
 // The server span is current as soon as it starts, so TRACE_SCOPE spans under it and
 // zspan::inject carry its ids. Under a valid remote context it continues that trace,
 // and the tracer's sampler decides with has_remote_parent set (ParentBased honours the
-// caller's sampled flag; a forced trace, B3 or Jaeger debug, is recorded whatever the
-// sampler says: instrument/force_tracing.hpp); without one it is a new root. Baggage is accepted from
-// trusted peers even without ids. An untrusted peer's ids are kept only as a
+// caller's sampled flag; a forced trace, B3 or Jaeger debug or ForceTracing around the
+// server span, is recorded whatever the sampler says: instrument/force_tracing.hpp);
+// without one it is a new root. Baggage is accepted from trusted peers even without ids. An untrusted peer's ids are kept only as a
 // follows-from reference of the new root, for the curious.
 #pragma once
 

@@ -14,8 +14,9 @@
 // and the tracer's sampler decides with has_remote_parent set (ParentBased honours the
 // caller's sampled flag; a forced trace, B3 or Jaeger debug or ForceTracing around the
 // server span, is recorded whatever the sampler says: instrument/force_tracing.hpp);
-// without one it is a new root. Baggage is accepted from trusted peers even without ids. An untrusted peer's ids are kept only as a
-// follows-from reference of the new root, for the curious.
+// without one it is a new root. Baggage is accepted from trusted peers even without ids.
+// An untrusted peer's ids are kept only as a follows-from reference of the new root, for
+// the curious.
 #pragma once
 
 #include "instrument/macros.hpp"

@@ -40,12 +40,11 @@ constexpr auto kMaxRequestTimeout = std::chrono::milliseconds(10000);
 enum class Kind : std::uint8_t { kProbabilistic, kRateLimiting, kPerOperation };
 
 // One operation's strategy, as Jaeger's GuaranteedThroughputProbabilisticSampler: its
-// probability, and a lower bound in traces per second. Updated in place, never freed
-// before its sampler, so the per-thread cache may point at it.
+// probability, and a lower bound in traces per second (a bucket of its own). Updated in
+// place, never freed before its sampler, so the per-thread cache may point at it.
 struct Operation {
   std::atomic<std::uint64_t> bound{0};
   RateLimitingSampler lower_bound{0.0};
-  bool listed = false;  // in the strategy in force; guarded by State::table_mutex
 
   void set(double probability, double lower_bound_per_second) noexcept {
     bound.store(TraceIdRatioSampler::bound_for(probability), std::memory_order_relaxed);
@@ -60,11 +59,10 @@ struct Operation {
   }
 };
 
-// The per-thread cache: callsite -> its operation, for one strategy generation.
+// The per-thread cache: callsite -> its operation, for as long as the sampler lives.
 struct Slot {
   std::uint64_t owner = 0;
   const Callsite* callsite = nullptr;
-  std::uint64_t generation = 0;
   Operation* operation = nullptr;
 };
 constexpr std::size_t kSlots = 64;
@@ -122,23 +120,36 @@ struct JaegerRemoteSampler::State {
   }
 
   Operation& operation_of(const Callsite* callsite) noexcept {
-    const std::uint64_t current = generation.load(std::memory_order_acquire);
     Slot& slot = t_slots[((reinterpret_cast<std::uintptr_t>(callsite) >> 4) ^ (id * 0x9e3779b97f4a7c15)) % kSlots];
-    if (slot.owner == id && slot.callsite == callsite && slot.generation == current) [[likely]]
-      return *slot.operation;
+    if (slot.owner == id && slot.callsite == callsite) [[likely]] return *slot.operation;
     return refill(slot, callsite);
   }
 
-  // The slow path, once per callsite, thread and generation: the name looked up.
+  // The slow path, once per callsite and thread (and after an eviction): the name looked
+  // up, and an operation made for it with the default strategy when it has none yet.
   [[gnu::noinline]] Operation& refill(Slot& slot, const Callsite* callsite) noexcept {
     std::lock_guard lock(table_mutex);
     Operation* operation = &default_operation;
-    if (callsite) {
-      const auto it = operations.find(callsite->name);
-      if (it != operations.end() && it->second->listed) operation = it->second.get();
+    try {
+      if (callsite) operation = &operation_named(callsite->name);
+    } catch (...) {
+      // No memory for a new operation: it shares the default one's bucket.
     }
-    slot = {id, callsite, generation.load(std::memory_order_relaxed), operation};
+    slot = {id, callsite, operation};
     return *operation;
+  }
+
+  // With table_mutex held. New operations take the default strategy; past
+  // kMaxOperations they share the default operation.
+  Operation& operation_named(std::string_view name) {
+    if (const auto it = operations.find(name); it != operations.end()) return *it->second;
+    if (operations.size() == JaegerRemoteSampler::kMaxOperations) {
+      g_too_many_operations.emit("\"{}\"", name.substr(0, 128));
+      return default_operation;
+    }
+    auto operation = std::make_unique<Operation>();
+    operation->set(default_probability, default_lower_bound);
+    return *operations.emplace(std::string(name), std::move(operation)).first->second;
   }
 
   void run() noexcept {
@@ -200,8 +211,8 @@ struct JaegerRemoteSampler::State {
   }
 
   std::string apply_per_operation(const Json& strategy) {
-    const std::optional<double> default_probability = number_at(strategy, "defaultSamplingProbability", 0.0, 1.0);
-    if (!default_probability) return "operationSampling.defaultSamplingProbability is not a number in [0, 1]";
+    const std::optional<double> probability = number_at(strategy, "defaultSamplingProbability", 0.0, 1.0);
+    if (!probability) return "operationSampling.defaultSamplingProbability is not a number in [0, 1]";
     double lower_bound = 0.0;
     if (strategy.contains("defaultLowerBoundTracesPerSecond")) {
       const std::optional<double> value =
@@ -209,35 +220,30 @@ struct JaegerRemoteSampler::State {
       if (!value) return "operationSampling.defaultLowerBoundTracesPerSecond is not a number in [0, 1e9]";
       lower_bound = *value;
     }
-    std::vector<std::pair<std::string, double>> listed;
+    std::unordered_map<std::string, double, NameHash, std::equal_to<>> listed;
     if (const auto list = strategy.find("perOperationStrategies"); list != strategy.end() && !list->is_null()) {
       if (!list->is_array()) return "operationSampling.perOperationStrategies is not an array";
+      std::size_t index = 0;
       for (const Json& entry : *list) {
         const auto name = entry.is_object() ? entry.find("operation") : entry.end();
-        const std::optional<double> probability =
+        const std::optional<double> rate =
             entry.is_object() ? nested_number(entry, "probabilisticSampling", "samplingRate", 0.0, 1.0) : std::nullopt;
-        if (name == entry.end() || !name->is_string() || !probability)
-          return "perOperationStrategies[" + std::to_string(listed.size()) + "] is not {operation, probabilisticSampling}";
-        listed.emplace_back(name->get<std::string>(), probability.value_or(0.0));
+        if (name == entry.end() || !name->is_string() || !rate)
+          return "perOperationStrategies[" + std::to_string(index) + "] is not {operation, probabilisticSampling}";
+        listed.emplace(name->get<std::string>(), rate.value_or(0.0));  // a repeated operation: its first entry
+        ++index;
       }
     }
     std::lock_guard lock(table_mutex);
-    default_operation.set(*default_probability, lower_bound);
-    for (auto& [name, operation] : operations) operation->listed = false;
-    for (const auto& [name, probability] : listed) {
-      auto it = operations.find(name);
-      if (it == operations.end()) {
-        if (operations.size() == JaegerRemoteSampler::kMaxOperations) {
-          g_too_many_operations.emit("{} listed", listed.size());
-          continue;
-        }
-        it = operations.emplace(name, std::make_unique<Operation>()).first;
-      }
-      it->second->set(probability, lower_bound);
-      it->second->listed = true;
+    default_probability = probability.value_or(0.0);
+    default_lower_bound = lower_bound;
+    default_operation.set(default_probability, lower_bound);
+    for (const auto& [name, rate] : listed) operation_named(name);  // made before being set below
+    for (auto& [name, operation] : operations) {
+      const auto it = listed.find(name);
+      operation->set(it == listed.end() ? default_probability : it->second, lower_bound);
     }
     kind.store(Kind::kPerOperation, std::memory_order_release);
-    generation.fetch_add(1, std::memory_order_release);  // the threads look their callsites up again
     return {};
   }
 
@@ -249,10 +255,11 @@ struct JaegerRemoteSampler::State {
   std::atomic<Kind> kind{Kind::kProbabilistic};
   std::atomic<std::uint64_t> bound;  // kProbabilistic
   RateLimitingSampler rate{0.0};     // kRateLimiting
-  std::atomic<std::uint64_t> generation{1};
 
   std::mutex table_mutex;
-  Operation default_operation;
+  double default_probability = 0.0;
+  double default_lower_bound = 0.0;
+  Operation default_operation;  // for spans without a callsite, and past kMaxOperations
   std::unordered_map<std::string, std::unique_ptr<Operation>, NameHash, std::equal_to<>> operations;
 
   std::atomic<std::uint64_t> polls{0}, failures{0}, strategies{0};

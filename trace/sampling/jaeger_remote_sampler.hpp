@@ -28,9 +28,11 @@
 //    force is kept, one rate-limited line on stderr says why, stats() counts it, and the
 //    next interval tries again. Never throws, never blocks a decision.
 //  - A decision takes no lock and hashes no string: the operation's strategy is found
-//    through a per-thread cache keyed by the span's static callsite, refreshed when the
-//    strategy's list of operations changes. At most kMaxOperations operations are
-//    tracked; beyond them, operations get the default strategy.
+//    through a per-thread cache keyed by the span's static callsite (the name is looked
+//    up once per callsite and thread), and updated in place by each new strategy. An
+//    operation that is not listed gets the default probability, and its own lower-bound
+//    bucket, as in Jaeger's clients. At most kMaxOperations operations are tracked;
+//    beyond them (and for spans without a callsite) they share one default operation.
 //  - One background thread per sampler; its requests time out after the polling
 //    interval, within [100 ms, 10 s]. Destroying the sampler stops it, waiting at most
 //    that long for a request under way.

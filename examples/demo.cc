@@ -83,7 +83,7 @@ zspan::ConfiguredExporter make_exporters(const Flags& flags) {
 }
 
 // The backend accepts trace context only from the frontend's hosts.
-const zspan::PeerWhitelist backend_trusts({R"(frontend(-\d+)?\.internal)"});
+const zspan::PeerWhitelist backend_trusts = zspan::PeerWhitelist::compile({R"(frontend(-\d+)?\.internal)"}).peers;
 
 DemoTracer* frontend = nullptr;
 DemoTracer* backend = nullptr;

@@ -30,7 +30,10 @@ namespace zspan {
 const ContextNode& ContextNode::minted_holder() const noexcept {
   auto& holder = const_cast<ContextNode&>(context_holder());
   if (!holder.record.span_id.valid()) [[unlikely]] {
-    if (!holder.record.trace_id.valid()) holder.record.trace_id = TraceId::generate();
+    if (!holder.record.trace_id.valid()) {
+      holder.record.trace_id = TraceId::generate();
+      holder.flags.bits |= TraceFlags::kRandom;  // W3C Level 2: a trace id zspan drew
+    }
     holder.record.span_id = SpanId::generate();
   }
   return holder;

@@ -4,10 +4,16 @@
 //   parent records       -> a recording child: the parent's trace id, a new span id
 //   parent sampled out   -> a sampled-out child: kind and owner, nothing copied (its
 //                           context is its parent's: trace/context.hpp, "Lazy contexts")
-//   parent remote/captured, or trace state or baggage to share -> out of line
+//   parent remote/captured, or trace state or baggage to share -> out of line; under a
+//                           remote parent the tracer's sampler decides, unless the trace
+//                           is forced (TraceFlags::kForced: B3 or Jaeger debug,
+//                           zspan::ForceTracing): recorded
 //   no parent            -> a root: the tracer's sampler decides. A sampler known never
 //                           to sample (AlwaysOffSampler) is not asked and no id is drawn;
-//                           otherwise one draw gives the trace id and the span id.
+//                           otherwise one draw gives the (random, W3C Level 2) trace id
+//                           and the span id.
+// Forced traces stay forced in their children and their records (SpanView::forced());
+// zspan::inject mints the span id a sampled-out span sends downstream.
 // end_span restores the previous context and, for a recording span, copies the record
 // into this thread's buffer. bench/HOT_PATH.md shows the instructions of each step.
 #pragma once
@@ -65,7 +71,7 @@ ZSPAN_ALWAYS_INLINE void init_recording(ContextNode& node, const Callsite& calls
   node.entries_capacity = entries_capacity;
   node.record.size_bytes = sizeof(SpanRecord);
   node.record.tracer = tracer_slot;
-  node.record.flags = static_cast<std::uint8_t>(SpanRecord::kSampled | record_flags);
+  node.record.flags = static_cast<std::uint8_t>(SpanRecord::kSampled | record_flags | (node.flags.bits & TraceFlags::kForced));
   node.record.dropped_fields = 0;
   node.record.callsite = &callsite;
   node.record.span_id = span_id;
@@ -90,7 +96,7 @@ template <class T>
   node.baggage = parent.baggage;
   bool sampled = parent.flags.sampled();
   if (parent.kind == ContextNode::Kind::kRemote) {
-    sampled = sample_local_root(tracer, {parent.record.trace_id, &callsite, true, parent.flags});
+    sampled = parent.flags.forced() || sample_local_root(tracer, {parent.record.trace_id, &callsite, true, parent.flags});
     record_flags |= SpanRecord::kRemoteParent;
   }
   node.flags = parent.flags.with_sampled(sampled);
@@ -104,6 +110,8 @@ template <class T>
 }
 
 }  // namespace detail
+
+static_assert(SpanRecord::kForced == TraceFlags::kForced, "a record's forced bit is its context's");
 
 // Fills `node` (freshly constructed: ids zero) as a new span under the current context,
 // without making it current.
@@ -120,7 +128,7 @@ ZSPAN_ALWAYS_INLINE void init_span(ContextNode& node, const Callsite& callsite, 
       const std::uint64_t s = detail::advance_id_state(2);
       node.record.trace_id = TraceId::from_state(s + detail::kIdGamma);
       const bool sampled = detail::sample_local_root(tracer, {node.record.trace_id, &callsite, false, {}});
-      node.flags = TraceFlags{}.with_sampled(sampled);
+      node.flags = TraceFlags{TraceFlags::kRandom}.with_sampled(sampled);
       if (sampled) [[likely]] {
         const std::uint64_t span_id = detail::id_mix(s + 2 * detail::kIdGamma);
         detail::init_recording(node, callsite, detail::tracer_slot(tracer, parent), entries_capacity, record_flags,

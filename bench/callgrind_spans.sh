@@ -32,6 +32,7 @@ count() {
     --toggle-collect='zspan_bench_loop_*' "$driver" "$1" "$2" 2>/dev/null)"
   if ! grep -q '^dropped 0$' <<<"$log"; then
     echo "callgrind_spans.sh: spans were dropped in case $1: counts would be low" >&2
+    echo "$1" >>"$tmp/dropped"
   fi
   awk '/^(summary|totals):/ { print $2; exit }' "$out"
 }
@@ -45,7 +46,7 @@ per_iteration() {
 
 base="$(per_iteration baseline)"
 results=()
-for c in sampled nested sampled_out sampled_out_root sampled_bare nested_bare; do
+for c in sampled sampled_runtime_string nested sampled_out sampled_out_root sampled_out_ratio_root sampled_bare nested_bare; do
   v="$(per_iteration "$c")"
   results+=("$c $(awk -v v="$v" -v b="$base" 'BEGIN { printf "%.1f", v - b }')")
 done
@@ -53,11 +54,13 @@ done
 bytes="$("$driver" bytes)"
 
 if ((json)); then
-  printf '{"loop_overhead": %s, "bytes_per_span": %s' "$base" "$bytes"
+  printf '{"loop_overhead": %s, "bytes_per_span": %s, "cases_with_drops": %s' "$base" "$bytes" \
+    "$(sort -u "$tmp/dropped" 2>/dev/null | wc -l)"
   for r in "${results[@]}"; do set -- $r; printf ', "%s": %s' "$1" "$2"; done
   printf '}\n'
 else
   echo "loop_overhead $base"
   echo "bytes_per_span $bytes"
+  echo "cases_with_drops $(sort -u "$tmp/dropped" 2>/dev/null | wc -l)"
   printf '%s\n' "${results[@]}"
 fi

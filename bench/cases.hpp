@@ -28,9 +28,17 @@ inline SilentTracer& silent_tracer() {
   static SilentTracer tracer{"zspan-bench-off"};
   return tracer;
 }
+// A sampler that must see the trace id to decide, keeping none (ratio 0).
+using RatioTracer = zspan::Tracer<zspan::TraceIdRatioSampler, zspan::DiscardExporter>;
+inline RatioTracer& ratio_tracer() {
+  static RatioTracer tracer{"zspan-bench-ratio", zspan::TraceIdRatioSampler{0.0}};
+  return tracer;
+}
 
 namespace tags = zspan::tags;
 inline constexpr std::string_view kMethod = "GET";
+// The same string known only at run time: the loops re-read it after each span's work.
+inline std::string_view g_runtime_method = kMethod;
 
 #define ZSPAN_BENCH_INLINE [[gnu::always_inline]] inline
 
@@ -41,6 +49,12 @@ inline constexpr std::string_view kMethod = "GET";
 // BM_SpanSampled2Tags: a sampled span (a root: no span is active), two tags, ended.
 ZSPAN_BENCH_INLINE void sampled_span(SampledTracer& tracer, std::int64_t i) {
   TRACE_SCOPE_WITH(tracer, "bench.span", tags::http_status_code = i, tags::http_method = kMethod);
+  ZSPAN_BENCH_WORK();
+}
+
+// BM_SpanSampled2TagsRuntimeString: the same with the string tag's value read at run time.
+ZSPAN_BENCH_INLINE void sampled_span_runtime_string(SampledTracer& tracer, std::int64_t i) {
+  TRACE_SCOPE_WITH(tracer, "bench.span", tags::http_status_code = i, tags::http_method = g_runtime_method);
   ZSPAN_BENCH_WORK();
 }
 
@@ -68,8 +82,10 @@ ZSPAN_BENCH_INLINE void child_span_bare() {
   ZSPAN_BENCH_WORK();
 }
 
-// BM_SpanSampledOutRoot: a root the sampler drops (it still gets a trace id).
-ZSPAN_BENCH_INLINE void sampled_out_root(SilentTracer& tracer, std::int64_t i) {
+// BM_SpanSampledOutRoot: a root the sampler drops; AlwaysOffSampler is known at compile
+// time not to sample (no ids are drawn), TraceIdRatioSampler must see the trace id.
+template <class Tracer>
+ZSPAN_BENCH_INLINE void sampled_out_root(Tracer& tracer, std::int64_t i) {
   TRACE_SCOPE_WITH(tracer, "bench.sampled_out_root", tags::http_status_code = i, tags::http_method = kMethod);
   ZSPAN_BENCH_WORK();
 }

@@ -100,7 +100,8 @@ void BM_SamplerDecision_Configured(benchmark::State& state) {
 }
 
 void BM_WhitelistCheck(benchmark::State& state, const char* host) {
-  static const zspan::PeerWhitelist peers({R"(matrix\.org)", R"(.*\.example\.com)", R"(synapse-\d+\.internal)"});
+  static const zspan::PeerWhitelist peers =
+      zspan::PeerWhitelist::compile({R"(matrix\.org)", R"(.*\.example\.com)", R"(synapse-\d+\.internal)"}).peers;
   const std::string_view name = host;
   for (auto _ : state) benchmark::DoNotOptimize(peers.trust(name));
 }

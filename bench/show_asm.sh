@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-${CXX:-g++} -std=c++20 -O2 -DNDEBUG -DFMT_HEADER_ONLY -iquote . -pthread bench/asm_probe.cc trace/*.cc -o "$tmp/probe"
+${CXX:-g++} -std=c++20 -O2 -DNDEBUG -DFMT_HEADER_ONLY -iquote . -pthread bench/asm_probe.cc trace/*.cc trace/export/*.cc -o "$tmp/probe"
 objdump -d --no-show-raw-insn -C "$tmp/probe" >"$tmp/all.s"
 
 # Prints the body of the function whose demangled name is exactly $1.
@@ -28,7 +28,7 @@ for p in "${probes[@]}"; do
   echo
   # zspan functions it calls that are not the marked slow paths.
   sed -nE 's/.*call +[0-9a-f]+ <(.*zspan::.*)>$/\1/p' <<<"$listing" | sort -u | while read -r callee; do
-    case "$callee" in *slow*|*seed*|*unlink*|*share_parent*|*sample_under_remote*|*init_silent*|*steady*|*release_held*|*default_tracer*) continue ;; esac
+    case "$callee" in *slow*|*seed*|*unlink*|*init_under_shared*|*steady*|*release_held*|*default_tracer*) continue ;; esac
     sub="$(body "$callee")"
     echo "   -> $callee: $(grep -c . <<<"$sub") instructions"
     sed 's/^/      /' <<<"$sub"

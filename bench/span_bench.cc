@@ -61,6 +61,41 @@ void BM_SpanSampled2Tags(benchmark::State& state) {
 BENCHMARK(BM_SpanSampled2Tags);
 BENCHMARK(BM_SpanSampled2Tags)->Threads(2);
 
+void BM_SpanSampled2TagsRuntimeString(benchmark::State& state) {
+  SampledTracer& tracer = sampled_tracer();
+  DropCounter drops;
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    sampled_span_runtime_string(tracer, ++i);
+    benchmark::ClobberMemory();
+  }
+  drops.report(state);
+}
+BENCHMARK(BM_SpanSampled2TagsRuntimeString);
+
+void BM_SpanSampledBare(benchmark::State& state) {
+  SampledTracer& tracer = sampled_tracer();
+  DropCounter drops;
+  for (auto _ : state) {
+    sampled_span_bare(tracer);
+    benchmark::ClobberMemory();
+  }
+  drops.report(state);
+}
+BENCHMARK(BM_SpanSampledBare);
+
+void BM_SpanNestedBare(benchmark::State& state) {
+  SampledTracer& tracer = sampled_tracer();
+  DropCounter drops;
+  TRACE_SCOPE_WITH(tracer, "bench.parent");
+  for (auto _ : state) {
+    child_span_bare();
+    benchmark::ClobberMemory();
+  }
+  drops.report(state);
+}
+BENCHMARK(BM_SpanNestedBare);
+
 void BM_SpanNested(benchmark::State& state) {
   SampledTracer& tracer = sampled_tracer();
   DropCounter drops;
@@ -93,6 +128,16 @@ void BM_SpanSampledOutRoot(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_SpanSampledOutRoot);
+
+void BM_SpanSampledOutRatioRoot(benchmark::State& state) {
+  RatioTracer& tracer = ratio_tracer();
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    sampled_out_root(tracer, ++i);
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_SpanSampledOutRatioRoot);
 
 }  // namespace
 

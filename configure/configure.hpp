@@ -36,6 +36,8 @@
 //   OTEL_PROPAGATORS                tracecontext,baggage       trace/propagation/configured_propagator.hpp
 //   OTEL_BSP_*                      2048, 5000, 512, 30000     trace/export/exporter.hpp
 //   OTEL_EXPORTER_OTLP_*            exporters/otlp/otlp_http_exporter.hpp
+//   OTEL_EXPORTER_ZIPKIN_*          exporters/zipkin/zipkin_exporter.hpp
+//   OTEL_EXPORTER_JAEGER_*          exporters/jaeger/ (configure/configured_exporter.hpp: which one)
 // A bad value prints one line naming the variable, the value and what is used instead
 // (trace/env.hpp); nothing here throws or aborts.
 #pragma once

@@ -6,8 +6,11 @@
 
 #include "exporters/chrome/chrome_trace_exporter.hpp"
 #include "exporters/console/console_exporter.hpp"
+#include "exporters/jaeger/jaeger_agent_exporter.hpp"
+#include "exporters/jaeger/jaeger_collector_exporter.hpp"
 #include "exporters/jsonl/json_lines_exporter.hpp"
 #include "exporters/otlp/otlp_http_exporter.hpp"
+#include "exporters/zipkin/zipkin_exporter.hpp"
 #include "trace/diagnostics.hpp"
 #include "trace/env.hpp"
 
@@ -23,12 +26,18 @@ Installed& installed() {
   return *i;
 }
 
-template <Exporter E, class... Args>
-std::shared_ptr<const void> add(std::vector<std::shared_ptr<detail::Pipeline>>& pipelines, std::string_view name,
-                                const ExportOptions& options, Args&&... args) {
-  auto member = std::make_shared<const SharedExporter<E>>(SharedExporter<E>::make(name, options, std::forward<Args>(args)...));
-  pipelines.push_back(member->pipeline());
-  return member;
+// The collector when OTEL_EXPORTER_JAEGER_PROTOCOL says http/thrift.binary, or when it is
+// unset and OTEL_EXPORTER_JAEGER_ENDPOINT is set; else the agent (udp/thrift.compact on
+// 6831, the OpenTelemetry SDKs' default).
+void add_jaeger(ConfiguredExporter& set, const ExportOptions& options) {
+  const std::optional<std::string> protocol = env::value("OTEL_EXPORTER_JAEGER_PROTOCOL");
+  const bool collector = protocol ? *protocol == "http/thrift.binary" : env::value("OTEL_EXPORTER_JAEGER_ENDPOINT").has_value();
+  if (collector) {
+    set.add("jaeger", SharedExporter<JaegerCollectorExporter>::make("jaeger", options, JaegerCollectorExporter::Options::from_env()));
+  } else {
+    if (protocol == "grpc") env::bad_value("OTEL_EXPORTER_JAEGER_PROTOCOL", *protocol, "is not supported", "the agent's UDP");
+    set.add("jaeger", SharedExporter<JaegerAgentExporter>::make("jaeger", options, JaegerAgentExporter::Options::from_env()));
+  }
 }
 
 constexpr std::array<std::string_view, 7> kNames = {"otlp", "zipkin", "jaeger", "console", "chrome", "jsonl", "none"};
@@ -43,24 +52,24 @@ ConfiguredExporter ConfiguredExporter::make(const std::vector<std::string>& name
   ConfiguredExporter set;
   for (const std::string& name : names) {
     if (name == "none" || std::find(set.names_.begin(), set.names_.end(), name) != set.names_.end()) continue;
-    std::shared_ptr<const void> member;
     if (name == "otlp") {
-      member = add<OtlpHttpExporter>(set.pipelines_, name, options, OtlpHttpExporter::Options::from_env());
+      set.add(name, SharedExporter<OtlpHttpExporter>::make(name, options, OtlpHttpExporter::Options::from_env()));
+    } else if (name == "jaeger") {
+      add_jaeger(set, options);
+    } else if (name == "zipkin") {
+      set.add(name, SharedExporter<ZipkinExporter>::make(name, options, ZipkinExporter::Options::from_env()));
     } else if (name == "console") {
-      member = add<ConsoleExporter>(set.pipelines_, name, options);
+      set.add(name, SharedExporter<ConsoleExporter>::make(name, options));
     } else if (name == "chrome") {
-      member = add<ChromeTraceExporter>(set.pipelines_, name, options,
-                                        env::value("ZSPAN_CHROME_TRACE_FILE").value_or("zspan.trace.json"));
+      set.add(name, SharedExporter<ChromeTraceExporter>::make(
+                        name, options, env::value("ZSPAN_CHROME_TRACE_FILE").value_or("zspan.trace.json")));
     } else if (name == "jsonl") {
-      member = add<JsonLinesExporter>(set.pipelines_, name, options,
-                                      env::value("ZSPAN_JSONL_FILE").value_or("zspan-spans.jsonl"));
+      set.add(name, SharedExporter<JsonLinesExporter>::make(
+                        name, options, env::value("ZSPAN_JSONL_FILE").value_or("zspan-spans.jsonl")));
     } else {
       static RateLimitedWarning unknown{"zspan: unknown exporter name"};
       unknown.emit("\"{}\" is not one of otlp, zipkin, jaeger, console, chrome, jsonl, none; skipped", name);
-      continue;
     }
-    set.names_.push_back(name);
-    set.members_.push_back(std::move(member));
   }
   return set;
 }

@@ -37,6 +37,16 @@ class ConfiguredExporter {
   // The exporters `names` name, each on its own queue set by `options`.
   static ConfiguredExporter make(const std::vector<std::string>& names, const ExportOptions& options);
 
+  // Adds an exporter made in code (a console with its options, a file at a path of the
+  // program's choosing) to the set, under `name`.
+  template <Exporter E>
+  ConfiguredExporter& add(std::string name, SharedExporter<E> exporter) {
+    pipelines_.push_back(exporter.pipeline());
+    members_.push_back(std::make_shared<const SharedExporter<E>>(std::move(exporter)));
+    names_.push_back(std::move(name));
+    return *this;
+  }
+
   // The set configure() made for the process (empty before): the policy's default.
   static ConfiguredExporter for_tracer(std::string_view service);
 

@@ -10,8 +10,11 @@
 // reads the baggage, queries its database and logs a cache miss. Meanwhile a worker
 // thread writes an audit record under the request's captured context, and the frontend
 // queues a notification that it does not wait for (followsFrom). The spans of both
-// services go to one exporter pair: a console waterfall of the trace, and a Chrome Trace
-// Event file to open in the Perfetto UI (ui.perfetto.dev, "Open trace file").
+// services go to a console waterfall of the trace and a Chrome Trace Event file to open in
+// the Perfetto UI (ui.perfetto.dev, "Open trace file"), and also to the backends that
+// OTEL_TRACES_EXPORTER names when it is set (configure/configured_exporter.hpp):
+//
+//   OTEL_TRACES_EXPORTER=otlp ./bazelw run //examples:demo      # to a collector on :4318
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -22,6 +25,7 @@
 #include <variant>
 #include <vector>
 
+#include "configure/configure.hpp"
 #include "exporters/chrome/chrome_trace_exporter.hpp"
 #include "exporters/console/console_exporter.hpp"
 #include "instrument/bind_context.hpp"
@@ -31,9 +35,9 @@
 
 namespace {
 
-// Both services share one waterfall (so the trace prints whole) and one trace file.
-using DemoExporters = zspan::Fanout<zspan::ConsoleExporter, zspan::ChromeTraceExporter>;
-using DemoTracer = zspan::Tracer<zspan::AlwaysOnSampler, DemoExporters>;
+// Both services share one waterfall (so the trace prints whole), one trace file, and the
+// configured backends.
+using DemoTracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::ConfiguredExporter>;
 using Headers = std::map<std::string, std::string>;
 namespace tags = zspan::tags;
 
@@ -65,16 +69,21 @@ Flags parse_flags(int argc, char** argv) {
   return flags;
 }
 
-DemoExporters make_exporters(const Flags& flags) {
-  const zspan::ExportOptions options = zspan::ExportOptions::from_env();
+zspan::ConfiguredExporter make_exporters(const Flags& flags) {
+  const zspan::Config config = zspan::Config::from_env();
+  std::vector<std::string> backends;
+  if (std::getenv("OTEL_TRACES_EXPORTER")) backends = config.exporters;
+  std::erase_if(backends, [](const std::string& name) { return name == "console" || name == "chrome"; });
   zspan::ConsoleOptions console;
   console.details = flags.details;
-  return DemoExporters(zspan::share_exporter<zspan::ConsoleExporter>(options, console),
-                       zspan::share_exporter<zspan::ChromeTraceExporter>(options, flags.chrome_path));
+  zspan::ConfiguredExporter exporters = zspan::ConfiguredExporter::make(backends, config.export_options);
+  exporters.add("console", zspan::share_exporter<zspan::ConsoleExporter>(config.export_options, console))
+      .add("chrome", zspan::share_exporter<zspan::ChromeTraceExporter>(config.export_options, flags.chrome_path));
+  return exporters;
 }
 
 // The backend accepts trace context only from the frontend's hosts.
-const zspan::PeerWhitelist backend_trusts({R"(frontend(-\d+)?\.internal)"});
+const zspan::PeerWhitelist backend_trusts = zspan::PeerWhitelist::compile({R"(frontend(-\d+)?\.internal)"}).peers;
 
 DemoTracer* frontend = nullptr;
 DemoTracer* backend = nullptr;
@@ -137,7 +146,7 @@ void handle_request() {
 
 int main(int argc, char** argv) {
   const Flags flags = parse_flags(argc, argv);
-  const DemoExporters exporters = make_exporters(flags);
+  const zspan::ConfiguredExporter exporters = make_exporters(flags);
   DemoTracer frontend_tracer{"frontend", {}, exporters};
   DemoTracer backend_tracer{"backend", {}, exporters};
   frontend = &frontend_tracer;

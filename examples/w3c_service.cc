@@ -235,7 +235,12 @@ int main(int argc, char** argv) {
   }
   if (!port) return usage(stderr, 2);
 
-  Service service{.peers = zspan::PeerWhitelist(trusted, zspan::PeerWhitelist::WhenEmpty::kTrustEveryone)};
+  zspan::PeerWhitelistResult peers = zspan::PeerWhitelist::compile(trusted, zspan::PeerWhitelist::WhenEmpty::kTrustEveryone);
+  if (!peers.ok()) {
+    std::fprintf(stderr, "w3c_service: --trust: %s\n", peers.error.c_str());
+    return 2;
+  }
+  Service service{.peers = std::move(peers.peers)};
   try {
     boost::asio::io_context io;
     tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), *port});

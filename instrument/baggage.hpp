@@ -19,12 +19,15 @@ namespace zspan {
 
 inline std::optional<std::string_view> baggage_get(std::string_view key) noexcept {
   const ContextNode* node = current_node();
-  if (!node || !node->baggage) return std::nullopt;
-  return node->baggage->find(key);
+  if (!node) return std::nullopt;
+  const ContextNode& holder = node->context_holder();
+  if (!holder.baggage) return std::nullopt;
+  return holder.baggage->find(key);
 }
 
 // Sets baggage on `node`, the context of a span (sampled or not: baggage travels anyway).
 inline BaggageResult set_baggage(ContextNode& node, std::string_view key, std::string_view value) noexcept {
+  node.adopt_inherited_context();  // the new baggage is this span's, not its parent's
   return Baggage::set(node.baggage, key, value);
 }
 

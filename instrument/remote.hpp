@@ -12,9 +12,11 @@
 // The server span is current as soon as it starts, so TRACE_SCOPE spans under it and
 // zspan::inject carry its ids. Under a valid remote context it continues that trace,
 // and the tracer's sampler decides with has_remote_parent set (ParentBased honours the
-// caller's sampled flag); without one it is a new root. Baggage is accepted from
-// trusted peers even without ids. An untrusted peer's ids are kept only as a
-// follows-from reference of the new root, for the curious.
+// caller's sampled flag; a forced trace, B3 or Jaeger debug or ForceTracing around the
+// server span, is recorded whatever the sampler says: instrument/force_tracing.hpp);
+// without one it is a new root. Baggage is accepted from trusted peers even without ids.
+// An untrusted peer's ids are kept only as a follows-from reference of the new root, for
+// the curious.
 #pragma once
 
 #include "instrument/macros.hpp"
@@ -34,7 +36,9 @@ class RemoteParentScope {
     node_.trace_state = remote.trace_state;
     node_.baggage = remote.baggage;
     node_.entries_capacity = 0;
-    node_.flags = remote.flags;
+    // Under zspan::ForceTracing (a forced trace is current), the caller's trace is forced.
+    const ContextNode* enclosing = detail::tls_current;
+    node_.flags = enclosing && enclosing->flags.forced() ? remote.flags.with_forced() : remote.flags;
     node_.kind = ContextNode::Kind::kRemote;
     node_.record = {};
     node_.record.trace_id = remote.trace_id;
@@ -71,6 +75,7 @@ class BasicServerSpan {
       detail::g_untrusted_peer.emit("{}", "new trace started");
       if (remote.valid()) span_.add_reference(Reference::kFollowsFrom, remote);
     } else if (!remote.valid() && remote.baggage) {
+      span_.node().adopt_inherited_context();
       span_.node().baggage = remote.baggage;
     }
   }

@@ -35,7 +35,10 @@ class Span {
   static Span start(T& tracer, const Callsite& callsite, Reference reference = Reference::kChildOf) noexcept {
     Span span;
     span.state_ = SharedRef<State>::make();
-    if (span.state_) init_span(span.state_->node, callsite, tracer, kSpanFieldBytes, reference);
+    if (!span.state_) return span;
+    // Not on a chain, its node may outlive its parent's: it takes its context now.
+    init_span(span.state_->node, callsite, tracer, kSpanFieldBytes, reference);
+    span.state_->node.adopt_inherited_context();
     return span;
   }
 
@@ -94,7 +97,7 @@ class Span {
  private:
   friend class ActiveScope;
   struct State final : RefCounted {
-    ContextNode node;
+    ContextNode node{};
     std::byte fields[kSpanFieldBytes];
     bool ended = false;
   };
@@ -115,7 +118,7 @@ class ActiveScope {
   friend class Span;
   explicit ActiveScope(const SharedRef<Span::State>& state) noexcept : state_(state) {
     if (!state_) return;
-    const ContextNode& span = state_->node;
+    const ContextNode& span = state_->node.minted_holder();  // the Span's node itself, with ids
     node_.owner = state_->ended ? nullptr : span.owner;
     node_.trace_state = span.trace_state;
     node_.baggage = span.baggage;

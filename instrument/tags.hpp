@@ -369,6 +369,7 @@ template <class SchemaT, Sampler SamplerT, Exporter ExporterT>
 class StrictTracer {
  public:
   using schema = SchemaT;
+  using sampler_type = SamplerT;
 
   template <class... ExporterArgs>
   explicit StrictTracer(std::string_view service, SamplerT sampler = {}, ExporterArgs&&... exporter_args)

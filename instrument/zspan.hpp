@@ -3,6 +3,7 @@
 #pragma once
 
 #include "instrument/config.hpp"
+#include "instrument/force_tracing.hpp"
 #include "instrument/macros.hpp"
 #include "instrument/scoped_span.hpp"
 #include "instrument/span.hpp"

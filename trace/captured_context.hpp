@@ -53,12 +53,13 @@ inline CapturedContext capture_context() noexcept {
   if (!current) return captured;
   captured.state_ = SharedRef<CapturedContext::State>::make();
   if (!captured.state_) return captured;
+  const ContextNode& holder = current->minted_holder();
   ContextNode& node = captured.state_->node;
-  node.trace_state = current->trace_state;
-  node.baggage = current->baggage;
-  node.flags = current->flags;
-  node.kind = current->kind == ContextNode::Kind::kRemote ? ContextNode::Kind::kRemote : ContextNode::Kind::kCaptured;
-  node.record = current->record;
+  node.trace_state = holder.trace_state;
+  node.baggage = holder.baggage;
+  node.flags = holder.flags;
+  node.kind = holder.kind == ContextNode::Kind::kRemote ? ContextNode::Kind::kRemote : ContextNode::Kind::kCaptured;
+  node.record = holder.record;
   return captured;
 }
 

@@ -14,6 +14,7 @@ void unlink_out_of_order(ContextNode* node) noexcept {
   g_out_of_order_ends.fetch_add(1, std::memory_order_relaxed);
   for (ContextNode* n = tls_current; n; n = n->prev) {
     if (n->prev == node) {
+      n->adopt_inherited_context();
       n->prev = node->prev;
       return;
     }
@@ -23,3 +24,34 @@ void unlink_out_of_order(ContextNode* node) noexcept {
 std::uint64_t out_of_order_ends() noexcept { return g_out_of_order_ends.load(std::memory_order_relaxed); }
 
 }  // namespace zspan::detail
+
+namespace zspan {
+
+const ContextNode& ContextNode::minted_holder() const noexcept {
+  auto& holder = const_cast<ContextNode&>(context_holder());
+  if (!holder.record.span_id.valid()) [[unlikely]] {
+    if (!holder.record.trace_id.valid()) {
+      holder.record.trace_id = TraceId::generate();
+      holder.flags.bits |= TraceFlags::kRandom;  // W3C Level 2: a trace id zspan drew
+    }
+    holder.record.span_id = SpanId::generate();
+  }
+  return holder;
+}
+
+SpanContext ContextNode::context() const noexcept {
+  const ContextNode& h = minted_holder();
+  return {h.record.trace_id, h.record.span_id, h.flags, h.kind == Kind::kRemote, h.trace_state, h.baggage};
+}
+
+void ContextNode::adopt_inherited_context() noexcept {
+  if (!inherits_context()) return;
+  const ContextNode& h = prev->minted_holder();
+  record.trace_id = h.record.trace_id;
+  record.span_id = h.record.span_id;
+  flags = h.flags;
+  trace_state = h.trace_state;
+  baggage = h.baggage;
+}
+
+}  // namespace zspan

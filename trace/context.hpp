@@ -11,6 +11,14 @@
 // or kept in an optional, and ended before a span started after it) is unlinked from the
 // chain: the spans started under it keep their parent ids and stay current, and the
 // chain below them skips it. A node that is not on this thread's chain is left alone.
+//
+// Lazy contexts. A sampled-out span copies nothing: a kSilent node without a trace id
+// and with a parent (`prev`) has its parent's context (ids, flags, trace state, baggage),
+// found by walking up (context_holder). A sampled-out root starts without ids unless its
+// sampler needed the trace id: they are minted the first time its context is read
+// (context(), capture, a Span made current), which is where a context can leave the
+// thread. A lazy child makes the context its own (adopt_inherited_context) before its
+// baggage changes or when its parent ends first; a Span's node always does at once.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +35,7 @@ namespace zspan {
 struct ContextNode {
   enum class Kind : std::uint8_t {
     kRecording,  // a sampled span of this process: record is written when it ends
-    kSilent,     // sampled out: carries ids and baggage to children, records nothing
+    kSilent,     // sampled out: records nothing; its context may be lazy (see below)
     kRemote,     // a context extracted from another process; never ends here
     kCaptured,   // a copy made to resume elsewhere (trace/captured_context.hpp): shared
                  // by every thread resuming it, so read-only, and never ends
@@ -48,9 +56,20 @@ struct ContextNode {
   bool recording() const noexcept { return kind == Kind::kRecording; }
   std::byte* entries() noexcept { return reinterpret_cast<std::byte*>(&record + 1); }
 
-  SpanContext context() const noexcept {
-    return {record.trace_id, record.span_id, flags, kind == Kind::kRemote, trace_state, baggage};
+  bool inherits_context() const noexcept { return kind == Kind::kSilent && !record.trace_id.valid() && prev; }
+  // The node whose ids, flags, trace state and baggage are this node's: itself, or the
+  // nearest ancestor of a lazy sampled-out child.
+  const ContextNode& context_holder() const noexcept {
+    const ContextNode* n = this;
+    while (n->inherits_context()) n = n->prev;
+    return *n;
   }
+  // The same, with its ids minted if it is a sampled-out root that had none yet. Minting
+  // is the one write a read does: only the thread whose chain holds the node reads it
+  // (a captured node, shared by threads, is minted before it is shared).
+  const ContextNode& minted_holder() const noexcept;
+  SpanContext context() const noexcept;
+  void adopt_inherited_context() noexcept;
 };
 static_assert(sizeof(ContextNode) % 16 == 0 && offsetof(ContextNode, record) + sizeof(SpanRecord) == sizeof(ContextNode),
               "entries must follow the record header directly");

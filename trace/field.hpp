@@ -110,15 +110,35 @@ constexpr std::uint32_t string_payload_words_for(std::size_t stored_size) noexce
 
 // Writes `stored` (a prefix of a string of `original_size` bytes) as a value word and its
 // payload bytes at `payload`, which has string_payload_words_for(stored.size()) words.
-inline std::uint64_t write_string(std::string_view stored, std::size_t original_size, std::byte* payload) noexcept {
-  if (stored.size() <= kInlineStringBytes) {
+// The value of a string of at most kInlineStringBytes. Little-endian, it is assembled
+// from at most two 4-byte loads (or three byte loads): no memcpy call for a run-time
+// string, and one immediate for a constant one.
+inline std::uint64_t inline_string_value(std::string_view s) noexcept {
+  const std::size_t n = s.size();
+  if constexpr (std::endian::native == std::endian::little) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    std::uint64_t bytes = 0;
+    if (n >= 4) {
+      std::uint32_t head, tail;
+      std::memcpy(&head, p, 4);
+      std::memcpy(&tail, p + n - 4, 4);  // overlaps head when n < 8
+      bytes = head | (std::uint64_t{tail} << (8 * (n - 4)));
+    } else if (n > 0) {
+      bytes = p[0] | (std::uint64_t{p[n / 2]} << (8 * (n / 2))) | (std::uint64_t{p[n - 1]} << (8 * (n - 1)));
+    }
+    return bytes | (std::uint64_t{n} << 56);
+  } else {
     std::array<char, 8> bytes{};
     // An empty view may have no data (std::string_view{}), and memcpy's pointers must be
-    // valid even for 0 bytes (C17 §7.24.1p2). The test folds away for a constant string.
-    if (!stored.empty()) std::memcpy(bytes.data(), stored.data(), stored.size());
-    bytes[7] = static_cast<char>(stored.size());
+    // valid even for 0 bytes (C17 §7.24.1p2).
+    if (n) std::memcpy(bytes.data(), s.data(), n);
+    bytes[7] = static_cast<char>(n);
     return std::bit_cast<std::uint64_t>(bytes);
   }
+}
+
+inline std::uint64_t write_string(std::string_view stored, std::size_t original_size, std::byte* payload) noexcept {
+  if (stored.size() <= kInlineStringBytes) return inline_string_value(stored);
   std::memcpy(payload, stored.data(), stored.size());
   const std::size_t padding = string_payload_words_for(stored.size()) * 8 - stored.size();
   std::memset(payload + stored.size(), 0, padding);

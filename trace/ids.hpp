@@ -8,7 +8,8 @@
 // passes BigCrush and PractRand, and Go's runtime used it for fastrand) over a per-thread
 // state seeded once from the OS entropy pool, the thread and the time: no lock, no
 // system call after the first id on a thread, about five instructions an id. Ids are
-// random 64-bit values: two of a million collide with odds of 1 in 3.6e7.
+// random 64-bit values: two of a million collide with odds of 1 in 3.6e7. A trace id is
+// one step too: the high half of the 128-bit product, and wyrand's fold of it below.
 #pragma once
 
 #include <compare>
@@ -25,8 +26,11 @@ std::uint64_t seed_id_state() noexcept;
 
 inline constexpr std::uint64_t kIdGamma = 0xa0761d6478bd642fULL;
 
+constexpr unsigned __int128 id_product(std::uint64_t s) noexcept {
+  return static_cast<unsigned __int128>(s) * (s ^ 0xe7037ed1a0b428dbULL);
+}
 constexpr std::uint64_t id_mix(std::uint64_t s) noexcept {
-  const unsigned __int128 product = static_cast<unsigned __int128>(s) * (s ^ 0xe7037ed1a0b428dbULL);
+  const unsigned __int128 product = id_product(s);
   return static_cast<std::uint64_t>(product >> 64) ^ static_cast<std::uint64_t>(product);
 }
 
@@ -66,11 +70,13 @@ struct TraceId {
   std::uint64_t high = 0;
   std::uint64_t low = 0;
 
-  [[gnu::always_inline]] static TraceId generate() noexcept {
-    const std::uint64_t s = detail::advance_id_state(2);
-    TraceId id{detail::id_mix(s + detail::kIdGamma), detail::id_mix(s + 2 * detail::kIdGamma)};
-    if (!id.valid()) id.low = 1;
-    return id;
+  [[gnu::always_inline]] static TraceId generate() noexcept { return from_state(detail::advance_id_state(1) + detail::kIdGamma); }
+  // The trace id of one step of the generator (the state after it): one multiply.
+  [[gnu::always_inline]] static constexpr TraceId from_state(std::uint64_t s) noexcept {
+    const unsigned __int128 product = detail::id_product(s);
+    const auto high = static_cast<std::uint64_t>(product >> 64);
+    const std::uint64_t low = high ^ static_cast<std::uint64_t>(product);
+    return {high, low != 0 ? low : 1};
   }
   constexpr bool valid() const noexcept { return (high | low) != 0; }
   void to_hex(char* out32) const noexcept {

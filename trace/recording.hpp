@@ -1,14 +1,21 @@
 // Starting and ending a span: the hot path, in one screen.
 //
-// start_span fills a ContextNode (held by a guard) and makes it current:
-//   parent is local  -> inherit trace id, sampling decision and tracer; no sampler call
-//   parent is remote -> a local root of a remote trace: the tracer's sampler decides
-//   no parent        -> a root: new trace id, the tracer's sampler decides
-// A sampled-out span is a kSilent node: it carries its parent's ids (so downstream
-// services still get valid ids and the sampled-out flag) and records nothing.
+// init_span fills a ContextNode (held by a guard); start_span also makes it current:
+//   parent records       -> a recording child: the parent's trace id, a new span id
+//   parent sampled out   -> a sampled-out child: kind and owner, nothing copied (its
+//                           context is its parent's: trace/context.hpp, "Lazy contexts")
+//   parent remote/captured, or trace state or baggage to share -> out of line; under a
+//                           remote parent the tracer's sampler decides, unless the trace
+//                           is forced (TraceFlags::kForced: B3 or Jaeger debug,
+//                           zspan::ForceTracing): recorded
+//   no parent            -> a root: the tracer's sampler decides. A sampler known never
+//                           to sample (AlwaysOffSampler) is not asked and no id is drawn;
+//                           otherwise one draw gives the (random, W3C Level 2) trace id
+//                           and the span id.
+// Forced traces stay forced in their children and their records (SpanView::forced());
+// zspan::inject mints the span id a sampled-out span sends downstream.
 // end_span restores the previous context and, for a recording span, copies the record
-// into this thread's buffer. What is rare (a remote parent, trace state or baggage to
-// share, a root without a tracer) is out of line. bench/HOT_PATH.md shows the assembly.
+// into this thread's buffer. bench/HOT_PATH.md shows the instructions of each step.
 #pragma once
 
 #include <type_traits>
@@ -38,6 +45,14 @@ inline bool sample_local_root(T& tracer, const SamplingInput& in) noexcept {
 }
 
 template <class T>
+inline constexpr bool kRootsNeverSampled = [] {
+  if constexpr (requires { typename T::sampler_type; })
+    return kNeverSamples<typename T::sampler_type>;
+  else
+    return false;
+}();
+
+template <class T>
 inline std::uint16_t tracer_slot(T& tracer, const ContextNode* parent) noexcept {
   if constexpr (std::is_same_v<T, InheritTracer>) {
     if (parent && parent->kind != ContextNode::Kind::kRemote) return parent->record.tracer;
@@ -48,85 +63,91 @@ inline std::uint16_t tracer_slot(T& tracer, const ContextNode* parent) noexcept 
   }
 }
 
-// The parent is remote: the local root of its trace, sampled by the tracer. Returns the
-// decision, with the node's flags set from it.
-template <class T>
-[[gnu::noinline]] bool sample_under_remote(ContextNode& node, const ContextNode& parent, const Callsite& callsite,
-                                           T& tracer) noexcept {
-  const bool sampled = sample_local_root(tracer, {parent.record.trace_id, &callsite, true, parent.flags});
-  node.flags = parent.flags.with_sampled(sampled);
-  return sampled;
+ZSPAN_ALWAYS_INLINE void init_recording(ContextNode& node, const Callsite& callsite, std::uint16_t tracer_slot,
+                                        std::uint32_t entries_capacity, std::uint8_t record_flags, SpanId span_id,
+                                        SpanId parent_id) noexcept {
+  node.kind = ContextNode::Kind::kRecording;
+  node.owner = &node;
+  node.entries_capacity = entries_capacity;
+  node.record.size_bytes = sizeof(SpanRecord);
+  node.record.tracer = tracer_slot;
+  node.record.flags = static_cast<std::uint8_t>(SpanRecord::kSampled | record_flags | (node.flags.bits & TraceFlags::kForced));
+  node.record.dropped_fields = 0;
+  node.record.callsite = &callsite;
+  node.record.span_id = span_id;
+  node.record.parent_id = parent_id;
+  node.record.start_ticks = now_ticks();
 }
 
-// Trace state and baggage are shared with the parent; most contexts carry neither.
-[[gnu::noinline]] inline void share_parent_refs(ContextNode& node, const ContextNode& parent) noexcept {
-  node.trace_state = parent.trace_state;
-  node.baggage = parent.baggage;
-}
-
-// A root the sampler dropped: a span id for the context it passes on, nothing recorded.
-[[gnu::noinline]] inline void init_silent_root(ContextNode& node) noexcept {
+// Sampled out: nothing recorded. The ids it has (none, a root's trace id, or a copy of
+// its parent's) say whose context it carries (trace/context.hpp).
+ZSPAN_ALWAYS_INLINE void init_silent(ContextNode& node) noexcept {
   node.kind = ContextNode::Kind::kSilent;
   node.owner = nullptr;
-  node.record.span_id = SpanId::generate();
+}
+
+// The parent is remote (the local root of its trace, sampled by the tracer) or captured,
+// or carries trace state or baggage: the node takes a copy of its context.
+template <class T>
+[[gnu::noinline]] void init_under_shared(ContextNode& node, const ContextNode& parent, const Callsite& callsite,
+                                         T& tracer, std::uint32_t entries_capacity, std::uint8_t record_flags) noexcept {
+  node.record.trace_id = parent.record.trace_id;
+  node.trace_state = parent.trace_state;
+  node.baggage = parent.baggage;
+  bool sampled = parent.flags.sampled();
+  if (parent.kind == ContextNode::Kind::kRemote) {
+    sampled = parent.flags.forced() || sample_local_root(tracer, {parent.record.trace_id, &callsite, true, parent.flags});
+    record_flags |= SpanRecord::kRemoteParent;
+  }
+  node.flags = parent.flags.with_sampled(sampled);
+  if (sampled) {
+    init_recording(node, callsite, tracer_slot(tracer, &parent), entries_capacity, record_flags, SpanId::generate(),
+                   parent.record.span_id);
+  } else {
+    init_silent(node);
+    node.record.span_id = parent.record.span_id;
+  }
 }
 
 }  // namespace detail
 
-// Fills `node` (freshly constructed) as a new span under the current context, without
-// making it current.
+static_assert(SpanRecord::kForced == TraceFlags::kForced, "a record's forced bit is its context's");
+
+// Fills `node` (freshly constructed: ids zero) as a new span under the current context,
+// without making it current.
 template <class T>
 ZSPAN_ALWAYS_INLINE void init_span(ContextNode& node, const Callsite& callsite, T& tracer,
                                    std::uint32_t entries_capacity, Reference reference = Reference::kChildOf) noexcept {
-  ContextNode* parent = detail::tls_current;
-  bool sampled;
-  std::uint64_t root_span_id = 0;
-  std::uint8_t record_flags = SpanRecord::kSampled | (reference == Reference::kFollowsFrom ? SpanRecord::kFollowsFrom : 0);
-  if (parent) [[likely]] {
+  ContextNode* const parent = detail::tls_current;
+  node.prev = parent;
+  const std::uint8_t record_flags = reference == Reference::kFollowsFrom ? SpanRecord::kFollowsFrom : 0;
+  if (!parent) {
+    if constexpr (detail::kRootsNeverSampled<T>) {
+      detail::init_silent(node);  // ids minted if its context is ever read
+    } else {
+      const std::uint64_t s = detail::advance_id_state(2);
+      node.record.trace_id = TraceId::from_state(s + detail::kIdGamma);
+      const bool sampled = detail::sample_local_root(tracer, {node.record.trace_id, &callsite, false, {}});
+      node.flags = TraceFlags{TraceFlags::kRandom}.with_sampled(sampled);
+      if (sampled) [[likely]] {
+        const std::uint64_t span_id = detail::id_mix(s + 2 * detail::kIdGamma);
+        detail::init_recording(node, callsite, detail::tracer_slot(tracer, parent), entries_capacity, record_flags,
+                               {span_id != 0 ? span_id : 1}, {});
+      } else {
+        detail::init_silent(node);  // its span id is minted if its context is ever read
+      }
+    }
+  } else if (parent->kind == ContextNode::Kind::kRecording &&
+             (reinterpret_cast<std::uintptr_t>(parent->trace_state.get()) |
+              reinterpret_cast<std::uintptr_t>(parent->baggage.get())) == 0) [[likely]] {
     node.record.trace_id = parent->record.trace_id;
     node.flags = parent->flags;
-    if ((reinterpret_cast<std::uintptr_t>(parent->trace_state.get()) |
-         reinterpret_cast<std::uintptr_t>(parent->baggage.get())) != 0) [[unlikely]]
-      detail::share_parent_refs(node, *parent);
-    const ContextNode::Kind parent_kind = parent->kind;
-    if (parent_kind == ContextNode::Kind::kRemote) [[unlikely]] {
-      sampled = detail::sample_under_remote(node, *parent, callsite, tracer);
-      record_flags |= SpanRecord::kRemoteParent;
-    } else {
-      sampled = parent->flags.sampled();
-    }
+    detail::init_recording(node, callsite, detail::tracer_slot(tracer, parent), entries_capacity, record_flags,
+                           SpanId::generate(), parent->record.span_id);
+  } else if (parent->kind == ContextNode::Kind::kSilent) {
+    detail::init_silent(node);
   } else {
-    // A root draws its trace id and, if sampled, its span id in one step of the generator.
-    const std::uint64_t s = detail::advance_id_state(3);
-    node.record.trace_id = {detail::id_mix(s + detail::kIdGamma), detail::id_mix(s + 2 * detail::kIdGamma)};
-    if (!node.record.trace_id.valid()) [[unlikely]] node.record.trace_id.low = 1;
-    root_span_id = detail::id_mix(s + 3 * detail::kIdGamma);
-    sampled = detail::sample_local_root(tracer, {node.record.trace_id, &callsite, false, {}});
-    node.flags = TraceFlags{}.with_sampled(sampled);
-  }
-  if (sampled) [[likely]] {
-    node.kind = ContextNode::Kind::kRecording;
-    node.owner = &node;
-    node.entries_capacity = entries_capacity;
-    node.record.size_bytes = sizeof(SpanRecord);
-    node.record.tracer = detail::tracer_slot(tracer, parent);
-    node.record.flags = record_flags;
-    node.record.dropped_fields = 0;
-    node.record.callsite = &callsite;
-    if (parent) {
-      node.record.span_id = SpanId::generate();
-      node.record.parent_id = parent->record.span_id;
-    } else {
-      node.record.span_id = {root_span_id != 0 ? root_span_id : 1};
-      node.record.parent_id = {};
-    }
-    node.record.start_ticks = now_ticks();
-  } else if (parent) [[likely]] {
-    node.kind = ContextNode::Kind::kSilent;  // the sampled-out trace's ids, nothing recorded
-    node.owner = nullptr;
-    node.record.span_id = parent->record.span_id;
-  } else {
-    detail::init_silent_root(node);
+    detail::init_under_shared(node, *parent, callsite, tracer, entries_capacity, record_flags);
   }
 }
 

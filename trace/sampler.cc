@@ -36,18 +36,16 @@ double parse_argument(std::string_view arg, double low, double high, double fall
 
 }  // namespace
 
-std::int64_t RateLimitingSampler::interval_for(double per_second) noexcept {
-  if (!(per_second > 0.0)) return 0;  // zero, negative or NaN: never
-  const double nanos = 1e9 / per_second;
-  if (nanos >= 9e18) return 0;  // fewer than one trace in 285 years: never
-  return nanos < 1.0 ? 1 : static_cast<std::int64_t>(nanos);
+void RateLimitingSampler::set_per_second(double per_second) noexcept {
+  std::int64_t interval = 0;  // zero, negative or NaN: never
+  if (per_second > 0.0) {
+    const double nanos = 1e9 / per_second;
+    if (nanos < 9e18) interval = nanos < 1.0 ? 1 : static_cast<std::int64_t>(nanos);  // else: never
+  }
+  per_second_.store(interval ? per_second : 0.0, std::memory_order_relaxed);
+  capacity_nanos_.store(interval > 1'000'000'000 ? interval : 1'000'000'000, std::memory_order_relaxed);
+  interval_nanos_.store(interval, std::memory_order_relaxed);
 }
-
-RateLimitingSampler::RateLimitingSampler(double per_second) noexcept
-    : per_second_(interval_for(per_second) ? per_second : 0.0),
-      interval_nanos_(interval_for(per_second)),
-      capacity_nanos_(interval_nanos_ > 1'000'000'000 ? interval_nanos_ : 1'000'000'000),
-      last_(0) {}
 
 ConfiguredSampler::ConfiguredSampler(Kind kind, bool parent_based, double argument) noexcept
     : kind_(kind),

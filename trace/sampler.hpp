@@ -45,6 +45,13 @@ struct AlwaysOffSampler {
   static constexpr bool should_sample(const SamplingInput&) noexcept { return false; }
 };
 
+// Samplers known at compile time to keep no trace: a root of their tracer asks nothing
+// and draws no ids (a sampled-out root's ids are minted if its context leaves the thread).
+template <class S>
+inline constexpr bool kNeverSamples = false;
+template <>
+inline constexpr bool kNeverSamples<AlwaysOffSampler> = true;
+
 // Keeps `ratio` of the traces, decided from the trace id alone, so that every service
 // seeing a trace decides alike. The rule of OpenTelemetry's TraceIdRatioBased sampler
 // as the Go and Python SDKs implement it: sample when the lower 8 bytes of the id, read
@@ -53,16 +60,21 @@ class TraceIdRatioSampler {
  public:
   explicit constexpr TraceIdRatioSampler(double ratio = 1.0) noexcept : ratio_(clamp(ratio)), bound_(bound_for(ratio_)) {}
 
-  constexpr bool should_sample(const SamplingInput& in) const noexcept {
-    return ratio_ >= 1.0 || (in.trace_id.low >> 1) < bound_;
-  }
+  constexpr bool should_sample(const SamplingInput& in) const noexcept { return keeps(in.trace_id, bound_); }
   constexpr double ratio() const noexcept { return ratio_; }
+
+  // The rule as a bound, for samplers whose ratio changes at run time (a ratio of 1 keeps
+  // every trace: its bound is above every value of low >> 1).
+  static constexpr std::uint64_t bound_for(double ratio) noexcept {
+    const double r = clamp(ratio);
+    return r >= 1.0 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(r * 9223372036854775808.0);  // 2^63
+  }
+  static constexpr bool keeps(const TraceId& trace_id, std::uint64_t bound) noexcept {
+    return (trace_id.low >> 1) < bound;
+  }
 
  private:
   static constexpr double clamp(double r) noexcept { return r > 0.0 ? (r < 1.0 ? r : 1.0) : 0.0; }  // NaN -> 0
-  static constexpr std::uint64_t bound_for(double r) noexcept {
-    return r >= 1.0 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(r * 9223372036854775808.0);  // 2^63
-  }
   double ratio_;
   std::uint64_t bound_;
 };
@@ -70,34 +82,39 @@ class TraceIdRatioSampler {
 // At most `per_second` new traces a second, with bursts of up to one second's worth.
 // A token bucket kept as one atomic (the virtual time of the last token taken, the
 // "generic cell rate algorithm"): a decision is a clock read and one compare-exchange,
-// no lock. Copying (to hand it to a Tracer) copies the bucket's state.
+// no lock. Copying (to hand it to a Tracer) copies the bucket's state. set_per_second
+// changes the rate while threads decide (the jaeger_remote sampler's strategies).
 class RateLimitingSampler {
  public:
-  explicit RateLimitingSampler(double per_second) noexcept;
+  explicit RateLimitingSampler(double per_second) noexcept : last_(0) { set_per_second(per_second); }
   RateLimitingSampler(const RateLimitingSampler& other) noexcept
-      : per_second_(other.per_second_), interval_nanos_(other.interval_nanos_), capacity_nanos_(other.capacity_nanos_),
+      : per_second_(other.per_second_.load(std::memory_order_relaxed)),
+        interval_nanos_(other.interval_nanos_.load(std::memory_order_relaxed)),
+        capacity_nanos_(other.capacity_nanos_.load(std::memory_order_relaxed)),
         last_(other.last_.load(std::memory_order_relaxed)) {}
   RateLimitingSampler& operator=(const RateLimitingSampler&) = delete;
 
   bool should_sample(const SamplingInput&) noexcept {
-    if (interval_nanos_ == 0) return false;
+    const std::int64_t interval = interval_nanos_.load(std::memory_order_relaxed);
+    const std::int64_t capacity = capacity_nanos_.load(std::memory_order_relaxed);
+    if (interval == 0) return false;
     const auto now = static_cast<std::int64_t>(detail::steady_nanos());
     std::int64_t last = last_.load(std::memory_order_relaxed);
     while (true) {
       // An idle bucket holds at most `capacity` worth of tokens.
-      const std::int64_t taken = (last > now - capacity_nanos_ ? last : now - capacity_nanos_) + interval_nanos_;
+      const std::int64_t taken = (last > now - capacity ? last : now - capacity) + interval;
       if (taken > now) return false;
       if (last_.compare_exchange_weak(last, taken, std::memory_order_relaxed)) return true;
     }
   }
-  double per_second() const noexcept { return per_second_; }
+  double per_second() const noexcept { return per_second_.load(std::memory_order_relaxed); }
+  // Zero, negative, NaN or less than one trace in 285 years: never sample.
+  void set_per_second(double per_second) noexcept;
 
  private:
-  static std::int64_t interval_for(double per_second) noexcept;
-
-  double per_second_;
-  std::int64_t interval_nanos_;  // 0: never sample
-  std::int64_t capacity_nanos_;
+  std::atomic<double> per_second_{0.0};
+  std::atomic<std::int64_t> interval_nanos_{0};  // 0: never sample
+  std::atomic<std::int64_t> capacity_nanos_{0};
   std::atomic<std::int64_t> last_;
 };
 

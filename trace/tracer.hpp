@@ -110,6 +110,8 @@ concept ExporterPolicy = Exporter<E> || ExporterSet<E>;
 template <Sampler SamplerT, detail::ExporterPolicy ExporterT>
 class Tracer final : public TracerBase {
  public:
+  using sampler_type = SamplerT;
+
   template <class... ExporterArgs>
   explicit Tracer(std::string_view service, SamplerT sampler = {}, ExporterArgs&&... exporter_args)
       : TracerBase(service, &sample_root_thunk),

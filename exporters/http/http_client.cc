@@ -62,6 +62,12 @@ HttpClient::~HttpClient() = default;
 void HttpClient::forget_connection() noexcept { static_cast<void>(handle_.release()); }
 
 HttpResponse HttpClient::post(std::string_view body, std::chrono::milliseconds timeout) noexcept {
+  return request(&body, timeout);
+}
+
+HttpResponse HttpClient::get(std::chrono::milliseconds timeout) noexcept { return request(nullptr, timeout); }
+
+HttpResponse HttpClient::request(const std::string_view* body, std::chrono::milliseconds timeout) noexcept {
   try {
     return perform(body, timeout);
   } catch (...) {
@@ -71,7 +77,7 @@ HttpResponse HttpClient::post(std::string_view body, std::chrono::milliseconds t
   }
 }
 
-HttpResponse HttpClient::perform(std::string_view body, std::chrono::milliseconds timeout) {
+HttpResponse HttpClient::perform(const std::string_view* body, std::chrono::milliseconds timeout) {
   HttpResponse response;
   if (!handle_) {
     if (!global_init()) {
@@ -89,7 +95,7 @@ HttpResponse HttpClient::perform(std::string_view body, std::chrono::millisecond
       if (!list) throw std::bad_alloc();
       handle->headers = list;
     };
-    add_header("Content-Type: " + options_.content_type);
+    if (!options_.content_type.empty()) add_header("Content-Type: " + options_.content_type);
     if (options_.gzip) add_header("Content-Encoding: gzip");
     add_header("Expect:");  // no 100-continue round trip before the body
     for (const auto& [name, value] : options_.headers) add_header(name + ": " + value);
@@ -110,21 +116,25 @@ HttpResponse HttpClient::perform(std::string_view body, std::chrono::millisecond
     handle_ = std::move(handle);
   }
 
-  std::optional<std::string> compressed;
-  if (options_.gzip) {
-    compressed = gzip_compress(body);
-    if (!compressed) {
-      response.error = "gzip failed";
-      return response;
-    }
-    body = *compressed;
-  }
-
   CURL* c = handle_->curl;
+  std::optional<std::string> compressed;
+  if (!body) {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else {
+    std::string_view sent = *body;
+    if (options_.gzip) {
+      compressed = gzip_compress(sent);
+      if (!compressed) {
+        response.error = "gzip failed";
+        return response;
+      }
+      sent = *compressed;
+    }
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, sent.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(sent.size()));
+  }
   const long timeout_ms = std::max<long>(1, static_cast<long>(timeout.count()));
   handle_->error[0] = '\0';
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                    std::min(timeout_ms, std::max<long>(1, static_cast<long>(options_.connect_timeout.count()))));

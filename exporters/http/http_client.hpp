@@ -1,12 +1,14 @@
 // HttpClient: the HTTP transport of zspan's collector exporters (OTLP/HTTP, Zipkin, the
-// Jaeger collector; exporters/http/http_sender.hpp adds their retry policy): POSTs a body to one URL over one libcurl handle kept for the exporter's
-// life, so consecutive requests reuse the connection.
+// Jaeger collector; exporters/http/http_sender.hpp adds their retry policy) and of the
+// jaeger_remote sampler: POSTs a body to, or GETs, one URL over one libcurl handle kept
+// for the client's life, so consecutive requests reuse the connection.
 //
 //   zspan::HttpClient client({.url = "http://localhost:4318/v1/traces",
 //                             .content_type = "application/x-protobuf",
 //                             .gzip = true});
 //   zspan::HttpResponse r = client.post(body, std::chrono::seconds(10));
 //   if (r.status == 200) ...; else if (r.status == 0) ... r.error ...
+//   zspan::HttpResponse s = HttpClient({.url = "http://localhost:5778/sampling?service=a"}).get(timeout);
 //
 // The rules:
 //  - One call at a time per client (an exporter's worker thread); clients are independent.
@@ -15,7 +17,8 @@
 //    connect_timeout too). Redirects are not followed. Only http:// and https:// URLs.
 //  - https uses the system's CA store, or ca_file; client_certificate_file and
 //    client_key_file (PEM) authenticate this client for mutual TLS.
-//  - With gzip, the body is compressed (zlib) and sent with Content-Encoding: gzip.
+//  - With gzip, a POST's body is compressed (zlib) and sent with Content-Encoding: gzip.
+//    Content-Type is sent when set.
 //  - Never throws: a failure to allocate or to reach the server is a response with
 //    status 0 and `error` saying why.
 //  - After fork(), the child calls forget_connection(): it leaves the parent's connection
@@ -62,13 +65,16 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   HttpResponse post(std::string_view body, std::chrono::milliseconds timeout) noexcept;
+  HttpResponse get(std::chrono::milliseconds timeout) noexcept;
   void forget_connection() noexcept;
 
   const Options& options() const noexcept { return options_; }
 
  private:
   struct Handle;
-  HttpResponse perform(std::string_view body, std::chrono::milliseconds timeout);
+  // A POST of *body, or a GET when body is null.
+  HttpResponse request(const std::string_view* body, std::chrono::milliseconds timeout) noexcept;
+  HttpResponse perform(const std::string_view* body, std::chrono::milliseconds timeout);
 
   Options options_;
   std::unique_ptr<Handle> handle_;

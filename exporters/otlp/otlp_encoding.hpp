@@ -46,4 +46,8 @@ std::string to_json(const opentelemetry::proto::collector::trace::v1::ExportTrac
 // `text` if it is valid UTF-8, else a copy with each invalid byte replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);
 
+// The length of the well-formed UTF-8 sequence at `s[i]`, or 0 for an invalid byte (RFC 3629
+// §4: no overlong forms, no surrogates, nothing above U+10FFFF).
+std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept;
+
 }  // namespace zspan::otlp

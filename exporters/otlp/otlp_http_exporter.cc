@@ -101,10 +101,15 @@ OtlpHttpExporter::OtlpHttpExporter(Options options)
 
 ExportResult OtlpHttpExporter::export_batch(const SpanBatch& batch) noexcept {
   try {
-    opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
-    otlp::encode(batch, request);
-    const HttpSender::Delivery d =
-        sender_.send(options_.protocol == Protocol::kHttpJson ? otlp::to_json(request) : request.SerializeAsString());
+    body_.clear();
+    if (options_.protocol == Protocol::kHttpJson) {
+      opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
+      otlp::encode(batch, request);
+      body_ = otlp::to_json(request);
+    } else {
+      wire_.encode(batch, body_);
+    }
+    const HttpSender::Delivery d = sender_.send(body_);
     const ExportResult result =
         d.result.code == ExportResult::Code::kSuccess ? ExportResult::partial(rejected_by(d.response.body)) : d.result;
     return result.rejected > batch.size() ? ExportResult::partial(static_cast<std::uint32_t>(batch.size())) : result;

@@ -1,6 +1,7 @@
 // OtlpHttpExporter: sends spans to an OpenTelemetry collector (or any OTLP backend) over
 // OTLP/HTTP: one POST {endpoint}/v1/traces per batch, carrying one ExportTraceServiceRequest
-// as protobuf (the default) or JSON (exporters/otlp/otlp_encoding.hpp says how spans map).
+// as protobuf (the default) or JSON (exporters/otlp/otlp_encoding.hpp says how spans map;
+// exporters/otlp/otlp_wire.hpp writes the protobuf bytes of the same message directly).
 //
 //   zspan::Tracer<zspan::AlwaysOnSampler, zspan::OtlpHttpExporter> tracer{"checkout"};  // settings from the environment
 //
@@ -46,6 +47,7 @@
 #include <vector>
 
 #include "exporters/http/http_sender.hpp"
+#include "exporters/otlp/otlp_wire.hpp"
 #include "trace/export/exporter.hpp"
 
 namespace zspan {
@@ -83,6 +85,8 @@ class OtlpHttpExporter {
 
   Options options_;
   HttpSender sender_;
+  otlp::WireEncoder wire_;  // http/protobuf bodies, written without building messages
+  std::string body_;        // reused from batch to batch
 };
 
 }  // namespace zspan

@@ -5,6 +5,7 @@
 
 #include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
+#include "trace/captured_context.hpp"
 
 namespace {
 
@@ -166,3 +167,41 @@ TEST(Baggage, ASpanWithoutBaggageCarriesANullRef) {
 }
 
 }  // namespace
+
+// Sampled-out spans copy nothing from their parent (trace/context.hpp, "Lazy contexts"):
+// their ids, minted when first read, and their baggage must still behave as a copy's.
+TEST(LazyContext, SampledOutSpansShareTheRootsMintedIds) {
+  zspan::Tracer<zspan::AlwaysOffSampler, zspan::MemoryExporter> off{"off"};
+  TRACE_SCOPE_WITH(off, "root");
+  const zspan::SpanContext root = zspan::current_context();
+  EXPECT_TRUE(root.valid());
+  EXPECT_FALSE(root.sampled());
+  TRACE_SCOPE("child");
+  const zspan::SpanContext child = zspan::current_context();
+  EXPECT_EQ(child.trace_id, root.trace_id);
+  EXPECT_EQ(child.span_id, root.span_id);
+  EXPECT_EQ(zspan::capture_context().context().trace_id, root.trace_id);
+}
+
+TEST(LazyContext, BaggageOfASampledOutChildStaysWithItsDescendants) {
+  zspan::Tracer<zspan::AlwaysOffSampler, zspan::MemoryExporter> off{"off"};
+  TRACE_SCOPE_WITH(off, "root");
+  {
+    TRACE_SCOPE("child");
+    EXPECT_EQ(TRACE_BAGGAGE_SET("tenant", "acme"), BaggageResult::kOk);
+    TRACE_SCOPE("grandchild");
+    EXPECT_EQ(zspan::baggage_get("tenant"), std::optional<std::string_view>("acme"));
+    EXPECT_EQ(zspan::current_context().trace_id, zspan::current_node()->prev->prev->context().trace_id);
+  }
+  EXPECT_EQ(zspan::baggage_get("tenant"), std::nullopt);
+}
+
+TEST(LazyContext, ASampledOutChildKeepsItsContextWhenItsParentEndsFirst) {
+  zspan::Tracer<zspan::AlwaysOffSampler, zspan::MemoryExporter> off{"off"};
+  auto parent = std::make_optional<zspan::ScopedSpan>(off, kChild);
+  const zspan::SpanContext before = parent->context();
+  TRACE_SCOPE("child");
+  parent.reset();  // ends out of order
+  EXPECT_EQ(zspan::current_context().trace_id, before.trace_id);
+  EXPECT_EQ(zspan::current_context().span_id, before.span_id);
+}

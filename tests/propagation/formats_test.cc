@@ -183,12 +183,14 @@ TEST(B3, SingleHeader) {
   auto b3 = parse_b3_single("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90");
   ASSERT_TRUE(b3);
   EXPECT_EQ(b3->trace_id, kTrace);
-  EXPECT_TRUE(b3->sampled);
+  EXPECT_TRUE(b3->flags.sampled());
+  EXPECT_FALSE(b3->flags.forced());
   auto b64 = parse_b3_single("64fe8b2a57d3eff7-e457b5a2e4d86bd1-d");
   ASSERT_TRUE(b64);
   EXPECT_EQ(b64->trace_id, (TraceId{0, 0x64fe8b2a57d3eff7}));
-  EXPECT_TRUE(b64->sampled);
-  EXPECT_FALSE(parse_b3_single("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1")->sampled);  // deferred
+  EXPECT_TRUE(b64->flags.sampled());  // debug: forced, so sampled
+  EXPECT_TRUE(b64->flags.forced());
+  EXPECT_FALSE(parse_b3_single("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1")->flags.sampled());  // deferred
   for (const char* bad : {"0", "1", "d", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-2",
                           "80F198EE56343BA864FE8B2A57D3EFF7-e457b5a2e4d86bd1-1", "abc-e457b5a2e4d86bd1-1",
                           "00000000000000000000000000000000-e457b5a2e4d86bd1-1",
@@ -207,9 +209,49 @@ TEST(B3, MultiHeaderAndPrecedence) {
   ctx = extract_with<B3Propagator<B3Encoding::kMulti>>(multi);
   EXPECT_EQ(ctx.span_id, SpanId{2});  // the single header wins
   EXPECT_FALSE(ctx.sampled());
-  EXPECT_TRUE(extract_with<B3Propagator<B3Encoding::kMulti>>(
-                  {{"x-b3-traceid", "64fe8b2a57d3eff7"}, {"x-b3-spanid", "e457b5a2e4d86bd1"}, {"x-b3-flags", "1"}})
-                  .sampled());
+  const SpanContext debug = extract_with<B3Propagator<B3Encoding::kMulti>>(
+      {{"x-b3-traceid", "64fe8b2a57d3eff7"}, {"x-b3-spanid", "e457b5a2e4d86bd1"}, {"x-b3-flags", "1"}});
+  EXPECT_TRUE(debug.sampled());
+  EXPECT_TRUE(debug.flags.forced());
+  EXPECT_FALSE(extract_with<B3Propagator<B3Encoding::kMulti>>(multi).flags.forced());
+}
+
+// "Debug is encoded as X-B3-Flags: 1. Debug implies an accept decision, so don't also
+// send the X-B3-Sampled header"; single header: the sampling state "d".
+TEST(B3, DebugIsPassedOnAsDebug) {
+  SpanContext forced = sampled_context();
+  forced.flags = forced.flags.with_forced();
+  Headers single, multi;
+  B3Propagator<B3Encoding::kSingle>{}.inject(forced, single);
+  B3Propagator<B3Encoding::kMulti>{}.inject(forced, multi);
+  EXPECT_EQ(header(single, "b3"), "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-d");
+  EXPECT_EQ(header(multi, "x-b3-flags"), "1");
+  EXPECT_EQ(header(multi, "x-b3-sampled"), "<absent>");
+  EXPECT_TRUE(extract_with<B3Propagator<B3Encoding::kSingle>>(single).flags.forced());
+  EXPECT_TRUE(extract_with<B3Propagator<B3Encoding::kMulti>>(multi).flags.forced());
+}
+
+// OpenTelemetry's propagator tests: a context that is not sampled goes out with a span
+// id of its own (zspan::inject mints it), the trace id and the decision unchanged.
+TEST(NotSampled, EveryFormatSendsASpanIdOfItsOwn) {
+  SpanContext ctx = sampled_context();
+  ctx.flags = TraceFlags{};
+  const auto sent_span_id = [&](auto propagator) {
+    Headers headers;
+    inject(ctx, headers, propagator);
+    const SpanContext back = extract_with<decltype(propagator)>(headers);
+    EXPECT_EQ(back.trace_id, kTrace);
+    EXPECT_EQ(back.sampled(), ctx.sampled());
+    EXPECT_TRUE(back.span_id.valid());
+    return back.span_id;
+  };
+  EXPECT_NE(sent_span_id(TraceContextPropagator{}), kSpan);
+  EXPECT_NE(sent_span_id(B3Propagator<B3Encoding::kSingle>{}), kSpan);
+  EXPECT_NE(sent_span_id(B3Propagator<B3Encoding::kMulti>{}), kSpan);
+  EXPECT_NE(sent_span_id(JaegerPropagator{}), kSpan);
+  // A sampled context sends its own span id as it is.
+  ctx = sampled_context();
+  EXPECT_EQ(sent_span_id(TraceContextPropagator{}), kSpan);
 }
 
 TEST(B3, Inject) {
@@ -226,11 +268,14 @@ TEST(Jaeger, ParsesShortAndEncodedIds) {
   auto j = parse_uber_trace_id("64fe8b2a57d3eff7%3Ae457b5a2e4d86bd1%3a0%3A3");
   ASSERT_TRUE(j);
   EXPECT_EQ(j->trace_id, (TraceId{0, 0x64fe8b2a57d3eff7}));
-  EXPECT_TRUE(j->sampled);  // debug implies sampled
+  EXPECT_TRUE(j->flags.sampled());  // debug: forced, so sampled
+  EXPECT_TRUE(j->flags.forced());
+  EXPECT_TRUE(parse_uber_trace_id("1:2:0:2")->flags.forced());  // debug without sampled
   auto k = parse_uber_trace_id("1:2:0:0");
   ASSERT_TRUE(k);
   EXPECT_EQ(k->trace_id, (TraceId{0, 1}));
-  EXPECT_FALSE(k->sampled);
+  EXPECT_FALSE(k->flags.sampled());
+  EXPECT_FALSE(k->flags.forced());
   EXPECT_EQ(parse_uber_trace_id("180f198ee56343ba864fe8b2a57d3eff7:1:0:1"), std::nullopt);  // 33 digits
   for (const char* bad : {"", "0:1:0:1", "1:0:0:1", "1:1:0", "1:1:0:1:1", "1:1:0:100", "x:1:0:1", "1::0:1"})
     EXPECT_FALSE(parse_uber_trace_id(bad)) << bad;
@@ -250,6 +295,15 @@ TEST(Jaeger, RoundTripWithBaggage) {
   ASSERT_TRUE(back.baggage);
   EXPECT_EQ(back.baggage->find("user-id"), "alice smith");
   EXPECT_EQ(back.baggage->find("tier"), "gold");
+}
+
+TEST(Jaeger, DebugIsPassedOnAsDebug) {
+  SpanContext forced = sampled_context();
+  forced.flags = forced.flags.with_forced();
+  Headers headers;
+  JaegerPropagator{}.inject(forced, headers);
+  EXPECT_EQ(header(headers, "uber-trace-id"), "80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:0:03");
+  EXPECT_TRUE(extract_with<JaegerPropagator>(headers).flags.forced());
 }
 
 TEST(Composite, InjectsAllAndLaterValidFormatsWin) {

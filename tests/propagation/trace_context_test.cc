@@ -69,7 +69,7 @@ TEST(TraceParent, EachHexPositionTakesExactlyLowerCaseHex) {
       char out[kTraceParentSize];
       format_traceparent(p->trace_id, p->parent_id, TraceFlags{}, out);
       if (at < 53) EXPECT_EQ(out[at], static_cast<char>(byte)) << at;
-      else EXPECT_EQ(p->flags.bits, (at == 53 ? digit << 4 | 1 : digit)) << at;
+      else EXPECT_EQ(p->flags.bits, (at == 53 ? digit << 4 | 1 : digit) & TraceFlags::kW3C) << at;  // known flags only
     }
   }
 }
@@ -82,6 +82,24 @@ TEST(TraceParent, FormatRoundTripsAndZeroesUnknownFlags) {
   char out[kTraceParentSize];
   format_traceparent(p->trace_id, p->parent_id, p->flags, out);
   EXPECT_EQ(std::string_view(out, kTraceParentSize), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03");
+}
+
+// Level 2 §3.2.2.5: `random` (0x02) is read and passed on; no header can force a trace
+// (zspan's kForced bit is not a W3C flag).
+TEST(TraceParent, RandomFlagIsKeptAndNoOtherFlagIsRead) {
+  auto p = parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-02");
+  ASSERT_TRUE(p);
+  EXPECT_TRUE(p->flags.random());
+  EXPECT_FALSE(p->flags.sampled());
+  char out[kTraceParentSize];
+  format_traceparent(p->trace_id, p->parent_id, p->flags, out);
+  EXPECT_EQ(std::string_view(out, kTraceParentSize), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-02");
+  p = parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-81");
+  ASSERT_TRUE(p);
+  EXPECT_FALSE(p->flags.forced());
+  EXPECT_EQ(p->flags.bits, TraceFlags::kSampled);
+  format_traceparent(p->trace_id, p->parent_id, TraceFlags{}.with_forced(), out);
+  EXPECT_EQ(std::string_view(out + 53, 2), "01");  // forced goes out as sampled
 }
 
 TEST(TraceContextPropagator, ExtractIsCaseInsensitiveAndMarksRemote) {
@@ -112,13 +130,31 @@ TEST(TraceState, SplitOverLinesIsOneList) {
   EXPECT_EQ(ctx.trace_state->header_value(), "a=1,b=2,c@vendor=3");
 }
 
-TEST(TraceState, DuplicateKeysAndTheMemberLimitSpanLines) {
-  EXPECT_FALSE(extract_w3c({{"traceparent", kValid}, {"tracestate", "a=1"}, {"tracestate", "a=2"}}).trace_state);
+// A repeated key is deduplicated, keeping its first (left-most) member, and counted;
+// the rest of the list is passed on, not dropped whole.
+TEST(TraceState, DuplicateKeysKeepTheFirstMemberAcrossLines) {
+  const std::uint64_t before = propagation_drops().tracestate_duplicates;
+  SpanContext ctx = extract_w3c({{"traceparent", kValid}, {"tracestate", "a=1,b=2,a=3"}, {"tracestate", "b=4,c=5"}});
+  ASSERT_TRUE(ctx.trace_state);
+  EXPECT_EQ(ctx.trace_state->header_value(), "a=1,b=2,c=5");
+  EXPECT_EQ(propagation_drops().tracestate_duplicates, before + 1);
+  Headers out;
+  TraceContextPropagator{}.inject(ctx, out);
+  EXPECT_EQ(out, (Headers{{"traceparent", kValid}, {"tracestate", "a=1,b=2,c=5"}}));
+  // Duplicates do not count towards the 32 members.
   std::string half;
   for (int i = 1; i <= 16; ++i) half += "k" + std::to_string(i) + "=v,";
-  EXPECT_TRUE(extract_w3c({{"traceparent", kValid}, {"tracestate", half}, {"tracestate", "x=1,y=2"}}).trace_state);
-  EXPECT_TRUE(extract_w3c({{"traceparent", kValid}, {"tracestate", half}, {"tracestate", half + "x=1"}}).trace_state ==
-              nullptr);
+  ctx = extract_w3c({{"traceparent", kValid}, {"tracestate", half}, {"tracestate", half + "x=1"}});
+  ASSERT_TRUE(ctx.trace_state);
+  EXPECT_EQ(ctx.trace_state->members().size(), 17u);
+}
+
+TEST(TraceState, TheMemberLimitSpansLines) {
+  std::string first, second;
+  for (int i = 1; i <= 16; ++i) first += "k" + std::to_string(i) + "=v,";
+  for (int i = 17; i <= 32; ++i) second += "k" + std::to_string(i) + "=v,";
+  EXPECT_TRUE(extract_w3c({{"traceparent", kValid}, {"tracestate", first}, {"tracestate", second}}).trace_state);
+  EXPECT_FALSE(extract_w3c({{"traceparent", kValid}, {"tracestate", first}, {"tracestate", second + "x=1"}}).trace_state);
 }
 
 TEST(TraceState, OwnsItsBytes) {
@@ -166,8 +202,11 @@ TEST(TraceState, KeyAndValueGrammar) {
   EXPECT_FALSE(parse("t@" + std::string(15, 's') + "=v"));
   EXPECT_TRUE(parse("k=" + std::string(256, 'v')));
   EXPECT_FALSE(parse("k=" + std::string(257, 'v')));
+  // Level 2 multi-tenant keys: the tenant may start with a digit, the system may not.
+  EXPECT_TRUE(parse("0tenant@system=v"));
+  EXPECT_TRUE(parse("t_-*/@s_-*/=v"));
   for (const char* bad : {"Foo=1", "1foo=1", "foo@=1", "@foo=1", "foo@1bar=1", "foo", "foo=", "foo=a=b", "foo=\x01",
-                          "foo=1,foo=2", "foo.bar=1"})
+                          "foo.bar=1", "a@b@c=1", "-foo=1", "foo@Bar=1"})
     EXPECT_FALSE(parse(bad)) << bad;
 }
 

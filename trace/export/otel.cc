@@ -103,9 +103,9 @@ const Resource& Resource::get() {
         {"telemetry.sdk.version", std::string(kVersion)},
     };
     if (std::string host = host_name(); !host.empty()) attributes.push_back({"host.name", std::move(host)});
-    for (auto& [key, value] : env::key_values("OTEL_RESOURCE_ATTRIBUTES")) {
-      std::erase_if(attributes, [&](const Attribute& existing) { return existing.key == key; });
-      attributes.push_back({std::move(key), std::move(value)});
+    for (auto& member : env::key_values("OTEL_RESOURCE_ATTRIBUTES")) {
+      std::erase_if(attributes, [&](const Attribute& existing) { return existing.key == member.first; });
+      attributes.push_back({std::move(member.first), std::move(member.second)});
     }
     return Resource(std::move(attributes));
   }();

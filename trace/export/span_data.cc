@@ -81,6 +81,7 @@ SpanData SpanData::copy_of(const SpanView& span) {
   out.parent_id = span.parent_id();
   out.parent_reference = span.parent_reference();
   out.remote_parent = span.has_remote_parent();
+  out.forced = span.forced();
   out.error = span.is_error();
   out.start_unix_nanos = span.start_unix_nanos();
   out.end_unix_nanos = span.end_unix_nanos();

@@ -44,6 +44,7 @@ struct SpanData {
   Reference parent_reference = Reference::kChildOf;
   bool remote_parent = false;
   bool error = false;
+  bool forced = false;  // SpanView::forced()
   std::uint64_t start_unix_nanos = 0;
   std::uint64_t end_unix_nanos = 0;
   std::uint64_t duration_nanos = 0;

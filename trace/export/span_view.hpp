@@ -29,6 +29,9 @@ class SpanView {
   Reference parent_reference() const noexcept { return record_.parent_reference(); }
   bool has_remote_parent() const noexcept { return (record_.flags & SpanRecord::kRemoteParent) != 0; }
   bool is_error() const noexcept { return record_.is_error(); }
+  // Recorded whatever the samplers said: a debug trace from upstream (B3 `d`, Jaeger flag
+  // 0x2) or zspan::ForceTracing. Jaeger's exporter writes it as the span's debug flag 0x2.
+  bool forced() const noexcept { return (record_.flags & SpanRecord::kForced) != 0; }
   std::uint32_t dropped_fields() const noexcept { return record_.dropped_fields; }
 
   std::uint64_t start_unix_nanos() const noexcept { return anchor_.to_unix_nanos(record_.start_ticks); }

@@ -32,16 +32,17 @@ std::optional<B3Context> parse_b3_single(std::string_view value) noexcept {
   const std::size_t dash2 = rest.find('-');
   const std::optional<SpanId> span_id = parse_b3_span_id(rest.substr(0, dash2));
   if (!trace_id || !span_id) return std::nullopt;
-  bool sampled = false;  // deferred
+  TraceFlags flags;  // deferred: not sampled
   if (dash2 != std::string_view::npos) {
     rest.remove_prefix(dash2 + 1);
     const std::size_t dash3 = rest.find('-');
     const std::string_view state = rest.substr(0, dash3);
-    if (state == "1" || state == "d") sampled = true;
+    if (state == "1") flags = flags.with_sampled(true);
+    else if (state == "d") flags = flags.with_forced();
     else if (state != "0") return std::nullopt;
     if (dash3 != std::string_view::npos && !parse_b3_span_id(rest.substr(dash3 + 1))) return std::nullopt;
   }
-  return B3Context{*trace_id, *span_id, sampled};
+  return B3Context{*trace_id, *span_id, flags};
 }
 
 std::optional<B3Context> parse_b3_multi(const B3MultiValues& values) noexcept {
@@ -53,7 +54,8 @@ std::optional<B3Context> parse_b3_multi(const B3MultiValues& values) noexcept {
   const std::string_view flags = trim_ows(values.flags);
   if (!sampled.empty() && sampled != "1" && sampled != "0" && sampled != "true" && sampled != "false")
     return std::nullopt;
-  return B3Context{*trace_id, *span_id, sampled == "1" || sampled == "true" || flags == "1"};
+  const TraceFlags decision = TraceFlags{}.with_sampled(sampled == "1" || sampled == "true");
+  return B3Context{*trace_id, *span_id, flags == "1" ? decision.with_forced() : decision};
 }
 
 }  // namespace zspan

@@ -8,10 +8,13 @@
 //   zspan::B3Propagator<zspan::B3Encoding::kMulti> b3m;   // OTEL_PROPAGATORS=b3multi
 //
 // Both read either encoding, the single header first (as OpenTelemetry's B3 propagator
-// does); they differ in what they write. The debug flag ("d", X-B3-Flags: 1) implies
-// sampled. A deferred decision (no sampling state) arrives as not sampled, and a
-// sampling state without ids ("b3: 0") carries no context: zspan cannot follow a trace
-// without its ids. B3 carries no baggage.
+// does); they differ in what they write. The debug flag ("d", X-B3-Flags: 1) makes the
+// trace forced (TraceFlags::kForced): recorded whatever the sampler says, and sent on as
+// debug ("d", or X-B3-Flags: 1 without X-B3-Sampled, which debug implies). A deferred
+// decision (no sampling state) arrives as not sampled, and a sampling state without ids
+// ("b3: 0") carries no context: zspan cannot follow a trace without its ids. B3 carries
+// no baggage. A context that is not sampled is sent with a span id of its own
+// (zspan::inject).
 #pragma once
 
 #include <optional>
@@ -26,7 +29,7 @@ namespace zspan {
 struct B3Context {
   TraceId trace_id;
   SpanId span_id;
-  bool sampled;
+  TraceFlags flags;  // sampled, or forced (debug)
 };
 
 // {TraceId}-{SpanId}[-{SamplingState}[-{ParentSpanId}]]
@@ -73,7 +76,7 @@ struct B3Propagator {
       if (single_lines != 0 || !multi.trace_id.empty()) detail::g_b3_rejected.emit();
       return;
     }
-    ctx.adopt_remote(b3->trace_id, b3->span_id, TraceFlags{}.with_sampled(b3->sampled));
+    ctx.adopt_remote(b3->trace_id, b3->span_id, b3->flags);
   }
 
   template <WritableCarrier C>
@@ -83,7 +86,7 @@ struct B3Propagator {
     char span_id[16];
     ctx.trace_id.to_hex(trace_id);
     ctx.span_id.to_hex(span_id);
-    const char sampled = ctx.sampled() ? '1' : '0';
+    const char sampled = ctx.flags.forced() ? 'd' : ctx.sampled() ? '1' : '0';
     if constexpr (kEncoding == B3Encoding::kSingle) {
       char value[32 + 1 + 16 + 1 + 1];
       std::string_view(trace_id, 32).copy(value, 32);
@@ -95,7 +98,8 @@ struct B3Propagator {
     } else {
       set_header(carrier, "X-B3-TraceId", std::string_view(trace_id, 32));
       set_header(carrier, "X-B3-SpanId", std::string_view(span_id, 16));
-      set_header(carrier, "X-B3-Sampled", std::string_view(&sampled, 1));
+      if (ctx.flags.forced()) set_header(carrier, "X-B3-Flags", "1");
+      else set_header(carrier, "X-B3-Sampled", std::string_view(&sampled, 1));
     }
   }
 };

@@ -14,7 +14,8 @@ namespace zspan {
 
 struct PropagationDrops {
   std::uint64_t traceparent_rejected = 0;   // malformed, version ff, or sent twice
-  std::uint64_t tracestate_rejected = 0;    // malformed, over 32 members, duplicate keys
+  std::uint64_t tracestate_rejected = 0;    // malformed, or over 32 members
+  std::uint64_t tracestate_duplicates = 0;  // tracestates passed on without their repeated keys' later members
   std::uint64_t baggage_dropped = 0;        // members malformed, or over the W3C limits on the way in or out
   std::uint64_t b3_rejected = 0;
   std::uint64_t jaeger_rejected = 0;
@@ -26,6 +27,7 @@ PropagationDrops propagation_drops() noexcept;
 namespace detail {
 extern RateLimitedWarning g_traceparent_rejected;
 extern RateLimitedWarning g_tracestate_rejected;
+extern RateLimitedWarning g_tracestate_duplicates;
 extern RateLimitedWarning g_baggage_dropped;
 extern RateLimitedWarning g_b3_rejected;
 extern RateLimitedWarning g_jaeger_rejected;

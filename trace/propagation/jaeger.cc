@@ -41,7 +41,9 @@ std::optional<JaegerContext> parse_uber_trace_id(std::string_view value) noexcep
   const TraceId trace_id{*high, *low};
   if (!trace_id.valid() || *span == 0) return std::nullopt;
   constexpr std::uint64_t kSampled = 0x1, kDebug = 0x2;
-  return JaegerContext{trace_id, SpanId{*span}, (*flags & (kSampled | kDebug)) != 0};
+  const std::uint64_t flag_bits = flags.value_or(0);
+  const TraceFlags decision = TraceFlags{}.with_sampled((flag_bits & kSampled) != 0);
+  return JaegerContext{trace_id, SpanId{*span}, (flag_bits & kDebug) ? decision.with_forced() : decision};
 }
 
 std::optional<Baggage::Entry> parse_uberctx(std::string_view header_name, std::string_view value) {

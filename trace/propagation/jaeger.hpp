@@ -8,8 +8,10 @@
 //
 // Ids are hex without leading zeros ("receivers MUST accept hex-strings shorter than 32
 // characters"), the whole value may arrive URL-encoded (":" as %3A), the parent id is
-// deprecated and ignored, and the flags are one or two hex digits: 1 sampled, 2 debug
-// (debug implies sampled). Baggage keys are the header names' suffixes, lower-cased
+// deprecated and ignored, and the flags are one or two hex digits: 1 sampled, 2 debug.
+// Debug makes the trace forced (TraceFlags::kForced): recorded whatever the sampler
+// says, and sent on with flags 03. A context that is not sampled is sent with a span id
+// of its own (zspan::inject). Baggage keys are the header names' suffixes, lower-cased
 // since header names are case-insensitive; values are percent-decoded.
 //
 // Jaeger sets no limit on baggage, so the W3C ones hold (trace/baggage.hpp), as they do
@@ -33,7 +35,7 @@ namespace zspan {
 struct JaegerContext {
   TraceId trace_id;
   SpanId span_id;
-  bool sampled;
+  TraceFlags flags;  // sampled, or forced (debug)
 };
 
 std::optional<JaegerContext> parse_uber_trace_id(std::string_view value) noexcept;
@@ -64,7 +66,7 @@ struct JaegerPropagator {
     std::optional<JaegerContext> jaeger;
     if (trace_lines == 1) jaeger = parse_uber_trace_id(trace_header);
     if (!jaeger) return detail::g_jaeger_rejected.emit("{} line(s)", trace_lines);
-    ctx.adopt_remote(jaeger->trace_id, jaeger->span_id, TraceFlags{}.with_sampled(jaeger->sampled));
+    ctx.adopt_remote(jaeger->trace_id, jaeger->span_id, jaeger->flags);
   }
 
   template <WritableCarrier C>
@@ -74,7 +76,7 @@ struct JaegerPropagator {
       ctx.trace_id.to_hex(value);
       value[32] = ':';
       ctx.span_id.to_hex(value + 33);
-      std::string_view(ctx.sampled() ? ":0:01" : ":0:00").copy(value + 49, 5);
+      std::string_view(ctx.flags.forced() ? ":0:03" : ctx.sampled() ? ":0:01" : ":0:00").copy(value + 49, 5);
       set_header(carrier, "uber-trace-id", std::string_view(value, sizeof(value)));
     }
     if (!ctx.baggage) return;

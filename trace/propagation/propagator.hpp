@@ -28,12 +28,19 @@ namespace zspan {
 // OpenTelemetry's default: OTEL_PROPAGATORS=tracecontext,baggage.
 using DefaultPropagator = Composite<TraceContextPropagator, W3CBaggagePropagator>;
 
-// Injects `ctx` (ids only when valid, baggage whenever present).
+// Injects `ctx` (ids only when valid, baggage whenever present). A span that is not
+// sampled shares its parent's span id in this process (the hot path mints none for it);
+// what it sends downstream is a span id of its own, minted here, as W3C Trace Context
+// and the OpenTelemetry propagators require of a non-recording span. Each inject of such
+// a context mints a new one: nothing records them, so they need only be fresh.
 template <WritableCarrier C, class P = DefaultPropagator>
 void inject(const SpanContext& ctx, C& carrier, const P& propagator = {}, Trust peer = Trust::kTrusted) noexcept {
   if (peer == Trust::kUntrusted) return detail::g_untrusted_peer.emit("{}", "not injected");
   try {
-    propagator.inject(ctx, carrier);
+    if (ctx.sampled() || !ctx.valid()) return propagator.inject(ctx, carrier);
+    SpanContext own = ctx;
+    own.span_id = SpanId::generate();
+    propagator.inject(own, carrier);
   } catch (...) {
     // The carrier could not grow: the request goes out without trace headers.
   }

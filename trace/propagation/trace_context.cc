@@ -7,10 +7,6 @@ namespace zspan {
 
 namespace {
 
-// §3.2.2.5: version 00 defines `sampled` (and Level 2 `random`, 0x02); "Vendors MUST set
-// those [other flags] to zero" when they send the header.
-constexpr std::uint8_t kKnownFlags = 0x03;
-
 // §3.3.1.3.1: at most 32 list-members.
 constexpr std::size_t kMaxTraceStateMembers = 32;
 
@@ -83,6 +79,7 @@ struct ParsedMembers {
     TraceState::Member members[kMaxTraceStateMembers];
   };
   std::size_t size = 0;
+  std::size_t duplicates = 0;  // members dropped for repeating an earlier key
 };
 
 // Appends the members of one header line; false when the line is invalid.
@@ -97,11 +94,16 @@ bool parse_tracestate_line(std::string_view line, ParsedMembers& parsed) noexcep
       const std::string_view key = member.substr(0, eq);
       const std::string_view value = member.substr(eq + 1);
       if (!valid_tracestate_key(key) || !valid_tracestate_value(value)) return false;
-      if (parsed.size == kMaxTraceStateMembers) return false;
-      // §3.3.1.3: keys are unique; a list that repeats one is invalid.
-      for (const TraceState::Member& m : parsed.view())
-        if (m.key == key) return false;
-      std::construct_at(parsed.members + parsed.size++, TraceState::Member{key, value});
+      // §3.3.1.3: keys are unique. A list that repeats one is passed on with the first
+      // (left-most, most recent) member of the key; the later ones are dropped and counted.
+      bool repeated = false;
+      for (const TraceState::Member& m : parsed.view()) repeated |= m.key == key;
+      if (repeated) {
+        ++parsed.duplicates;
+      } else {
+        if (parsed.size == kMaxTraceStateMembers) return false;
+        std::construct_at(parsed.members + parsed.size++, TraceState::Member{key, value});
+      }
     }
     if (comma == std::string_view::npos) return true;
     line.remove_prefix(comma + 1);
@@ -132,12 +134,13 @@ std::optional<TraceParent> parse_traceparent(std::string_view value) noexcept {
   const TraceId trace_id{*trace_high, *trace_low};
   const SpanId parent_id{*parent};
   if (!trace_id.valid() || !parent_id.valid()) return std::nullopt;
-  return TraceParent{trace_id, parent_id, TraceFlags{static_cast<std::uint8_t>(*flags)}};
+  // §3.2.2.5: version 00 defines `sampled` and (Level 2) `random`; others are not kept.
+  return TraceParent{trace_id, parent_id, TraceFlags{static_cast<std::uint8_t>(*flags & TraceFlags::kW3C)}};
 }
 
 void format_traceparent(TraceId trace_id, SpanId parent_id, TraceFlags flags, char (&out)[kTraceParentSize]) noexcept {
   constexpr char kDigits[] = "0123456789abcdef";
-  const auto bits = static_cast<std::uint8_t>(flags.bits & kKnownFlags);
+  const auto bits = static_cast<std::uint8_t>(flags.bits & TraceFlags::kW3C);
   out[0] = '0';
   out[1] = '0';
   out[2] = '-';
@@ -157,6 +160,7 @@ SharedRef<const TraceState> parse_tracestate(std::span<const std::string_view> v
       return nullptr;
     }
   }
+  if (parsed.duplicates > 0) detail::g_tracestate_duplicates.emit("{} member(s) dropped", parsed.duplicates);
   SharedRef<const TraceState> state = TraceState::make(parsed.view());
   if (!state && parsed.size > 0) detail::g_tracestate_rejected.emit("out of memory");
   return state;

@@ -9,9 +9,18 @@
 //   w3c.extract(request_headers, ctx);    // ctx.valid() when traceparent was good
 //   w3c.inject(ctx, outgoing_headers);
 //
-// A traceparent that is missing, malformed or sent twice leaves the context unchanged,
-// so the receiver starts a new trace (§3.2, §4.3). A bad tracestate drops the whole
-// tracestate, never the traceparent (§3.3.1.5).
+// Trace Context Level 2 (https://www.w3.org/TR/trace-context-2/):
+//  - A traceparent that is missing, malformed or sent twice leaves the context unchanged,
+//    so the receiver starts a new trace (§3.2, §4.3).
+//  - Flags: `sampled` (0x01) and `random` (0x02) are read and written; others are zeroed.
+//    Traces zspan starts have random ids and say so; a continued trace keeps the flag.
+//  - tracestate keys follow the Level 2 grammar: simple keys of up to 256 characters,
+//    multi-tenant keys `tenant@system` (tenant up to 241, system up to 14).
+//  - A tracestate that repeats a key is passed on with the key's first member only (and
+//    counted in propagation_drops().tracestate_duplicates); one that is malformed or
+//    over 32 members is dropped whole, never the traceparent (§3.3.1.5).
+//  - The inject of a context that is not sampled sends a parent-id of its own, not its
+//    caller's (zspan::inject, trace/propagation/propagator.hpp).
 #pragma once
 
 #include <optional>

@@ -1,0 +1,171 @@
+#include "exporters/zipkin/zipkin_exporter.hpp"
+
+#include <algorithm>
+#include <new>
+
+#include "trace/diagnostics.hpp"
+#include "trace/env.hpp"
+#include "trace/export/otel.hpp"
+#include "trace/version.hpp"
+
+namespace zspan {
+namespace {
+
+// The instrumentation scope, named as OTLP's (exporters/otlp/otlp_encoding.hpp) is.
+constexpr std::string_view kScopeName = "zspan";
+
+constexpr std::uint64_t micros(std::uint64_t nanos) noexcept { return nanos / 1000; }
+
+// `write(JsonWriter&)`'s JSON text, in `scratch` (valid until its next use).
+template <class Write>
+std::string_view json_text(std::string& scratch, Write&& write) {
+  scratch.clear();
+  {
+    JsonWriter json(scratch);
+    write(json);
+  }
+  return scratch;
+}
+
+// The visitor of otel::for_each_attribute that writes each attribute as a Zipkin tag: a
+// string member of the open object.
+struct TagWriter {
+  JsonWriter& json;
+  std::string& scratch;
+
+  void operator()(std::string_view key, const StringValue& v) const {
+    json.escaped_key(key);
+    json.value(v.text);
+  }
+  void operator()(std::string_view key, bool v) const {
+    json.escaped_key(key);
+    json.value(v ? "true" : "false");
+  }
+  // Numbers and arrays: their JSON text, a double that JSON lacks ("NaN") without its quotes.
+  template <class V>
+  void operator()(std::string_view key, const V& v) const {
+    std::string_view text = json_text(scratch, [&](JsonWriter& w) { w.value(v); });
+    if (text.starts_with('"')) text = text.substr(1, text.size() - 2);
+    json.escaped_key(key);
+    json.value(text);
+  }
+};
+
+// How many of the span's links Zipkin cannot carry: all but a followsFrom parent, which is
+// its parentId.
+std::uint32_t links_not_sent(const SpanView& span, const otel::SpanSummary& summary) noexcept {
+  const bool parent_is_link = span.parent_id().valid() && span.parent_reference() == Reference::kFollowsFrom;
+  return summary.links - (parent_is_link ? 1 : 0);
+}
+
+HttpSender::Options sender_options(const ZipkinExporter::Options& options) {
+  HttpSender::Options o;
+  o.client.url = options.endpoint;
+  o.client.content_type = "application/json";
+  o.client.connect_timeout = options.timeout;
+  o.client.user_agent = "zspan-zipkin/" + std::string(kVersion);
+  o.timeout = options.timeout;
+  o.backend = "Zipkin";
+  return o;
+}
+
+}  // namespace
+
+ZipkinEncoder::ZipkinEncoder() {
+  JsonWriter json(scope_tags_);
+  json.member("otel.scope.name", kScopeName);
+  json.member("otel.scope.version", kVersion);
+  json.member("otel.library.name", kScopeName);
+  json.member("otel.library.version", kVersion);
+}
+
+void ZipkinEncoder::encode(const SpanBatch& batch, std::string& out) {
+  JsonWriter json(out);
+  json.begin_array();
+  for (const SpanView& span : batch) encode(span, json);
+  json.end_array();
+}
+
+void ZipkinEncoder::encode(const SpanView& span, JsonWriter& json) {
+  const otel::SpanSummary summary = otel::summarize(span);
+  json.begin_object();
+  json.member("traceId", span.trace_id());
+  if (span.parent_id().valid()) json.member("parentId", span.parent_id());
+  json.member("id", span.span_id());
+  if (summary.kind != otel::SpanKind::kInternal) json.member("kind", otel::name(summary.kind));
+  json.member("name", span.name());
+  const std::uint64_t start = span.start_unix_nanos();
+  json.member("timestamp", micros(start));
+  json.member("duration", std::max<std::uint64_t>(1, micros(span.end_unix_nanos() - start)));
+
+  json.key("localEndpoint");
+  json.begin_object();
+  json.member("serviceName", span.service());
+  json.end_object();
+
+  if (summary.events > 0) {
+    json.key("annotations");
+    json.begin_array();
+    otel::for_each_event(span, [&](const otel::Event& event) {
+      json.begin_object();
+      json.member("timestamp", micros(event.unix_nanos));
+      json.member("value", json_text(scratch_, [&](JsonWriter& value) {
+                    value.escaped_key(event.name);
+                    value.begin_object();
+                    event.for_each_attribute([&](std::string_view key, const auto& v) {
+                      value.escaped_key(key);
+                      value.value(v);
+                    });
+                    value.end_object();
+                  }));
+      json.end_object();
+    });
+    json.end_array();
+  }
+
+  json.key("tags");
+  json.begin_object();
+  const TagWriter tag{json, scratch_};
+  otel::for_each_attribute(span, tag);
+  if (summary.status == otel::StatusCode::kError) {
+    json.member("otel.status_code", otel::name(summary.status));
+    json.member("error", summary.status_message);
+  }
+  json.members(scope_tags_);
+  if (summary.dropped_attributes > 0) tag("otel.dropped_attributes_count", summary.dropped_attributes);
+  if (const std::uint32_t links = links_not_sent(span, summary)) tag("otel.dropped_links_count", links);
+  json.end_object();
+
+  json.end_object();
+}
+
+ZipkinExporter::Options ZipkinExporter::Options::from_env() noexcept {
+  Options o;
+  try {
+    o.endpoint = env::http_url("OTEL_EXPORTER_ZIPKIN_ENDPOINT", std::move(o.endpoint));
+    o.timeout = env::millis("OTEL_EXPORTER_ZIPKIN_TIMEOUT", o.timeout);
+  } catch (...) {
+    // Out of memory while reading settings: what was read so far, defaults for the rest.
+  }
+  return o;
+}
+
+ZipkinExporter::ZipkinExporter(Options options) : options_(std::move(options)), sender_(sender_options(options_)) {}
+
+ExportResult ZipkinExporter::export_batch(const SpanBatch& batch) noexcept {
+  try {
+    body_.clear();
+    encoder_.encode(batch, body_);
+    return sender_.send(body_).result;
+  } catch (const std::bad_alloc&) {
+    static RateLimitedWarning out_of_memory{"zspan: Zipkin export out of memory"};
+    out_of_memory.emit("{}: a batch of {} spans is kept for a retry", options_.endpoint, batch.size());
+    return ExportResult::retryable();
+  } catch (...) {
+    static RateLimitedWarning failed{"zspan: Zipkin export could not encode a batch"};
+    failed.emit("{}: {} spans dropped", options_.endpoint, batch.size());
+    return ExportResult::permanent();
+  }
+}
+
+}  // namespace zspan

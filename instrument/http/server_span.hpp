@@ -15,7 +15,7 @@
 //
 // Trust is decided on the TCP peer's address, the one thing a client cannot forge in its
 // request (a Host or X-Forwarded-For header it can): whitelist peers by address
-// (PeerWhitelist({R"(10\.1\.\d+\.\d+)", R"(127\.0\.0\.1)"})). The default trusts everyone,
+// (PeerWhitelist::compile({R"(10\.1\.\d+\.\d+)", R"(127\.0\.0\.1)"}).peers). The default trusts everyone,
 // as OpenTelemetry SDKs do.
 #pragma once
 
@@ -44,7 +44,7 @@ struct ServerRequest {
   std::string_view user_agent;    // empty when not sent
 };
 
-inline PeerWhitelist trust_every_peer() { return PeerWhitelist({}, PeerWhitelist::WhenEmpty::kTrustEveryone); }
+inline PeerWhitelist trust_every_peer() { return PeerWhitelist::compile({}, PeerWhitelist::WhenEmpty::kTrustEveryone).peers; }
 
 class HttpServerSpan {
  public:

@@ -41,7 +41,7 @@ class BeastServer : public testing::Test {
 };
 
 TEST_F(BeastServer, ARouteNamesTheSpanUnderTheTrustedCallersContext) {
-  zspan::http::BeastServer tracing(tracer_, zspan::PeerWhitelist({R"(10\.1\.\d+\.\d+)"}));
+  zspan::http::BeastServer tracing(tracer_, zspan::PeerWhitelist::compile({R"(10\.1\.\d+\.\d+)"}).peers);
   static const zspan::http::Route kGetUser("GET", "/users/:id");
   const Request r = request(http::verb::get, "/users/7?full=1");
   const Response response =
@@ -62,7 +62,7 @@ TEST_F(BeastServer, ARouteNamesTheSpanUnderTheTrustedCallersContext) {
 }
 
 TEST_F(BeastServer, AnUntrustedPeerStartsANewTrace) {
-  zspan::http::BeastServer tracing(tracer_, zspan::PeerWhitelist({R"(10\.1\.\d+\.\d+)"}));
+  zspan::http::BeastServer tracing(tracer_, zspan::PeerWhitelist::compile({R"(10\.1\.\d+\.\d+)"}).peers);
   const Request r = request(http::verb::get, "/x");
   tracing.serve(r, {"192.168.0.9", 1}, [&] { return respond(r, http::status::ok); });
   const auto server_spans = spans();

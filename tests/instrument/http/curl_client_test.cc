@@ -70,7 +70,7 @@ class CurlClient : public testing::Test {
 };
 
 TEST_F(CurlClient, TheServerSpanIsAChildOfTheClientSpan) {
-  const zspan::http::CurlClient client(zspan::PeerWhitelist({R"(127\.0\.0\.1)"}));
+  const zspan::http::CurlClient client(zspan::PeerWhitelist::compile({R"(127\.0\.0\.1)"}).peers);
   {
     TRACE_SCOPE_WITH(frontend_, "checkout");
     ASSERT_EQ(client.perform(curl_, "GET", url("/items/7").c_str()), CURLE_OK);
@@ -95,7 +95,7 @@ TEST_F(CurlClient, TheServerSpanIsAChildOfTheClientSpan) {
 }
 
 TEST_F(CurlClient, AnUntrustedHostGetsNoTraceHeadersAndTheCallersStay) {
-  const zspan::http::CurlClient client(zspan::PeerWhitelist({R"(.*\.example\.com)"}));
+  const zspan::http::CurlClient client(zspan::PeerWhitelist::compile({R"(.*\.example\.com)"}).peers);
   curl_slist* headers = curl_slist_append(nullptr, "X-User: 42");
   {
     TRACE_SCOPE_WITH(frontend_, "checkout");

@@ -40,7 +40,7 @@ class HttplibServer : public testing::Test {
 };
 
 TEST_F(HttplibServer, TrustedPeerContinuesTheCallersTrace) {
-  serve(zspan::PeerWhitelist({R"(127\.0\.0\.1)"}));
+  serve(zspan::PeerWhitelist::compile({R"(127\.0\.0\.1)"}).peers);
   const auto response = client().Get("/users/7", {{"traceparent", kTraceparent}, {"User-Agent", "test-agent/1"}});
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 200);
@@ -63,7 +63,7 @@ TEST_F(HttplibServer, TrustedPeerContinuesTheCallersTrace) {
 }
 
 TEST_F(HttplibServer, UntrustedPeerStartsANewTraceThatFollowsFromTheCaller) {
-  serve(zspan::PeerWhitelist({R"(10\.0\.0\.1)"}));
+  serve(zspan::PeerWhitelist::compile({R"(10\.0\.0\.1)"}).peers);
   ASSERT_TRUE(client().Get("/users/7", {{"traceparent", kTraceparent}}));
 
   const auto server_spans = spans();

@@ -31,7 +31,8 @@ struct CurrentIds {
 inline CurrentIds current_ids() noexcept {
   const ContextNode* node = current_node();
   if (!node) return {};
-  return {node->record.trace_id, node->record.span_id, node->flags.sampled()};
+  const ContextNode& holder = node->minted_holder();  // a sampled-out span's ids (trace/context.hpp)
+  return {holder.record.trace_id, holder.record.span_id, holder.flags.sampled()};
 }
 
 namespace detail {

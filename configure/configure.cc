@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "trace/env.hpp"
+#include "trace/sampling/jaeger_remote_sampler.hpp"
 #include "trace/text.hpp"
 
 namespace zspan {
@@ -49,6 +50,18 @@ std::vector<std::string> exporters_from_env() {
   return names;
 }
 
+// The sampler `config` names; jaeger_remote (parent-based or not) polls its strategy for
+// `service` on a thread of its own, shared by every tracer of the configuration.
+ConfiguredSampler sampler_for(const Config& config, const std::string& service) {
+  std::string name(trim_ows(config.sampler));
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  const bool parent_based = name == "parentbased_jaeger_remote";
+  if (parent_based || name == "jaeger_remote")
+    return ConfiguredSampler::delegating(
+        std::make_shared<JaegerRemoteSampler>(service, parse_jaeger_remote_arg(config.sampler_arg)), parent_based);
+  return ConfiguredSampler::parse(config.sampler, config.sampler_arg);
+}
+
 }  // namespace
 
 Config Config::from_env() noexcept {
@@ -78,7 +91,7 @@ bool configure(const Config& config) noexcept {
   try {
     std::string service = config.service_name;
     if (service.empty()) service = std::string("unknown_service:") + program_invocation_short_name;
-    ConfiguredSampler::install(ConfiguredSampler::parse(config.sampler, config.sampler_arg));
+    ConfiguredSampler::install(sampler_for(config, service));
     install_configured_exporter(ConfiguredExporter::make(config.exporters, config.export_options));
     auto tracer = std::make_unique<ConfiguredTracer>(service);
     Configured& c = configured();

@@ -47,11 +47,14 @@ void RateLimitingSampler::set_per_second(double per_second) noexcept {
   interval_nanos_.store(interval, std::memory_order_relaxed);
 }
 
-ConfiguredSampler::ConfiguredSampler(Kind kind, bool parent_based, double argument) noexcept
+ConfiguredSampler::ConfiguredSampler(Kind kind, bool parent_based, double argument, std::shared_ptr<void> delegate,
+                                     DecideFn decide) noexcept
     : kind_(kind),
       parent_based_(parent_based),
       ratio_(kind == Kind::kTraceIdRatio ? argument : kDefaultRatio),
-      rate_(kind == Kind::kRateLimited ? argument : kDefaultTracesPerSecond) {}
+      rate_(kind == Kind::kRateLimited ? argument : kDefaultTracesPerSecond),
+      delegate_(std::move(delegate)),
+      delegate_decide_(decide) {}
 
 double ConfiguredSampler::argument() const noexcept {
   switch (kind_) {
@@ -74,6 +77,13 @@ ConfiguredSampler ConfiguredSampler::parse(std::string_view name, std::string_vi
     return {Kind::kTraceIdRatio, parent_based, parse_argument(arg, 0.0, 1.0, kDefaultRatio)};
   if (equals_ignoring_case(root, "ratelimited"))
     return {Kind::kRateLimited, parent_based, parse_argument(arg, 0.0, kMaxTracesPerSecond, kDefaultTracesPerSecond)};
+  if (equals_ignoring_case(root, "jaeger_remote")) {
+    static RateLimitedWarning needs_configure{
+        "zspan: OTEL_TRACES_SAMPLER=jaeger_remote is made by zspan::configure() (configure/configure.hpp); "
+        "using parentbased_always_on"};
+    needs_configure.emit();
+    return spec_default();
+  }
   g_bad_sampler.emit("\"{}\"", name.substr(0, 64));
   return spec_default();
 }
@@ -85,6 +95,8 @@ struct InstalledSampler {
   ConfiguredSampler::Kind kind{};
   bool parent_based = true;
   double argument = 0.0;
+  std::shared_ptr<void> delegate;
+  ConfiguredSampler::DecideFn decide = nullptr;
 };
 InstalledSampler& installed_sampler() noexcept {
   static InstalledSampler installed;
@@ -99,12 +111,14 @@ void ConfiguredSampler::install(const ConfiguredSampler& sampler) noexcept {
   i.kind = sampler.kind_;
   i.parent_based = sampler.parent_based_;
   i.argument = sampler.argument();
+  i.delegate = sampler.delegate_;
+  i.decide = sampler.delegate_decide_;
 }
 
 ConfiguredSampler ConfiguredSampler::installed() noexcept {
   InstalledSampler& i = installed_sampler();
   const std::lock_guard lock(i.mutex);
-  return i.installed ? ConfiguredSampler(i.kind, i.parent_based, i.argument) : spec_default();
+  return i.installed ? ConfiguredSampler(i.kind, i.parent_based, i.argument, i.delegate, i.decide) : spec_default();
 }
 
 ConfiguredSampler ConfiguredSampler::from_env() noexcept {

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <concepts>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <utility>
 
@@ -145,7 +146,8 @@ class ParentBased {
 // parentbased_always_on, ratio 1.0, 100 traces/s.
 class ConfiguredSampler {
  public:
-  enum class Kind : std::uint8_t { kAlwaysOn, kAlwaysOff, kTraceIdRatio, kRateLimited };
+  enum class Kind : std::uint8_t { kAlwaysOn, kAlwaysOff, kTraceIdRatio, kRateLimited, kDelegated };
+  using DecideFn = bool (*)(void*, const SamplingInput&) noexcept;
 
   // The sampler configure() installed (configure/configure.hpp); before, or without it,
   // the OpenTelemetry default parentbased_always_on.
@@ -154,7 +156,16 @@ class ConfiguredSampler {
   // What later default-constructed samplers are (configure() calls it).
   static void install(const ConfiguredSampler& sampler) noexcept;
   // The values of OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG (empty when unset).
+  // jaeger_remote needs a thread and an HTTP client: configure() makes it (delegating).
   static ConfiguredSampler parse(std::string_view name, std::string_view arg) noexcept;
+  // A sampler of another type (JaegerRemoteSampler), shared by every copy.
+  template <Sampler S>
+  static ConfiguredSampler delegating(std::shared_ptr<S> sampler, bool parent_based) noexcept {
+    return ConfiguredSampler(Kind::kDelegated, parent_based, 0.0, std::move(sampler),
+                             [](void* s, const SamplingInput& in) noexcept -> bool {
+                               return static_cast<S*>(s)->should_sample(in);
+                             });
+  }
 
   bool should_sample(const SamplingInput& in) noexcept {
     if (parent_based_ && in.has_remote_parent) return in.remote_parent_flags.sampled();
@@ -163,6 +174,7 @@ class ConfiguredSampler {
       case Kind::kAlwaysOff: return false;
       case Kind::kTraceIdRatio: return ratio_.should_sample(in);
       case Kind::kRateLimited: return rate_.should_sample(in);
+      case Kind::kDelegated: return delegate_decide_(delegate_.get(), in);
     }
     return false;
   }
@@ -173,7 +185,8 @@ class ConfiguredSampler {
   double argument() const noexcept;
 
  private:
-  ConfiguredSampler(Kind kind, bool parent_based, double argument) noexcept;
+  ConfiguredSampler(Kind kind, bool parent_based, double argument, std::shared_ptr<void> delegate = nullptr,
+                    DecideFn decide = nullptr) noexcept;
   static ConfiguredSampler spec_default() noexcept { return {Kind::kAlwaysOn, true, 1.0}; }
   static ConfiguredSampler installed() noexcept;
 
@@ -181,6 +194,8 @@ class ConfiguredSampler {
   bool parent_based_;
   TraceIdRatioSampler ratio_;
   RateLimitingSampler rate_;
+  std::shared_ptr<void> delegate_;
+  DecideFn delegate_decide_;
 };
 
 }  // namespace zspan

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 
 #include "instrument/zspan.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
@@ -120,6 +121,27 @@ TEST_F(Configure, ServiceNameDefaultsFollowTheResourceConventions) {
   set("OTEL_TRACES_EXPORTER", "none");
   ASSERT_TRUE(configure_from_env());
   EXPECT_EQ(configured_tracer()->service(), "unknown_service:configure_test");
+}
+
+TEST_F(Configure, JaegerRemoteSamplingFollowsTheAgentsStrategy) {
+  Receiver agent;
+  agent.script(std::vector<Receiver::Reply>(
+      1000, {.status = 200, .body = R"({"strategyType": "PROBABILISTIC", "probabilisticSampling": {"samplingRate": 1.0}})"}));
+  Receiver collector;
+  set("OTEL_SERVICE_NAME", "remote-sampled");
+  set("OTEL_TRACES_EXPORTER", "otlp");
+  set("OTEL_EXPORTER_OTLP_ENDPOINT", collector.url());
+  set("OTEL_TRACES_SAMPLER", "parentbased_jaeger_remote");
+  set("OTEL_TRACES_SAMPLER_ARG", "endpoint=" + agent.url("/sampling") + ",pollingIntervalMs=100,initialSamplingRate=0");
+  ASSERT_TRUE(configure_from_env());
+  EXPECT_EQ(configured_tracer()->sampler().kind(), ConfiguredSampler::Kind::kDelegated);
+  ASSERT_TRUE(agent.wait_for_requests(1, 5s));
+  EXPECT_EQ(agent.requests()[0].path, "/sampling?service=remote-sampled");
+  std::this_thread::sleep_for(300ms);  // the strategy applied after its first answer
+  { TRACE_SCOPE("sampled by the agent's strategy"); }
+  ASSERT_TRUE(flush(5s));
+  EXPECT_THAT(arrived(collector),
+              ElementsAre(std::pair{std::string("remote-sampled"), std::string("sampled by the agent's strategy")}));
 }
 
 TEST_F(Configure, ExportingToNoneRecordsNothing) {

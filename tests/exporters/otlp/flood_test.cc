@@ -65,8 +65,13 @@ TEST(OtlpFlood, TwoProducersAgainstASlowBackendStayBoundedAndCounted) {
   }
   EXPECT_EQ(arrived, e.exported);
   // Rings within their 64 MiB budget, the queue within 2048 spans: nothing grows with
-  // the number of spans the producers made.
+  // the number of spans the producers made. (Not under ASan or TSan, whose quarantine and
+  // shadow memory are not the library's.)
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   EXPECT_LT(rss_growth, 96u << 20) << rss_growth;
+#else
+  static_cast<void>(rss_growth);
+#endif
   // The producers never waited for the backend: they made many times what it took.
   EXPECT_GT(ended.load(), 4 * e.exported);
 }

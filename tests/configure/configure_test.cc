@@ -8,7 +8,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <thread>
 
 #include "instrument/zspan.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
@@ -137,7 +136,7 @@ TEST_F(Configure, JaegerRemoteSamplingFollowsTheAgentsStrategy) {
   EXPECT_EQ(configured_tracer()->sampler().kind(), ConfiguredSampler::Kind::kDelegated);
   ASSERT_TRUE(agent.wait_for_requests(1, 5s));
   EXPECT_EQ(agent.requests()[0].path, "/sampling?service=remote-sampled");
-  std::this_thread::sleep_for(300ms);  // the strategy applied after its first answer
+  ASSERT_TRUE(agent.wait_for_requests(2, 10s));  // a second poll: the first answer is applied
   { TRACE_SCOPE("sampled by the agent's strategy"); }
   ASSERT_TRUE(flush(5s));
   EXPECT_THAT(arrived(collector),

@@ -104,7 +104,7 @@ FixedTags fixed_tags() {
     W w(out);
     TagWriter<W>{w, unused}(key, value);
   };
-  encode(fixed.scope, "otel.scope.name", "zspan");
+  encode(fixed.scope, "otel.scope.name", otel::kScopeName);
   encode(fixed.scope, "otel.scope.version", kVersion);
   for (std::uint8_t k = 0; k < std::size(fixed.kinds); ++k)
     if (const std::string_view kind = kind_tag(static_cast<otel::SpanKind>(k)); !kind.empty())

@@ -196,7 +196,7 @@ void encode(const SpanBatch& batch, pb::collector::trace::v1::ExportTraceService
       otel::Resource::get().for_each_attribute(span.service(),
                                                attribute_adder(resource_spans.mutable_resource()->mutable_attributes()));
       scope = resource_spans.add_scope_spans();
-      scope->mutable_scope()->set_name(std::string(kScopeName));
+      scope->mutable_scope()->set_name(std::string(otel::kScopeName));
       scope->mutable_scope()->set_version(std::string(kVersion));
       services.emplace_back(span.service(), scope);
     }

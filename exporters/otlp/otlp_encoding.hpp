@@ -36,8 +36,6 @@
 
 namespace zspan::otlp {
 
-inline constexpr std::string_view kScopeName = "zspan";
-
 void encode(const SpanBatch& batch, opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request);
 
 // The request in OTLP/JSON; throws std::runtime_error if protobuf cannot print it.

@@ -280,7 +280,7 @@ void WireEncoder::encode(const SpanBatch& batch, std::string& out) {
     w.end(resource);
     const Writer::Length scope_spans = w.begin(field::kScopeSpans, kLarge);
     const Writer::Length scope = w.begin(field::kScope, kSmall);
-    w.string(field::kScopeName, kScopeName);
+    w.string(field::kScopeName, otel::kScopeName);
     w.string(field::kScopeVersion, kVersion);
     w.end(scope);
     for (std::size_t i = 0; i < batch.size(); ++i) {

@@ -11,9 +11,6 @@
 namespace zspan {
 namespace {
 
-// The instrumentation scope, named as OTLP's (exporters/otlp/otlp_encoding.hpp) is.
-constexpr std::string_view kScopeName = "zspan";
-
 constexpr std::uint64_t micros(std::uint64_t nanos) noexcept { return nanos / 1000; }
 
 // `write(JsonWriter&)`'s JSON text, in `scratch` (valid until its next use).
@@ -73,9 +70,9 @@ HttpSender::Options sender_options(const ZipkinExporter::Options& options) {
 
 ZipkinEncoder::ZipkinEncoder() {
   JsonWriter json(scope_tags_);
-  json.member("otel.scope.name", kScopeName);
+  json.member("otel.scope.name", otel::kScopeName);
   json.member("otel.scope.version", kVersion);
-  json.member("otel.library.name", kScopeName);
+  json.member("otel.library.name", otel::kScopeName);
   json.member("otel.library.version", kVersion);
 }
 

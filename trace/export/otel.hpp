@@ -47,6 +47,9 @@ std::string_view name(SpanKind kind) noexcept;
 // "UNSET", "OK", "ERROR".
 std::string_view name(StatusCode code) noexcept;
 
+// The instrumentation scope of every span zspan exports (its version: kVersion).
+inline constexpr std::string_view kScopeName = "zspan";
+
 inline constexpr std::string_view kRefTypeKey = "opentracing.ref_type";
 inline constexpr std::string_view ref_type(Reference r) noexcept {
   return r == Reference::kFollowsFrom ? "follows_from" : "child_of";

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "trace/diagnostics.hpp"
+#include "trace/env.hpp"
 #include "trace/text.hpp"
 
 namespace zspan {
@@ -122,9 +123,7 @@ ConfiguredSampler ConfiguredSampler::installed() noexcept {
 }
 
 ConfiguredSampler ConfiguredSampler::from_env() noexcept {
-  const char* name = std::getenv("OTEL_TRACES_SAMPLER");
-  const char* arg = std::getenv("OTEL_TRACES_SAMPLER_ARG");
-  return parse(name ? name : "", arg ? arg : "");
+  return parse(env::value("OTEL_TRACES_SAMPLER").value_or(""), env::value("OTEL_TRACES_SAMPLER_ARG").value_or(""));
 }
 
 }  // namespace zspan

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "trace/env.hpp"
 #include "trace/sampling/jaeger_remote_sampler.hpp"
@@ -15,7 +16,9 @@ namespace {
 
 struct Configured {
   std::mutex mutex;
-  ConfiguredTracer* tracer = nullptr;  // never deleted: spans may still name it at exit
+  // Every tracer configured, the newest current. None is deleted: a span an older one
+  // started may still end, and spans may name any of them until the process ends.
+  std::vector<std::unique_ptr<ConfiguredTracer>> tracers;
 };
 Configured& configured() {
   static auto* c = new Configured;  // never freed: read until the process ends
@@ -96,9 +99,9 @@ bool configure(const Config& config) noexcept {
     auto tracer = std::make_unique<ConfiguredTracer>(service);
     Configured& c = configured();
     const std::lock_guard lock(c.mutex);
+    c.tracers.push_back(std::move(tracer));
     ConfiguredPropagator::install(config.propagator);
-    set_default_tracer(tracer.get());
-    c.tracer = tracer.release();  // the one before stays: a span it started may still end
+    set_default_tracer(c.tracers.back().get());
     return true;
   } catch (...) {
     return false;
@@ -110,7 +113,7 @@ bool configure_from_env() noexcept { return configure(Config::from_env()); }
 ConfiguredTracer* configured_tracer() noexcept {
   Configured& c = configured();
   const std::lock_guard lock(c.mutex);
-  return c.tracer;
+  return c.tracers.empty() ? nullptr : c.tracers.back().get();
 }
 
 const ConfiguredPropagator& configured_propagator() noexcept { return ConfiguredPropagator::installed(); }

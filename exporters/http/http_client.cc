@@ -56,7 +56,7 @@ struct HttpClient::Handle {
   }
 };
 
-HttpClient::HttpClient(Options options) : options_(std::move(options)) {}
+HttpClient::HttpClient(Options options) : options_(std::move(options)) { global_init(); }
 HttpClient::~HttpClient() = default;
 
 void HttpClient::forget_connection() noexcept { static_cast<void>(handle_.release()); }

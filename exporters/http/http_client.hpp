@@ -12,7 +12,10 @@
 //
 // The rules:
 //  - One call at a time per client (an exporter's worker thread); clients are independent.
-//    curl_global_init runs once per process, on first use, whatever thread that is.
+//    curl_global_init runs once per process, when the first client is made: libcurl's
+//    TLS library then registers its exit handler before the collector's flush at exit
+//    and the jaeger_remote sampler's stop (made later), so those run first, while TLS
+//    still works.
 //  - `timeout` bounds the whole request, connecting included (connecting is bounded by
 //    connect_timeout too). Redirects are not followed. Only http:// and https:// URLs.
 //  - https uses the system's CA store, or ca_file; client_certificate_file and

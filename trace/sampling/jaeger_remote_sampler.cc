@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -111,12 +112,48 @@ struct JaegerRemoteSampler::State {
         bound(TraceIdRatioSampler::bound_for(options.initial_sampling_rate)) {}
 
   ~State() {
+    Polling& p = polling();
+    const std::lock_guard lock(p.mutex);
+    std::erase(p.states, this);
+    stop_polling();
+  }
+
+  // With polling().mutex held, so that at exit and in the destructor it joins once.
+  // Waits for a request under way (at most its timeout).
+  void stop_polling() noexcept {
     {
       std::lock_guard lock(stop_mutex);
       stopping = true;
     }
     stop.notify_all();
     if (poller.joinable()) poller.join();
+  }
+
+  void start_polling() {
+    Polling& p = polling();
+    const std::lock_guard lock(p.mutex);
+    p.states.reserve(p.states.size() + 1);
+    poller = std::thread([this] { run(); });
+    p.states.push_back(this);
+    static const bool registered = (std::atexit(stop_all_at_exit), true);
+    static_cast<void>(registered);
+  }
+
+  // Samplers still polling at exit stop first: a request under way would otherwise race
+  // libcurl's TLS library, whose exit handler (registered when `client` was made) runs
+  // after this one and frees what the request uses.
+  struct Polling {
+    std::mutex mutex;
+    std::vector<State*> states;
+  };
+  static Polling& polling() {
+    static auto* p = new Polling;  // never freed: samplers may end after static destructors
+    return *p;
+  }
+  static void stop_all_at_exit() noexcept {
+    Polling& p = polling();
+    const std::lock_guard lock(p.mutex);
+    for (State* state : p.states) state->stop_polling();
   }
 
   Operation& operation_of(const Callsite* callsite) noexcept {
@@ -273,7 +310,7 @@ struct JaegerRemoteSampler::State {
 JaegerRemoteSampler::JaegerRemoteSampler(std::string_view service, JaegerRemoteOptions options) noexcept {
   try {
     state_ = std::make_unique<State>(service, options);
-    state_->poller = std::thread([state = state_.get()] { state->run(); });
+    state_->start_polling();
   } catch (const std::exception& e) {
     // No thread: the initial rate stays in force (no memory: nothing is sampled).
     g_no_strategy.emit("cannot start polling: {}", e.what());

@@ -34,8 +34,9 @@
 //    bucket, as in Jaeger's clients. At most kMaxOperations operations are tracked;
 //    beyond them (and for spans without a callsite) they share one default operation.
 //  - One background thread per sampler; its requests time out after the polling
-//    interval, within [100 ms, 10 s]. Destroying the sampler stops it, waiting at most
-//    that long for a request under way.
+//    interval, within [100 ms, 10 s]. Destroying the sampler stops it, and so does the
+//    process's exit (std::exit, or returning from main), each waiting at most that long
+//    for a request under way.
 //  - Movable, not copyable; a moved-from sampler samples nothing.
 #pragma once
 

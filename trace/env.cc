@@ -51,13 +51,28 @@ void bad_value(std::string_view name, std::string_view value, std::string_view w
   }
 }
 
+namespace {
+std::optional<std::uint64_t> whole_number(std::string_view text) noexcept {
+  std::uint64_t parsed = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+  if (error == std::errc() && end == text.data() + text.size()) return parsed;
+  return std::nullopt;
+}
+}  // namespace
+
 std::uint64_t positive(std::string_view name, std::uint64_t fallback) noexcept {
   const std::optional<std::string> text = value(name);
   if (!text) return fallback;
-  std::uint64_t parsed = 0;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), parsed);
-  if (error == std::errc() && end == text->data() + text->size() && parsed > 0) return parsed;
+  if (const std::optional<std::uint64_t> parsed = whole_number(*text); parsed && *parsed > 0) return *parsed;
   bad_value(name, *text, "is not a positive whole number", std::to_string(fallback));
+  return fallback;
+}
+
+std::optional<std::uint64_t> limit(std::string_view name, std::optional<std::uint64_t> fallback) noexcept {
+  const std::optional<std::string> text = value(name);
+  if (!text) return fallback;
+  if (const std::optional<std::uint64_t> parsed = whole_number(*text)) return parsed;
+  bad_value(name, *text, "is not a whole number", fallback ? std::to_string(*fallback) : "no limit");
   return fallback;
 }
 

@@ -31,6 +31,9 @@ std::optional<std::string> value(std::string_view name) noexcept;
 // A positive whole number, else `fallback`.
 std::uint64_t positive(std::string_view name, std::uint64_t fallback) noexcept;
 
+// A limit: a whole number, 0 included, else `fallback` (nullopt: no limit).
+std::optional<std::uint64_t> limit(std::string_view name, std::optional<std::uint64_t> fallback) noexcept;
+
 // A positive whole number of milliseconds (the spec's unit for timeouts), else `fallback`.
 std::chrono::milliseconds millis(std::string_view name, std::chrono::milliseconds fallback) noexcept;
 

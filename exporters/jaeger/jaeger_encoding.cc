@@ -22,6 +22,7 @@ enum TagType : std::int32_t { kString = 0, kDouble = 1, kBool = 2, kLong = 3 };
 enum SpanRefType : std::int32_t { kChildOf = 0, kFollowsFrom = 1 };
 
 constexpr std::int32_t kSampledFlag = 0x1;
+constexpr std::int32_t kDebugFlag = 0x2;
 constexpr std::uint64_t kInt64Max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 constexpr std::int64_t as_i64(std::uint64_t bits) noexcept { return static_cast<std::int64_t>(bits); }
@@ -133,14 +134,15 @@ void write_span(W& w, const SpanView& span, Trim trim, std::string& scratch, con
                         link.span_id);
       });
   }
-  w.field_i32(7, (span.record().flags & SpanRecord::kSampled) ? kSampledFlag : 0);
+  const std::uint8_t flags = span.record().flags;
+  w.field_i32(7, ((flags & SpanRecord::kSampled) ? kSampledFlag : 0) | ((flags & SpanRecord::kForced) ? kDebugFlag : 0));
   w.field_i64(8, micros(span.start_unix_nanos()));
   w.field_i64(9, micros(span.duration_nanos()));
 
   const std::uint32_t kept_tags = std::min(summary.attributes, trim.tags);
   const std::uint32_t kept_logs = std::min(summary.events, trim.logs);
   const std::uint32_t dropped_attributes = summary.dropped_attributes + (summary.attributes - kept_tags);
-  const std::uint32_t dropped_events = summary.events - kept_logs;
+  const std::uint32_t dropped_events = summary.dropped_events + (summary.events - kept_logs);
   const std::string_view kind = fixed.kinds[static_cast<std::uint8_t>(summary.kind)];
   const bool has_status = summary.status != otel::StatusCode::kUnset;
   const bool is_error = summary.status == otel::StatusCode::kError;

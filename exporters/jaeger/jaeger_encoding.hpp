@@ -25,7 +25,8 @@
 //  - references: the parent, as CHILD_OF or FOLLOWS_FROM after its kind (Jaeger's clients
 //    send it even though parentSpanId says it), then every extra reference (otel links),
 //    CHILD_OF or FOLLOWS_FROM after its opentracing.ref_type; absent when there are none.
-//  - flags: 0x1 when sampled (zspan has no debug flag: 0x2 is never set).
+//  - flags: 0x1 when sampled, 0x2 (debug) when forced (SpanView::forced(): a debug
+//    trace from a peer, or ForceTracing).
 //  - startTime, duration: microseconds (since the epoch; nanoseconds divided down).
 //  - tags, in this order: the attributes (otel::for_each_attribute, OpenTelemetry names):
 //    bool BOOL, int64 LONG, uint64 LONG up to INT64_MAX and its decimal STRING above,

@@ -98,13 +98,16 @@ void encode_span(const SpanView& span, pb::trace::v1::Span& out) {
     event.set_time_unix_nano(e.unix_nanos);
     event.set_name(valid_utf8(e.name));
     e.for_each_attribute(attribute_adder(event.mutable_attributes()));
+    event.set_dropped_attributes_count(e.dropped_attributes());
   });
+  out.set_dropped_events_count(summary.dropped_events);
   otel::for_each_link(span, [&](const otel::Link& l) {
     auto& link = *out.add_links();
     link.set_trace_id(id_bytes(l.trace_id));
     link.set_span_id(id_bytes(l.span_id));
     attribute_adder(link.mutable_attributes())(otel::kRefTypeKey, otel::ref_type(l.reference));
   });
+  out.set_dropped_links_count(summary.dropped_links);
   if (summary.status != otel::StatusCode::kUnset) {
     auto& status = *out.mutable_status();
     status.set_code(static_cast<pb::trace::v1::Status::StatusCode>(summary.status));

@@ -22,7 +22,9 @@
 //  - Strings are sent as valid UTF-8 (protobuf `string` requires it, and receivers refuse
 //    a request that breaks it): each invalid byte, such as the half of a character a
 //    string cut at ZSPAN_MAX_STRING_BYTES leaves, becomes U+FFFD.
-//  - dropped_attributes_count: the span's fields that did not fit (otel::SpanSummary).
+//  - dropped_attributes_count, dropped_events_count, dropped_links_count and an event's
+//    dropped_attributes_count: what did not fit the span or its limits (otel::SpanSummary,
+//    trace/export/span_limits.hpp).
 //  - JSON (the OTLP specification's JSON Protobuf Encoding): protobuf's JSON mapping with
 //    lowerCamelCase names, enums as integers, 64-bit integers (times, int values) as
 //    decimal strings, and trace and span ids as lower-case hex, not base64.

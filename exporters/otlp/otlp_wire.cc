@@ -22,9 +22,10 @@ constexpr std::uint32_t kResourceAttributes = 1;                                
 constexpr std::uint32_t kScope = 1, kSpans = 2;                                  // ScopeSpans
 constexpr std::uint32_t kScopeName = 1, kScopeVersion = 2;                       // InstrumentationScope
 constexpr std::uint32_t kTraceId = 1, kSpanId = 2, kParentSpanId = 4, kName = 5, kKind = 6, kStart = 7, kEnd = 8,
-                        kAttributes = 9, kDroppedAttributes = 10, kEvents = 11, kLinks = 13, kStatus = 15,
-                        kFlags = 16;                                             // Span
-constexpr std::uint32_t kEventTime = 1, kEventName = 2, kEventAttributes = 3;    // Span.Event
+                        kAttributes = 9, kDroppedAttributes = 10, kEvents = 11, kDroppedEvents = 12,
+                        kLinks = 13, kDroppedLinks = 14, kStatus = 15, kFlags = 16;  // Span
+constexpr std::uint32_t kEventTime = 1, kEventName = 2, kEventAttributes = 3,
+                        kEventDroppedAttributes = 4;                             // Span.Event
 constexpr std::uint32_t kLinkTraceId = 1, kLinkSpanId = 2, kLinkAttributes = 4;  // Span.Link
 constexpr std::uint32_t kStatusMessage = 2, kStatusCode = 3;                     // Status
 constexpr std::uint32_t kKey = 1, kValue = 2;                                    // KeyValue
@@ -241,8 +242,10 @@ void write_span(const SpanView& span, Writer& w) {
     if (e.unix_nanos) w.fixed64(field::kEventTime, e.unix_nanos);
     if (!e.name.empty()) w.string(field::kEventName, e.name);
     e.for_each_attribute(AttributeWriter{w, field::kEventAttributes});
+    if (const std::uint32_t dropped = e.dropped_attributes()) w.varint(field::kEventDroppedAttributes, dropped);
     w.end(event);
   });
+  if (summary.dropped_events) w.varint(field::kDroppedEvents, summary.dropped_events);
   otel::for_each_link(span, [&](const otel::Link& l) {
     const Writer::Length link = w.begin(field::kLinks, kSmall);
     w.id(field::kLinkTraceId, l.trace_id);
@@ -250,6 +253,7 @@ void write_span(const SpanView& span, Writer& w) {
     AttributeWriter{w, field::kLinkAttributes}(otel::kRefTypeKey, otel::ref_type(l.reference));
     w.end(link);
   });
+  if (summary.dropped_links) w.varint(field::kDroppedLinks, summary.dropped_links);
   if (summary.status != otel::StatusCode::kUnset) {
     const Writer::Length status = w.begin(field::kStatus, kSmall);
     if (!summary.status_message.empty()) w.string(field::kStatusMessage, summary.status_message);

@@ -94,6 +94,7 @@ void ZipkinEncoder::encode(const SpanView& span, JsonWriter& json) {
   const std::uint64_t start = span.start_unix_nanos();
   json.member("timestamp", micros(start));
   json.member("duration", std::max<std::uint64_t>(1, micros(span.end_unix_nanos() - start)));
+  if (span.forced()) json.member("debug", true);
 
   json.key("localEndpoint");
   json.begin_object();
@@ -130,6 +131,7 @@ void ZipkinEncoder::encode(const SpanView& span, JsonWriter& json) {
   }
   json.members(scope_tags_);
   if (summary.dropped_attributes > 0) tag("otel.dropped_attributes_count", summary.dropped_attributes);
+  if (summary.dropped_events > 0) tag("otel.dropped_events_count", summary.dropped_events);
   if (const std::uint32_t links = links_not_sent(span, summary)) tag("otel.dropped_links_count", links);
   json.end_object();
 

@@ -50,7 +50,8 @@
 //      span; neither for an unset status (zspan has no OK status);
 //      otel.scope.name "zspan", otel.scope.version, and their deprecated aliases
 //      otel.library.name and otel.library.version (the specification's non-OTLP mapping);
-//      otel.dropped_attributes_count when fields did not fit the span;
+//      otel.dropped_attributes_count when fields did not fit the span or its limits
+//      (trace/export/span_limits.hpp), otel.dropped_events_count for logs past them;
 //      otel.dropped_links_count when the span had links (see links), as the number of them.
 //  - annotations: one per event (log), timestamp in microseconds, value
 //    `"<event name>":{<its attributes as JSON, values typed>}` as the specification shows;
@@ -61,7 +62,8 @@
 //  - shared: never set. Zipkin's shared span is a server span reusing its client's span id
 //    (B3 "join"); zspan gives every server span an id of its own, whose parentId is the
 //    client's span, so no zspan span is shared.
-//  - debug: never set (zspan has no debug flag).
+//  - debug: true for a forced span (SpanView::forced(): Jaeger's debug flag or B3's from a
+//    peer, or ForceTracing), so that Zipkin keeps it whatever its own sampling.
 //  - remoteEndpoint: not set yet. The specification says a CLIENT or PRODUCER span SHOULD
 //    name it from peer.service, server.address, ... (in that order) for Zipkin's dependency
 //    graph; those attributes are sent as tags only.

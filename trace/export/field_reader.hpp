@@ -7,6 +7,7 @@
 //   });
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -22,9 +23,21 @@ namespace zspan {
 
 struct StringValue {
   std::string_view text;
-  std::uint32_t original_size;  // text.size() unless the string was cut at the size limit
+  std::uint32_t original_size;  // text.size() unless the string was cut (size or length limit)
 
   bool truncated() const noexcept { return original_size > text.size(); }
+
+  // At most `max_chars` characters (UTF-8 code points), never cut inside one;
+  // original_size stays.
+  StringValue first_chars(std::uint64_t max_chars) const noexcept {
+    if (max_chars >= text.size()) return *this;
+    std::size_t end = 0;
+    for (std::uint64_t chars = 0; end < text.size(); ++end) {
+      const bool starts_char = (static_cast<unsigned char>(text[end]) & 0xC0) != 0x80;
+      if (starts_char && chars++ == max_chars) break;
+    }
+    return {text.substr(0, end), original_size};
+  }
 };
 
 using ScalarValue = std::variant<bool, std::int64_t, std::uint64_t, double, StringValue>;
@@ -66,13 +79,20 @@ class ArrayValue {
   FieldType element_type() const noexcept { return element_type_; }
   std::uint32_t size() const noexcept { return size_; }
 
+  // The same array, its strings cut to `max_chars` characters (StringValue::first_chars).
+  ArrayValue first_chars(std::uint64_t max_chars) const noexcept {
+    ArrayValue cut = *this;
+    cut.max_chars_ = std::min(max_chars_, max_chars);
+    return cut;
+  }
+
   // Calls on_element(const ScalarValue&) for each element in order.
   template <class OnElement>
   void for_each(OnElement&& on_element) const {
     const std::byte* at = words_;
     for (std::uint32_t i = 0; i < size_; ++i) {
       if (element_type_ == FieldType::kString) {
-        on_element(ScalarValue(detail::string_at(at)));
+        on_element(ScalarValue(detail::string_at(at).first_chars(max_chars_)));
         at += 8 * (1 + string_payload_words(detail::load_word(at)));
       } else {
         on_element(detail::scalar(element_type_, detail::load_word(at)));
@@ -85,6 +105,7 @@ class ArrayValue {
   FieldType element_type_;
   std::uint32_t size_;
   const std::byte* words_;
+  std::uint64_t max_chars_ = UINT64_MAX;
 };
 
 struct ReferenceValue {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 
 #include "trace/env.hpp"
 #include "trace/version.hpp"
@@ -73,23 +74,39 @@ std::string_view event_name(const LogValue& log) noexcept {
   return name;
 }
 
-SpanSummary summarize(const SpanView& span) noexcept {
+std::uint32_t Event::dropped_attributes() const noexcept {
+  std::uint64_t attributes = 0;
+  fields.for_each_field([&](const Field& f) { attributes += !detail::is_event_name(*f.key); });
+  return static_cast<std::uint32_t>(attributes - std::min(attributes, limits->event_attribute_count));
+}
+
+SpanSummary summarize(const SpanView& span, const SpanLimits& limits) noexcept {
   SpanSummary s;
   s.status = span.is_error() ? StatusCode::kError : StatusCode::kUnset;
-  s.dropped_attributes = span.dropped_fields();
-  if (span.parent_id().valid() && span.parent_reference() == Reference::kFollowsFrom) ++s.links;
+  std::uint32_t attributes = 0, events = 0, links = 0;
+  if (span.parent_id().valid() && span.parent_reference() == Reference::kFollowsFrom) ++links;
   for_each_decoded_field(span, [&](const Field& f) {
     if (const auto* log = std::get_if<LogValue>(&f.value)) {
-      ++s.events;
+      // The status message comes from the first error event, exported or not.
+      ++events;
       if (s.status == StatusCode::kError && s.status_message.empty()) s.status_message = error_message(*log);
     } else if (std::holds_alternative<ReferenceValue>(f.value)) {
-      ++s.links;
+      ++links;
     } else if (detail::is_kind_tag(*f.key)) {
       if (const auto* v = std::get_if<StringValue>(&f.value)) s.kind = kind_from_tag(v->text);
     } else {
-      ++s.attributes;
+      ++attributes;
     }
   });
+  const auto within = [](std::uint32_t count, std::uint64_t limit) {
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(count, limit));
+  };
+  s.attributes = within(attributes, limits.attribute_count);
+  s.events = within(events, limits.event_count);
+  s.links = within(links, limits.link_count);
+  s.dropped_attributes = span.dropped_fields() + (attributes - s.attributes);
+  s.dropped_events = events - s.events;
+  s.dropped_links = links - s.links;
   return s;
 }
 

@@ -1,7 +1,7 @@
 // The OpenTelemetry view of a span: the one mapping from zspan's OpenTracing-style model
 // that every exporter uses, so that OTLP, Zipkin, Jaeger and the local formats agree.
 //
-//   const zspan::otel::SpanSummary s = zspan::otel::summarize(span);   // kind, status
+//   const zspan::otel::SpanSummary s = zspan::otel::summarize(span);   // kind, status, counts
 //   zspan::otel::for_each_attribute(span, [&](std::string_view key, const auto& value) {
 //     write(key, value);   // bool, int64_t, uint64_t, double, StringValue or ArrayValue
 //   });
@@ -21,7 +21,10 @@
 //  - links: a followsFrom parent stays the parent and is also a link; every extra
 //    reference is a link. Each carries `opentracing.ref_type` = child_of | follows_from.
 //  - dropped counts: fields that did not fit the span are reported as dropped attributes
-//    (the record cannot tell which kind they were).
+//    (the record cannot tell which kind they were), with those past the span limits.
+//  - limits: the span limits (trace/export/span_limits.hpp, SpanLimits::get() unless one
+//    is given) cut long strings and cap the attributes, events, links and each event's
+//    attributes visited; summarize() counts what they leave out.
 //
 // A visitor needs one member, a generic call operator (as Rust tracing's Visit needs one
 // method): overloads for the value types it treats specially are picked first.
@@ -34,6 +37,7 @@
 #include <vector>
 
 #include "trace/export/field_reader.hpp"
+#include "trace/export/span_limits.hpp"
 #include "trace/export/span_view.hpp"
 
 namespace zspan::otel {
@@ -59,38 +63,46 @@ struct SpanSummary {
   SpanKind kind = SpanKind::kInternal;
   StatusCode status = StatusCode::kUnset;
   std::string_view status_message;  // points into the span: valid during the export call
-  std::uint32_t attributes = 0;
+  std::uint32_t attributes = 0;  // those exported, within the limits
   std::uint32_t events = 0;
   std::uint32_t links = 0;
   std::uint32_t dropped_attributes = 0;
+  std::uint32_t dropped_events = 0;
+  std::uint32_t dropped_links = 0;
 };
 
 // One pass over the span's fields.
-SpanSummary summarize(const SpanView& span) noexcept;
+SpanSummary summarize(const SpanView& span, const SpanLimits& limits = SpanLimits::get()) noexcept;
 
 namespace detail {
 inline bool is_kind_tag(const FieldKey& key) noexcept { return key.name == "span.kind"; }
 inline bool is_event_name(const FieldKey& key) noexcept { return key.name == "event"; }
 
+// Strings cut to `max_chars` characters.
 template <class Visitor>
-void visit_value(std::string_view key, const FieldValue& value, Visitor& visit) {
+void visit_value(std::string_view key, const FieldValue& value, std::uint64_t max_chars, Visitor& visit) {
   std::visit(
       [&](const auto& v) {
         using V = std::decay_t<decltype(v)>;
-        if constexpr (!std::is_same_v<V, ReferenceValue> && !std::is_same_v<V, LogValue>) visit(key, v);
+        if constexpr (std::is_same_v<V, StringValue> || std::is_same_v<V, ArrayValue>)
+          visit(key, v.first_chars(max_chars));
+        else if constexpr (!std::is_same_v<V, ReferenceValue> && !std::is_same_v<V, LogValue>)
+          visit(key, v);
       },
       value);
 }
 }  // namespace detail
 
-// Calls visit(std::string_view otel_key, const V& value) for each attribute, where V is
-// bool, std::int64_t, std::uint64_t, double, StringValue or ArrayValue.
+// Calls visit(std::string_view otel_key, const V& value) for each attribute within the
+// limits, where V is bool, std::int64_t, std::uint64_t, double, StringValue or ArrayValue.
 template <class Visitor>
-void for_each_attribute(const SpanView& span, Visitor&& visit) {
+void for_each_attribute(const SpanView& span, Visitor&& visit, const SpanLimits& limits = SpanLimits::get()) {
+  std::uint64_t visited = 0;
   span.for_each_field([&](const FieldEntry& entry, const FieldEntry* payload) {
     const FieldType type = entry.key->type;
     if (type == FieldType::kLog || type == FieldType::kReference || detail::is_kind_tag(*entry.key)) return;
-    detail::visit_value(entry.key->otel(), decode_field(entry, payload).value, visit);
+    if (visited++ >= limits.attribute_count) return;
+    detail::visit_value(entry.key->otel(), decode_field(entry, payload).value, limits.attribute_value_length, visit);
   });
 }
 
@@ -98,24 +110,31 @@ struct Event {
   std::string_view name;
   std::uint64_t unix_nanos;
   LogValue fields;
+  const SpanLimits* limits;
 
   // The event's attributes: its fields but the name, visited as for_each_attribute does.
   template <class Visitor>
   void for_each_attribute(Visitor&& visit) const {
+    std::uint64_t visited = 0;
     fields.for_each_field([&](const Field& f) {
-      if (!detail::is_event_name(*f.key)) detail::visit_value(f.key->otel(), f.value, visit);
+      if (detail::is_event_name(*f.key) || visited++ >= limits->event_attribute_count) return;
+      detail::visit_value(f.key->otel(), f.value, limits->attribute_value_length, visit);
     });
   }
+  // Its attributes past the event attribute limit.
+  std::uint32_t dropped_attributes() const noexcept;
 };
 
 // The name a log gets as an event: its `event` field, or "log".
 std::string_view event_name(const LogValue& log) noexcept;
 
-// Calls on_event(const Event&) for each log, in the order written.
+// Calls on_event(const Event&) for each log within the limits, in the order written.
 template <class OnEvent>
-void for_each_event(const SpanView& span, OnEvent&& on_event) {
+void for_each_event(const SpanView& span, OnEvent&& on_event, const SpanLimits& limits = SpanLimits::get()) {
+  std::uint64_t visited = 0;
   for_each_decoded_field(span, [&](const Field& f) {
-    if (const auto* log = std::get_if<LogValue>(&f.value)) on_event(Event{event_name(*log), log->unix_nanos(span), *log});
+    const auto* log = std::get_if<LogValue>(&f.value);
+    if (log && visited++ < limits.event_count) on_event(Event{event_name(*log), log->unix_nanos(span), *log, &limits});
   });
 }
 
@@ -125,13 +144,16 @@ struct Link {
   Reference reference;  // its opentracing.ref_type attribute: ref_type(reference)
 };
 
-// Calls on_link(const Link&) for a followsFrom parent, then each extra reference.
+// Calls on_link(const Link&) for a followsFrom parent, then each extra reference, within
+// the limits.
 template <class OnLink>
-void for_each_link(const SpanView& span, OnLink&& on_link) {
-  if (span.parent_id().valid() && span.parent_reference() == Reference::kFollowsFrom)
+void for_each_link(const SpanView& span, OnLink&& on_link, const SpanLimits& limits = SpanLimits::get()) {
+  std::uint64_t visited = 0;
+  if (span.parent_id().valid() && span.parent_reference() == Reference::kFollowsFrom && visited++ < limits.link_count)
     on_link(Link{span.trace_id(), span.parent_id(), Reference::kFollowsFrom});
   for_each_decoded_field(span, [&](const Field& f) {
-    if (const auto* r = std::get_if<ReferenceValue>(&f.value)) on_link(Link{r->trace_id, r->span_id, r->kind});
+    const auto* r = std::get_if<ReferenceValue>(&f.value);
+    if (r && visited++ < limits.link_count) on_link(Link{r->trace_id, r->span_id, r->kind});
   });
 }
 

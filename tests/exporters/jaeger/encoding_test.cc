@@ -108,6 +108,20 @@ TEST_P(GoldenJaeger, TraceIdSplitsIntoSignedHighAndLow) {
   EXPECT_EQ(root.duration, 5'000);
 }
 
+TEST_P(GoldenJaeger, AForcedSpanCarriesTheDebugFlag) {
+  SpanRecord record = (*GoldenTrace::get().batch())[0].record();
+  record.size_bytes = sizeof(SpanRecord);  // no fields
+  for (const auto& [flags, jaeger_flags] : std::vector<std::pair<std::uint8_t, std::int32_t>>{
+           {SpanRecord::kSampled, 1}, {SpanRecord::kSampled | SpanRecord::kForced, 3}, {SpanRecord::kForced, 2}}) {
+    record.flags = flags;
+    const BatchedSpan one{&record, "svc"};
+    const SpanBatch batch({&one, 1}, GoldenTrace::get().clock());
+    std::string bytes;
+    jaeger::Encoder(GetParam()).append_batch(batch, "svc", jaeger::Envelope::kNone, bytes);
+    EXPECT_EQ(decode_batch(bytes, GetParam()).spans.at(0).flags, jaeger_flags) << int{flags};
+  }
+}
+
 TEST_P(GoldenJaeger, ParentIsAReferenceOfItsKindAndLinksFollow) {
   const jt::Span auth = span(0x1000000000000001);
   EXPECT_EQ(auth.parentSpanId, 0x00f067aa0ba902b7);

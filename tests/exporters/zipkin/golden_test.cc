@@ -210,6 +210,21 @@ TEST(ZipkinEncoding, DurationsAreWholeMicrosecondsButNeverZero) {
   }
 }
 
+TEST(ZipkinEncoding, AForcedSpanIsDebug) {
+  SpanRecord record = (*GoldenTrace::get().batch())[0].record();
+  record.size_bytes = sizeof(SpanRecord);
+  for (const bool forced : {false, true}) {
+    record.flags = SpanRecord::kSampled | (forced ? SpanRecord::kForced : 0);
+    const BatchedSpan one{&record, "svc"};
+    SpanBatch batch({&one, 1}, GoldenTrace::get().clock());
+    std::string out;
+    ZipkinEncoder().encode(batch, out);
+    const json span = json::parse(out)[0];
+    EXPECT_EQ(span.value("debug", false), forced);
+    EXPECT_EQ(span.contains("debug"), forced) << "absent unless forced";
+  }
+}
+
 TEST(ZipkinEncoding, InvalidUtf8BecomesReplacementCharacters) {
   static constexpr Callsite kCut = {"cut \xe2\x9c", "golden", "golden_trace.cc", 1, Level::kInfo};
   SpanRecord record = (*GoldenTrace::get().batch())[0].record();

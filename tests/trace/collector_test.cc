@@ -16,6 +16,7 @@
 
 #include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
+#include "tests/sanitizers.hpp"
 #include "tests/trace/export/test_exporters.hpp"
 
 namespace zspan {
@@ -27,13 +28,13 @@ using MemoryTracer = Tracer<AlwaysOnSampler, MemoryExporter>;
 
 // ThreadSanitizer cannot follow threads started in a fork()ed child of a threaded process
 // ("dup thread with used id"): the fork tests run in the plain and ASan builds.
-#if defined(__SANITIZE_THREAD__)
+#if ZSPAN_TEST_TSAN
 #define SKIP_UNDER_TSAN() GTEST_SKIP() << "ThreadSanitizer does not support threads after fork"
 #else
 #define SKIP_UNDER_TSAN() static_cast<void>(0)
 #endif
 
-#if defined(__SANITIZE_ADDRESS__)
+#if ZSPAN_TEST_ASAN
 // A fork()ed child inherits what the parent's threads held (an exporter's batch in flight,
 // their thread_local destructor lists) without the threads: LeakSanitizer would report it
 // at the child's exit. It is not the child's to free.

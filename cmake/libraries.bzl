@@ -4,17 +4,19 @@ Bazel is zspan's primary build; CMake (CMakeLists.txt) builds the same libraries
 cmake/libraries.cmake, which this rule writes. An aspect walks the `deps` of the given
 cc_library targets and records, for each zspan library it reaches, what Bazel resolved:
 its sources and headers (globs expanded, generated files marked), the zspan libraries and
-the //third_party targets it depends on, and its linkopts. One call per library, a line per keyword with its items:
+the //third_party targets it depends on, its defines, copts and linkopts. One call per
+library, a line per keyword with its items:
 
   zspan_library(<name>
-    SRCS ... HDRS ... GENERATED ... DEPS ... THIRD_PARTY ... LINKOPTS ...)
+    SRCS ... HDRS ... GENERATED ... DEPS ... THIRD_PARTY ... DEFINES ... LOCAL_DEFINES ...
+    COPTS ... LINKOPTS ...)
 
 <name> is the Bazel label with "/" and ":" as "_", its last part left out when it repeats
 the package's (//trace/propagation -> trace_propagation, //exporters/json:json_writer ->
 exporters_json_json_writer). Regenerate with cmake/update_libraries.sh; the test
 //tests/cmake:libraries_test fails when the checked-in file differs from this output.
-Rules: only cc_library targets of this workspace are recorded; `defines` and `copts` are
-not (a library that gains one must get it in CMakeLists.txt too, or the test cannot see it).
+Rules: only cc_library targets of this workspace are recorded, as the default build
+configures them (a select() gives its default branch: no --define switches).
 """
 
 ZspanLibraries = provider(
@@ -44,6 +46,9 @@ def _zspan_libraries_aspect_impl(target, ctx):
     words += _section("GENERATED", [f.short_path for f in files if not f.is_source])
     words += _section("DEPS", [cmake_name(d) for d in deps if d.package != "third_party"])
     words += _section("THIRD_PARTY", [d.name for d in deps if d.package == "third_party"])
+    words += _section("DEFINES", ctx.rule.attr.defines)
+    words += _section("LOCAL_DEFINES", ctx.rule.attr.local_defines)
+    words += _section("COPTS", ctx.rule.attr.copts)
     words += _section("LINKOPTS", ctx.rule.attr.linkopts)
     call = "zspan_library(" + "\n".join(words) + ")"
     return [ZspanLibraries(calls = depset([call], transitive = transitive))]

@@ -38,6 +38,9 @@ run() {
   "$@" >"$work/log" 2>&1 || fail "$why"
 }
 
+# The waterfall's width, whatever the terminal's: wide enough for the names to print whole.
+export COLUMNS=120
+
 # The Debian packages of the build, cmake included (./bazelw installs what is missing).
 run "./bazelw could not install the build's packages" ./bazelw --version
 

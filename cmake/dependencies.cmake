@@ -9,7 +9,7 @@ find_package(Boost 1.74 REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(CURL REQUIRED)
 find_package(ZLIB REQUIRED)
-find_package(Protobuf REQUIRED)
+find_package(Protobuf REQUIRED)  # also protoc (protobuf::protoc), of the same version
 
 # As third_party/BUILD: fmt header-only (FMT_HEADER_ONLY).
 set(ZSPAN_THIRD_PARTY_fmt fmt::fmt-header-only)

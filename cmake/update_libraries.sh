@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates cmake/libraries.cmake (the CMake build's libraries) from the BUILD files,
-# through Bazel: run it after adding, removing or moving a source, header or dependency
-# of a library the CMake package holds (cmake/BUILD lists them). //tests/cmake:libraries_test
-# fails until the file is regenerated.
+# through Bazel: run it after changing a source, header, dependency or flag of a library
+# the CMake package holds (cmake/BUILD lists them). //tests/cmake:libraries_test fails
+# until the file is regenerated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./bazelw build //cmake:generated_libraries

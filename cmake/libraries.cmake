@@ -67,8 +67,8 @@ zspan_library(instrument_semconv
   HDRS instrument/semconv.hpp
   DEPS instrument)
 zspan_library(trace
-  SRCS trace/baggage.cc trace/clock.cc trace/collector.cc trace/context.cc trace/diagnostics.cc trace/env.cc trace/export/export_options.cc trace/export/otel.cc trace/export/pipeline.cc trace/export/span_data.cc trace/ids.cc trace/sampler.cc trace/self_measurement.cc trace/text.cc trace/thread_buffer.cc trace/trace_state.cc trace/tracer.cc
-  HDRS trace/baggage.hpp trace/callsite.hpp trace/captured_context.hpp trace/clock.hpp trace/collector.hpp trace/context.hpp trace/diagnostics.hpp trace/env.hpp trace/export/exporter.hpp trace/export/fanout.hpp trace/export/field_reader.hpp trace/export/otel.hpp trace/export/pipeline.hpp trace/export/span_data.hpp trace/export/span_view.hpp trace/field.hpp trace/ids.hpp trace/recording.hpp trace/sampler.hpp trace/self_measurement.hpp trace/shared_ref.hpp trace/span_context.hpp trace/span_record.hpp trace/text.hpp trace/thread_buffer.hpp trace/trace_state.hpp trace/tracer.hpp trace/version.hpp
+  SRCS trace/baggage.cc trace/clock.cc trace/collector.cc trace/context.cc trace/diagnostics.cc trace/env.cc trace/export/export_options.cc trace/export/otel.cc trace/export/pipeline.cc trace/export/span_data.cc trace/export/span_limits.cc trace/ids.cc trace/sampler.cc trace/self_measurement.cc trace/text.cc trace/thread_buffer.cc trace/trace_state.cc trace/tracer.cc
+  HDRS trace/baggage.hpp trace/callsite.hpp trace/captured_context.hpp trace/clock.hpp trace/collector.hpp trace/context.hpp trace/diagnostics.hpp trace/env.hpp trace/export/exporter.hpp trace/export/fanout.hpp trace/export/field_reader.hpp trace/export/otel.hpp trace/export/pipeline.hpp trace/export/span_data.hpp trace/export/span_limits.hpp trace/export/span_view.hpp trace/field.hpp trace/ids.hpp trace/recording.hpp trace/sampler.hpp trace/self_measurement.hpp trace/shared_ref.hpp trace/span_context.hpp trace/span_record.hpp trace/text.hpp trace/thread_buffer.hpp trace/trace_state.hpp trace/tracer.hpp trace/version.hpp
   THIRD_PARTY fmt
   LINKOPTS -pthread)
 zspan_library(trace_propagation

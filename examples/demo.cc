@@ -35,6 +35,8 @@
 //
 // The run ends with a summary: requests, spans recorded, exported and dropped, and what
 // tracing cost per span on this machine (zspan::stats()).
+#include "instrument/asio.hpp"  // before any asio header: it enables asio's coroutines under clang
+
 #include <curl/curl.h>
 #include <fmt/format.h>
 #include <httplib.h>
@@ -65,7 +67,6 @@
 #include "configure/configure.hpp"
 #include "exporters/chrome/chrome_trace_exporter.hpp"
 #include "exporters/console/console_exporter.hpp"
-#include "instrument/asio.hpp"
 #include "instrument/baggage.hpp"
 #include "instrument/bind_context.hpp"
 #include "instrument/http/beast_server.hpp"
@@ -144,8 +145,16 @@ Flags parse_flags(int argc, char** argv) {
   return flags;
 }
 
-zspan::ConfiguredExporter make_exporters(const Flags& flags) {
-  const zspan::Config config = zspan::Config::from_env();
+// The OTEL_* settings, but a backend gets 1 s (not 30) to take the last spans unless
+// OTEL_BSP_EXPORT_TIMEOUT says otherwise: one that is down delays the exit by that at the
+// final flush, and again as each service's tracer goes.
+zspan::Config demo_config() {
+  zspan::Config config = zspan::Config::from_env();
+  if (!std::getenv("OTEL_BSP_EXPORT_TIMEOUT")) config.export_options.export_timeout = std::chrono::seconds(1);
+  return config;
+}
+
+zspan::ConfiguredExporter make_exporters(const Flags& flags, const zspan::Config& config) {
   std::vector<std::string> backends;
   if (std::getenv("OTEL_TRACES_EXPORTER")) backends = config.exporters;
   std::erase_if(backends, [](const std::string& name) { return name == "console" || name == "chrome"; });
@@ -267,6 +276,7 @@ class Inventory : public HttplibService {
     routes_.Get("/stock", [this](const httplib::Request& req, httplib::Response& res) { stock(req, res); });
     start();
   }
+  ~Inventory() { stop(); }  // before db_ goes
 
  private:
   void stock(const httplib::Request& req, httplib::Response& res) {
@@ -448,6 +458,7 @@ class Frontend : public HttplibService {
     routes_.Get("/checkout", [this](const httplib::Request& req, httplib::Response& res) { checkout(req, res); });
     start();
   }
+  ~Frontend() { stop(); }  // before calls_ goes
 
  private:
   void checkout(const httplib::Request& req, httplib::Response& res) {
@@ -526,7 +537,8 @@ void print_summary(const Flags& flags, const LoadResult& load) {
              load.answered, load.elapsed.count(), flags.requests / load.elapsed.count(), flags.concurrency);
   fmt::print("spans: {} recorded, {} dropped\n", spans.recorded, spans.dropped);
   for (const zspan::ExporterStats& e : stats.exporters)
-    fmt::print("exporter {}: {} spans exported, {} dropped\n", e.name, e.exported, e.received - e.exported - e.pending);
+    fmt::print("exporter {}: {} spans exported, {} dropped{}\n", e.name, e.exported, e.received - e.exported - e.pending,
+               e.pending ? fmt::format(", {} not delivered yet (is the backend up?)", e.pending) : "");
   fmt::print("overhead: {:.0f} ns per span measured on this machine, {:.1f} us of tracing in all\n",
              stats.span_cost_nanos, static_cast<double>(spans.recorded) * stats.span_cost_nanos / 1e3);
   fmt::print("Chrome trace: {} (open it in https://ui.perfetto.dev or chrome://tracing)\n", flags.chrome_path);
@@ -538,7 +550,8 @@ int main(int argc, char** argv) {
   const Flags flags = parse_flags(argc, argv);
   g_log_lines = flags.show_each_request();
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  const zspan::ConfiguredExporter exporters = make_exporters(flags);
+  const zspan::Config config = demo_config();
+  const zspan::ConfiguredExporter exporters = make_exporters(flags, config);
   DemoTracer frontend_tracer{"frontend", {}, exporters};
   DemoTracer orders_tracer{"orders", {}, exporters};
   DemoTracer inventory_tracer{"inventory", {}, exporters};
@@ -550,7 +563,7 @@ int main(int argc, char** argv) {
     Frontend frontend(frontend_tracer, orders.url("/orders"));
     load = send_requests(flags, frontend.url("/checkout"));
   }  // every service stopped, every audit record written
-  zspan::flush();  // the waterfalls print; the trace file is complete
+  zspan::flush(config.export_options.export_timeout);  // the waterfalls print; the trace file is complete
   print_summary(flags, load);
   curl_global_cleanup();
   return load.answered == flags.requests ? 0 : 1;

@@ -30,13 +30,14 @@
 // the span starts).
 #pragma once
 
+#include "instrument/asio.hpp"  // before any asio header: it enables asio's coroutines under clang
+
 #include <boost/beast/http/message.hpp>
 
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
-#include "instrument/asio.hpp"
 #include "instrument/current_exception.hpp"
 #include "instrument/http/server_span.hpp"
 #include "trace/propagation/configured_propagator.hpp"

@@ -3,8 +3,13 @@
 // environment) against receivers on loopback, and the test checks the one trace that
 // arrived: eleven spans over the three services, the parent chain from frontend's request
 // through orders to inventory's queries (demo_trace.hpp).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -81,6 +86,36 @@ TEST(DemoBackends, JaegerCollectorThriftBinary) {
     add_spans(decode_batch(request.body, jaeger::Protocol::kBinary), spans);
   }
   expect_the_demo_trace(spans);
+}
+
+// A port on loopback that refuses connections: bound, never listening, while it lives.
+class RefusingPort {
+ public:
+  RefusingPort() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof(address);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), size);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size);
+    port_ = ntohs(address.sin_port);
+  }
+  ~RefusingPort() { ::close(fd_); }
+  int port() const { return port_; }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
+TEST(DemoBackends, ABackendThatIsDownDelaysTheExitBySecondsNotMinutes) {
+  const RefusingPort down;
+  ASSERT_NE(down.port(), 0);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(run_demo_with({"OTEL_TRACES_EXPORTER=otlp",
+                           "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:" + std::to_string(down.port())}),
+            0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
 }  // namespace

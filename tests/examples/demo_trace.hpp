@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,9 +22,12 @@ namespace zspan::testing {
 
 // Runs the demo in its own process with `args`, `settings` added to this environment and
 // its standard output written to `stdout_path`; its exit status, -1 if it did not exit.
+// Under ThreadSanitizer, tsan_suppressions.txt (a test's data) is in force.
 inline int run_demo(const std::string& demo, const std::vector<std::string>& args,
                     const std::vector<std::string>& settings, const std::string& stdout_path = "/dev/null") {
   std::vector<std::string> env = settings;
+  const char* tsan = std::getenv("TSAN_OPTIONS");  // the first of a name is the one read
+  env.push_back(std::string("TSAN_OPTIONS=") + (tsan ? tsan : "") + ":suppressions=tests/examples/tsan_suppressions.txt");
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   std::vector<char*> envp;
   for (std::string& e : env) envp.push_back(e.data());

@@ -12,15 +12,35 @@
 // propagator given, by default the one configure() chose (ConfiguredPropagator::
 // installed()). The status recorded is the returned response's result(). An exception
 // out of the handler marks the span failed and goes on to the caller.
+//
+// A handler that is a coroutine (Boost.Asio awaitable) is served by co_serve, awaited from
+// a coroutine started with zspan::co_spawn (instrument/asio.hpp):
+//
+//   boost::asio::awaitable<Response> handle(tcp::socket& socket, Parser& parser, Peer peer) {
+//     co_return co_await tracing.co_serve(kPostOrder, parser.get(), peer, [&]() -> awaitable<Response> {
+//       co_await zspan::traced(http::async_read(socket, buffer, parser, use_awaitable));  // the body
+//       co_return place_order(parser.get());               // its spans are children of "POST /orders"
+//     });
+//   }
+//
+// The span starts before handler() and ends when the response it co_returns is back, so its
+// duration covers the waits; the handler's co_awaits of asio operations go through
+// zspan::traced, so that the span is current in the coroutine only, on whichever thread
+// resumes it. `request` must stay alive until co_serve is done (its headers are read when
+// the span starts).
 #pragma once
+
+#include "instrument/asio.hpp"  // before any asio header: it enables asio's coroutines under clang
 
 #include <boost/beast/http/message.hpp>
 
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
-#include "trace/propagation/configured_propagator.hpp"
+#include "instrument/current_exception.hpp"
 #include "instrument/http/server_span.hpp"
+#include "trace/propagation/configured_propagator.hpp"
 
 namespace zspan::http {
 
@@ -40,6 +60,37 @@ class BeastServer {
   template <class Body, class Fields, class Handler>
   auto serve(const Route& route, const boost::beast::http::request<Body, Fields>& request, const Peer& peer,
              Handler&& handler) {
+    HttpServerSpan span = start(route, request, peer);
+    auto response = span.run(std::forward<Handler>(handler));
+    span.set_status(static_cast<int>(response.result_int()));
+    return response;
+  }
+
+  template <class Body, class Fields, class Handler>
+  auto serve(const boost::beast::http::request<Body, Fields>& request, const Peer& peer, Handler&& handler) {
+    const auto method = request.method_string();
+    return serve(Route::of_method({method.data(), method.size()}), request, peer, std::forward<Handler>(handler));
+  }
+
+  // handler() returns a boost::asio::awaitable of a boost::beast::http::response.
+  template <class Body, class Fields, class Handler>
+  std::invoke_result_t<Handler&> co_serve(const Route& route, const boost::beast::http::request<Body, Fields>& request,
+                                          Peer peer, Handler handler) {
+    HttpServerSpan span = start(route, request, peer);
+    try {
+      auto response = co_await handler();
+      span.set_status(static_cast<int>(response.result_int()));
+      co_return response;
+    } catch (...) {
+      record_current_exception(span.span());
+      throw;
+    }
+  }
+
+ private:
+  template <class Body, class Fields>
+  HttpServerSpan start(const Route& route, const boost::beast::http::request<Body, Fields>& request,
+                       const Peer& peer) {
     const auto sv = [](boost::beast::string_view s) { return std::string_view(s.data(), s.size()); };
     const std::string_view target = sv(request.target());
     const ServerRequest info{
@@ -52,19 +103,9 @@ class BeastServer {
     const auto headers = callback_carrier([&](auto&& on_header) {
       for (const auto& field : request) on_header(sv(field.name_string()), sv(field.value()));
     });
-    HttpServerSpan span(tracer_, route, info, headers, propagator_, peers_);
-    auto response = span.run(std::forward<Handler>(handler));
-    span.set_status(static_cast<int>(response.result_int()));
-    return response;
+    return HttpServerSpan(tracer_, route, info, headers, propagator_, peers_);
   }
 
-  template <class Body, class Fields, class Handler>
-  auto serve(const boost::beast::http::request<Body, Fields>& request, const Peer& peer, Handler&& handler) {
-    const auto method = request.method_string();
-    return serve(Route::of_method({method.data(), method.size()}), request, peer, std::forward<Handler>(handler));
-  }
-
- private:
   TracerT& tracer_;
   PeerWhitelist peers_;
   const P& propagator_;

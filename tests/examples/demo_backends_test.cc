@@ -1,25 +1,25 @@
 // The demo's trace reaches each backend it can be configured for, as that backend decodes
 // it: the demo runs as a user runs it (its own process, OTEL_* settings in its
 // environment) against receivers on loopback, and the test checks the one trace that
-// arrived: eleven spans, both services, the parent chain from the frontend's request
-// through the call into the backend's handler.
+// arrived: eleven spans over the three services, the parent chain from frontend's request
+// through orders to inventory's queries (demo_trace.hpp).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <fcntl.h>
-#include <sys/wait.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-#include <map>
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/examples/demo_trace.hpp"
 #include "tests/exporters/jaeger/jaeger_test_support.hpp"
 #include "tests/exporters/jaeger/udp_receiver.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
-
-extern char** environ;
 
 namespace zspan::testing {
 namespace {
@@ -27,57 +27,13 @@ namespace {
 const char* g_demo = nullptr;
 
 // Runs the demo with `settings` added to this environment; its exit status.
-int run_demo(const std::vector<std::string>& settings) {
-  std::vector<std::string> env = settings;
-  for (char** e = environ; *e; ++e) env.emplace_back(*e);
-  std::vector<char*> envp;
-  for (std::string& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  const std::string chrome = "--chrome=" + ::testing::TempDir() + "demo.trace.json";
-  char* argv[] = {const_cast<char*>(g_demo), const_cast<char*>(chrome.c_str()), nullptr};
-  pid_t pid = 0;
-  posix_spawn_file_actions_t quiet;
-  posix_spawn_file_actions_init(&quiet);
-  posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
-  const int spawned = posix_spawn(&pid, g_demo, &quiet, nullptr, argv, envp.data());
-  posix_spawn_file_actions_destroy(&quiet);
-  if (spawned != 0) return -1;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// A span as every backend has it: its service and name, its id and its parent's.
-struct Arrived {
-  std::string service, name, id, parent_id, trace_id;
-};
-
-// Checks the demo's trace: one trace, both services, and the chain
-// GET /users/42 (frontend) <- call backend <- GET /users/{id} (backend) <- SELECT users.
-void expect_the_demo_trace(const std::vector<Arrived>& spans) {
-  ASSERT_EQ(spans.size(), 11u);
-  std::map<std::string, const Arrived*> by_name;
-  for (const Arrived& s : spans) {
-    by_name[s.name] = &s;
-    EXPECT_EQ(s.trace_id, spans[0].trace_id) << s.name;
-  }
-  const auto parent_of = [&](const std::string& name) {
-    for (const Arrived& s : spans)
-      if (s.id == by_name.at(name)->parent_id) return s.name;
-    return std::string("(none)");
-  };
-  ASSERT_TRUE(by_name.count("GET /users/42") && by_name.count("GET /users/{id}") && by_name.count("SELECT users"));
-  EXPECT_EQ(by_name["GET /users/42"]->service, "frontend");
-  EXPECT_EQ(by_name["GET /users/42"]->parent_id, "");
-  EXPECT_EQ(by_name["GET /users/{id}"]->service, "backend");
-  EXPECT_EQ(parent_of("GET /users/{id}"), "call backend");
-  EXPECT_EQ(parent_of("call backend"), "GET /users/42");
-  EXPECT_EQ(parent_of("SELECT users"), "GET /users/{id}");
+int run_demo_with(const std::vector<std::string>& settings) {
+  return run_demo(g_demo, {"--chrome=" + ::testing::TempDir() + "demo.trace.json"}, settings);
 }
 
 TEST(DemoBackends, OtlpProtobuf) {
   Receiver receiver;
-  ASSERT_EQ(run_demo({"OTEL_TRACES_EXPORTER=otlp", "OTEL_EXPORTER_OTLP_ENDPOINT=" + receiver.url()}), 0);
+  ASSERT_EQ(run_demo_with({"OTEL_TRACES_EXPORTER=otlp", "OTEL_EXPORTER_OTLP_ENDPOINT=" + receiver.url()}), 0);
   std::vector<Arrived> spans;
   for (const Receiver::Request& request : receiver.requests()) {
     EXPECT_EQ(request.path, "/v1/traces");
@@ -93,7 +49,7 @@ TEST(DemoBackends, OtlpProtobuf) {
 
 TEST(DemoBackends, ZipkinJson) {
   Receiver receiver;
-  ASSERT_EQ(run_demo({"OTEL_TRACES_EXPORTER=zipkin", "OTEL_EXPORTER_ZIPKIN_ENDPOINT=" + receiver.url("/api/v2/spans")}), 0);
+  ASSERT_EQ(run_demo_with({"OTEL_TRACES_EXPORTER=zipkin", "OTEL_EXPORTER_ZIPKIN_ENDPOINT=" + receiver.url("/api/v2/spans")}), 0);
   std::vector<Arrived> spans;
   for (const Receiver::Request& request : receiver.requests()) {
     EXPECT_EQ(request.path, "/api/v2/spans");
@@ -113,7 +69,7 @@ void add_spans(const jaegertracing::thrift::Batch& batch, std::vector<Arrived>& 
 
 TEST(DemoBackends, JaegerAgentCompactUdp) {
   UdpReceiver agent;
-  ASSERT_EQ(run_demo({"OTEL_TRACES_EXPORTER=jaeger", "OTEL_EXPORTER_JAEGER_AGENT_HOST=127.0.0.1",
+  ASSERT_EQ(run_demo_with({"OTEL_TRACES_EXPORTER=jaeger", "OTEL_EXPORTER_JAEGER_AGENT_HOST=127.0.0.1",
                       "OTEL_EXPORTER_JAEGER_AGENT_PORT=" + std::to_string(agent.port())}),
             0);
   std::vector<Arrived> spans;
@@ -123,13 +79,43 @@ TEST(DemoBackends, JaegerAgentCompactUdp) {
 
 TEST(DemoBackends, JaegerCollectorThriftBinary) {
   Receiver collector;
-  ASSERT_EQ(run_demo({"OTEL_TRACES_EXPORTER=jaeger", "OTEL_EXPORTER_JAEGER_ENDPOINT=" + collector.url("/api/traces")}), 0);
+  ASSERT_EQ(run_demo_with({"OTEL_TRACES_EXPORTER=jaeger", "OTEL_EXPORTER_JAEGER_ENDPOINT=" + collector.url("/api/traces")}), 0);
   std::vector<Arrived> spans;
   for (const Receiver::Request& request : collector.requests()) {
     EXPECT_EQ(request.path, "/api/traces");
     add_spans(decode_batch(request.body, jaeger::Protocol::kBinary), spans);
   }
   expect_the_demo_trace(spans);
+}
+
+// A port on loopback that refuses connections: bound, never listening, while it lives.
+class RefusingPort {
+ public:
+  RefusingPort() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof(address);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), size);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size);
+    port_ = ntohs(address.sin_port);
+  }
+  ~RefusingPort() { ::close(fd_); }
+  int port() const { return port_; }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
+TEST(DemoBackends, ABackendThatIsDownDelaysTheExitBySecondsNotMinutes) {
+  const RefusingPort down;
+  ASSERT_NE(down.port(), 0);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(run_demo_with({"OTEL_TRACES_EXPORTER=otlp",
+                           "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:" + std::to_string(down.port())}),
+            0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
 }  // namespace

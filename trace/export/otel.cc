@@ -113,7 +113,9 @@ SpanSummary summarize(const SpanView& span, const SpanLimits& limits) noexcept {
 std::int64_t Resource::current_pid() noexcept { return static_cast<std::int64_t>(getpid()); }
 
 const Resource& Resource::get() {
-  static const Resource resource = [] {
+  // Never destroyed: an exporter's worker that outlived its shutdown timeout may still be
+  // encoding a batch while static destructors run at exit.
+  static const Resource& resource = *new Resource([] {
     std::vector<Attribute> attributes = {
         {"telemetry.sdk.name", std::string("zspan")},
         {"telemetry.sdk.language", std::string("cpp")},
@@ -125,7 +127,7 @@ const Resource& Resource::get() {
       attributes.push_back({std::move(member.first), std::move(member.second)});
     }
     return Resource(std::move(attributes));
-  }();
+  }());
   return resource;
 }
 

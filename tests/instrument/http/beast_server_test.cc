@@ -2,7 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <exception>
 #include <stdexcept>
 
 #include "exporters/memory/memory_exporter.hpp"
@@ -11,6 +19,7 @@
 
 namespace {
 
+namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using Tracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
 using Request = http::request<http::string_body>;
@@ -95,6 +104,70 @@ TEST_F(BeastServer, AnUnknownMethodIsOther) {
   const zspan::SpanData& server = span_named(server_spans, "HTTP");
   EXPECT_EQ(string_tag(server, "http.method"), "_OTHER");
   EXPECT_EQ(string_tag(server, "http.request.method_original"), "BREW");
+}
+
+// A coroutine handler: waits on a timer, during which the thread runs another handler
+// (which must not see the request's span), then responds, or throws.
+struct Order {
+  Order(zspan::http::BeastServer<Tracer>& t, const Request& r, bool f = false) : tracing(t), request(r), fail(f) {}
+
+  zspan::http::BeastServer<Tracer>& tracing;
+  const Request& request;
+  const bool fail;
+  zspan::SpanId seen_by_other_handler{1};
+  Response response;
+  std::exception_ptr error;
+
+  asio::awaitable<Response> handle() {
+    asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(2));
+    asio::post(timer.get_executor(), [this] { seen_by_other_handler = zspan::current_context().span_id; });
+    co_await zspan::traced(timer.async_wait(asio::use_awaitable));
+    if (fail) throw std::runtime_error("out of stock");
+    co_return respond(request, http::status::created);
+  }
+  asio::awaitable<void> serve() {
+    static const zspan::http::Route kPostOrder("POST", "/orders");
+    try {
+      response = co_await tracing.co_serve(kPostOrder, request, {"127.0.0.1", 5}, [this] { return handle(); });
+    } catch (...) {
+      error = std::current_exception();
+    }
+  }
+  void run() {
+    asio::io_context ioc;
+    zspan::co_spawn(ioc, serve(), asio::detached);
+    ioc.run();
+  }
+};
+
+TEST_F(BeastServer, ACoroutineHandlerRunsUnderTheSpanAcrossItsWaits) {
+  zspan::http::BeastServer tracing(tracer_, zspan::PeerWhitelist::compile({R"(127\.0\.0\.1)"}).peers);
+  const Request r = request(http::verb::post, "/orders");
+  Order order(tracing, r);
+  order.run();
+  EXPECT_EQ(order.response.result(), http::status::created);
+  EXPECT_FALSE(order.seen_by_other_handler.valid());
+  EXPECT_EQ(zspan::current_node(), nullptr);
+
+  const auto all = spans();
+  const zspan::SpanData& server = span_named(all, "POST /orders");
+  EXPECT_EQ(server.trace_id, kTraceId);
+  EXPECT_EQ(server.parent_id, kCallerId);
+  EXPECT_EQ(int_tag(server, "http.status_code"), 201);
+  EXPECT_GE(server.duration_nanos, 2'000'000u);
+  EXPECT_EQ(span_named(all, "respond").parent_id, server.span_id);
+}
+
+TEST_F(BeastServer, ACoroutineHandlersExceptionFailsTheSpanAndGoesOn) {
+  zspan::http::BeastServer tracing(tracer_);
+  const Request r = request(http::verb::post, "/orders");
+  Order order(tracing, r, true);
+  order.run();
+  EXPECT_TRUE(order.error);
+  const auto all = spans();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_TRUE(all[0].error);
+  EXPECT_EQ(error_message(all[0]), "out of stock");
 }
 
 }  // namespace

@@ -8,7 +8,10 @@
 //   BM_EncodeOtlpProtobuf         otlp::WireEncoder (the http/protobuf body)
 //   BM_EncodeOtlpProtobufLibrary  the same bytes through libprotobuf: otlp::encode into a
 //                                 request Clear()ed between batches, SerializeToString
-//   BM_EncodeOtlpJson             otlp::encode, then otlp::to_json (the http/json body)
+//   BM_EncodeOtlpJson             otlp::JsonEncoder (the http/json body)
+//   BM_EncodeOtlpJsonLibrary      the same JSON through libprotobuf: otlp::encode, then its
+//                                 JSON printer and the ids turned to hex (the JSON encoder
+//                                 tests' reference, tests/exporters/otlp/protobuf_json.hpp)
 //   BM_EncodeJaegerCompact        jaeger::Encoder (the direct Thrift writer): one Jaeger
 //                                 Batch per service, Process included, compact protocol
 //   BM_EncodeJaegerCompactThriftLib  the same Batches with Apache Thrift's generated classes
@@ -29,10 +32,12 @@
 #include "exporters/jaeger/jaeger_encoding.hpp"
 #include "exporters/jsonl/json_lines_exporter.hpp"
 #include "exporters/otlp/otlp_encoding.hpp"
+#include "exporters/otlp/otlp_json.hpp"
 #include "exporters/otlp/otlp_wire.hpp"
 #include "exporters/zipkin/zipkin_exporter.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/jaeger/jaeger_test_support.hpp"
+#include "tests/exporters/otlp/protobuf_json.hpp"
 
 namespace {
 
@@ -98,14 +103,21 @@ BENCHMARK(BM_EncodeOtlpProtobufLibrary);
 
 void BM_EncodeOtlpJson(benchmark::State& state) {
   const auto batch = GoldenTrace::get().batch();
+  zspan::otlp::JsonEncoder encoder;
+  measure(state, [&](std::string& out) { encoder.encode(*batch, out); });
+}
+BENCHMARK(BM_EncodeOtlpJson);
+
+void BM_EncodeOtlpJsonLibrary(benchmark::State& state) {
+  const auto batch = GoldenTrace::get().batch();
   opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
   measure(state, [&](std::string& out) {
     request.Clear();
     zspan::otlp::encode(*batch, request);
-    out = zspan::otlp::to_json(request);
+    out = zspan::testing::protobuf_json(request);
   });
 }
-BENCHMARK(BM_EncodeOtlpJson);
+BENCHMARK(BM_EncodeOtlpJsonLibrary);
 
 void BM_EncodeJaegerCompact(benchmark::State& state) {
   const auto batch = GoldenTrace::get().batch();

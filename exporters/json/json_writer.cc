@@ -165,6 +165,15 @@ std::uint64_t magnitude(std::int64_t v) noexcept {
   return v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
 }
 
+// "-<magnitude>" or "<magnitude>" in decimal, quotes included; returns the end.
+char* write_quoted(char* to, bool negative, std::uint64_t magnitude) {
+  *to++ = '"';
+  if (negative) *to++ = '-';
+  to = write_decimal(to, magnitude);
+  *to++ = '"';
+  return to;
+}
+
 }  // namespace
 
 void JsonWriter::grow(std::size_t n) {
@@ -207,6 +216,18 @@ void JsonWriter::integer(std::int64_t v) {
 void JsonWriter::integer(std::uint64_t v) {
   char* const begin = room(24);
   size_ += static_cast<std::size_t>(write_decimal(begin, v) - begin);
+}
+
+void JsonWriter::quoted(std::int64_t v) {
+  separate();
+  char* const begin = room(26);
+  size_ += static_cast<std::size_t>(write_quoted(begin, v < 0, magnitude(v)) - begin);
+}
+
+void JsonWriter::quoted(std::uint64_t v) {
+  separate();
+  char* const begin = room(26);
+  size_ += static_cast<std::size_t>(write_quoted(begin, false, v) - begin);
 }
 
 void JsonWriter::value(double v) {

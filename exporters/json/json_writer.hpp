@@ -1,7 +1,8 @@
 // JsonWriter: appends JSON text to a std::string, for the exporters that write JSON
-// (exporters/chrome, exporters/jsonl). Built for throughput on an exporter's worker: it
-// writes through a pointer into room it makes ahead in the string (growing it by doubling),
-// numbers go through std::to_chars, strings are scanned eight bytes at a time; no iostreams.
+// (exporters/chrome, exporters/jsonl, exporters/zipkin, OTLP's http/json). Built for
+// throughput on an exporter's worker: it writes through a pointer into room it makes ahead
+// in the string (growing it by doubling), numbers go through std::to_chars, strings are
+// scanned eight bytes at a time; no iostreams.
 //
 //   std::string out;
 //   {
@@ -31,6 +32,8 @@
 //    and valid UTF-8.
 //  - Integers: exact, int64 and uint64 alike (18446744073709551615 stays that number; a
 //    parser that reads numbers as doubles, as JavaScript does, rounds those above 2^53).
+//    quoted(n) writes one as a string of its decimal digits ("-42"), as protobuf's JSON
+//    mapping writes 64-bit integers.
 //  - Doubles: the shortest text that reads back as the same double, always with a `.` or an
 //    exponent so that a reader sees a floating-point number (2.0, not 2). NaN and the
 //    infinities, which JSON lacks, are the strings "NaN", "Infinity" and "-Infinity" (as
@@ -133,6 +136,8 @@ class JsonWriter {
   void value(const ArrayValue& v);
   void value(TraceId id);
   void value(SpanId id);
+  void quoted(std::int64_t v);
+  void quoted(std::uint64_t v);
   void thousandths(std::int64_t n);
 
   template <class V>

@@ -1,11 +1,6 @@
 #include "exporters/otlp/otlp_encoding.hpp"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <cstdint>
-#include <limits>
-#include <nlohmann/json.hpp>
-#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -18,10 +13,6 @@ namespace {
 namespace pb = opentelemetry::proto;
 using pb::common::v1::AnyValue;
 using KeyValues = google::protobuf::RepeatedPtrField<pb::common::v1::KeyValue>;
-
-constexpr std::uint32_t kSampled = 0x01;
-constexpr std::uint32_t kHasIsRemote = pb::trace::v1::SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
-constexpr std::uint32_t kIsRemote = pb::trace::v1::SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK;
 
 void append_big_endian(std::uint64_t value, std::string& out) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(value >> shift));
@@ -37,8 +28,6 @@ std::string id_bytes(TraceId id) {
   append_big_endian(id.low, out);
   return out;
 }
-
-constexpr bool fits_int64(std::uint64_t v) noexcept { return v <= std::numeric_limits<std::int64_t>::max(); }
 
 // Writes one attribute value of any type for_each_attribute or Resource hands out.
 struct ValueWriter {
@@ -56,9 +45,7 @@ struct ValueWriter {
   void operator()(std::string_view v) const { out.set_string_value(valid_utf8(v)); }
   void operator()(const StringValue& v) const { (*this)(v.text); }
   void operator()(const ArrayValue& array) const {
-    bool uint64_as_strings = false;
-    if (array.element_type() == FieldType::kUint64)
-      array.for_each([&](const ScalarValue& e) { uint64_as_strings |= !fits_int64(std::get<std::uint64_t>(e)); });
+    const bool uint64_as_strings = uint64s_as_strings(array);
     auto* values = out.mutable_array_value();
     array.for_each([&](const ScalarValue& e) {
       AnyValue& element = *values->add_values();
@@ -83,10 +70,7 @@ void encode_span(const SpanView& span, pb::trace::v1::Span& out) {
   out.set_trace_id(id_bytes(span.trace_id()));
   out.set_span_id(id_bytes(span.span_id()));
   if (span.parent_id().valid()) out.set_parent_span_id(id_bytes(span.parent_id()));
-  std::uint32_t flags = kHasIsRemote;
-  if (span.record().flags & SpanRecord::kSampled) flags |= kSampled;
-  if (span.has_remote_parent()) flags |= kIsRemote;
-  out.set_flags(flags);
+  out.set_flags(span_flags(span));
   out.set_name(valid_utf8(span.name()));
   out.set_kind(static_cast<pb::trace::v1::Span::SpanKind>(summary.kind));
   out.set_start_time_unix_nano(span.start_unix_nanos());
@@ -115,46 +99,21 @@ void encode_span(const SpanView& span, pb::trace::v1::Span& out) {
   }
 }
 
-std::string hex(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * bytes.size());
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    out += {kDigits[b >> 4], kDigits[b & 15]};
-  }
-  return out;
-}
-
 }  // namespace
 
-std::string to_json(const pb::collector::trace::v1::ExportTraceServiceRequest& request) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_enums_as_ints = true;
-  std::string printed;
-  if (!google::protobuf::util::MessageToJsonString(request, &printed, options).ok())
-    throw std::runtime_error("protobuf could not print the request as JSON");
-  // The printer writes bytes as base64; OTLP wants ids in hex. Its output follows the
-  // message's structure, so the ids are replaced walking both side by side.
-  nlohmann::json json = nlohmann::json::parse(printed);
-  for (int r = 0; r < request.resource_spans_size(); ++r) {
-    const auto& resource_spans = request.resource_spans(r);
-    for (int s = 0; s < resource_spans.scope_spans_size(); ++s) {
-      const auto& scope_spans = resource_spans.scope_spans(s);
-      for (int i = 0; i < scope_spans.spans_size(); ++i) {
-        const auto& span = scope_spans.spans(i);
-        auto& out = json["resourceSpans"][r]["scopeSpans"][s]["spans"][i];
-        out["traceId"] = hex(span.trace_id());
-        out["spanId"] = hex(span.span_id());
-        if (!span.parent_span_id().empty()) out["parentSpanId"] = hex(span.parent_span_id());
-        for (int l = 0; l < span.links_size(); ++l) {
-          out["links"][l]["traceId"] = hex(span.links(l).trace_id());
-          out["links"][l]["spanId"] = hex(span.links(l).span_id());
-        }
-      }
-    }
-  }
-  return json.dump();
+std::uint32_t span_flags(const SpanView& span) noexcept {
+  constexpr std::uint32_t kSampled = 0x01;  // the W3C sampled bit
+  std::uint32_t flags = pb::trace::v1::SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
+  if (span.record().flags & SpanRecord::kSampled) flags |= kSampled;
+  if (span.has_remote_parent()) flags |= pb::trace::v1::SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK;
+  return flags;
+}
+
+bool uint64s_as_strings(const ArrayValue& array) noexcept {
+  bool as_strings = false;
+  if (array.element_type() == FieldType::kUint64)
+    array.for_each([&](const ScalarValue& e) { as_strings |= !fits_int64(std::get<std::uint64_t>(e)); });
+  return as_strings;
 }
 
 std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {

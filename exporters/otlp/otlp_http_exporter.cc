@@ -6,7 +6,7 @@
 #include <new>
 #include <optional>
 
-#include "exporters/otlp/otlp_encoding.hpp"
+#include "exporters/otlp/proto/trace_service.pb.h"
 #include "trace/diagnostics.hpp"
 #include "trace/env.hpp"
 #include "trace/text.hpp"
@@ -102,13 +102,10 @@ OtlpHttpExporter::OtlpHttpExporter(Options options)
 ExportResult OtlpHttpExporter::export_batch(const SpanBatch& batch) noexcept {
   try {
     body_.clear();
-    if (options_.protocol == Protocol::kHttpJson) {
-      opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
-      otlp::encode(batch, request);
-      body_ = otlp::to_json(request);
-    } else {
+    if (options_.protocol == Protocol::kHttpJson)
+      json_.encode(batch, body_);
+    else
       wire_.encode(batch, body_);
-    }
     const HttpSender::Delivery d = sender_.send(body_);
     const ExportResult result =
         d.result.code == ExportResult::Code::kSuccess ? ExportResult::partial(rejected_by(d.response.body)) : d.result;

@@ -1,7 +1,8 @@
 // OtlpHttpExporter: sends spans to an OpenTelemetry collector (or any OTLP backend) over
 // OTLP/HTTP: one POST {endpoint}/v1/traces per batch, carrying one ExportTraceServiceRequest
 // as protobuf (the default) or JSON (exporters/otlp/otlp_encoding.hpp says how spans map;
-// exporters/otlp/otlp_wire.hpp writes the protobuf bytes of the same message directly).
+// exporters/otlp/otlp_wire.hpp and exporters/otlp/otlp_json.hpp write that message's
+// protobuf bytes and its JSON directly, without libprotobuf).
 //
 //   zspan::Tracer<zspan::AlwaysOnSampler, zspan::OtlpHttpExporter> tracer{"checkout"};  // settings from the environment
 //
@@ -47,6 +48,7 @@
 #include <vector>
 
 #include "exporters/http/http_sender.hpp"
+#include "exporters/otlp/otlp_json.hpp"
 #include "exporters/otlp/otlp_wire.hpp"
 #include "trace/export/exporter.hpp"
 
@@ -86,6 +88,7 @@ class OtlpHttpExporter {
   Options options_;
   HttpSender sender_;
   otlp::WireEncoder wire_;  // http/protobuf bodies, written without building messages
+  otlp::JsonEncoder json_;  // http/json bodies, the same
   std::string body_;        // reused from batch to batch
 };
 

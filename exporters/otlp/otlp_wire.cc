@@ -4,7 +4,6 @@
 #include <bit>
 #include <charconv>
 #include <cstring>
-#include <limits>
 #include <variant>
 
 #include "exporters/otlp/otlp_encoding.hpp"
@@ -35,8 +34,6 @@ constexpr std::uint32_t kArrayValues = 1;                                       
 }  // namespace field
 
 enum WireType : std::uint32_t { kVarint = 0, kFixed64 = 1, kLength = 2, kFixed32 = 5 };
-
-constexpr std::uint32_t kSampled = 0x01, kHasIsRemote = 0x100, kIsRemote = 0x200;  // as otlp::encode sets them
 
 constexpr int varint_size(std::uint64_t v) noexcept { return v < 128 ? 1 : (std::bit_width(v) + 6) / 7; }
 
@@ -170,8 +167,6 @@ class Writer {
 // event), 2 for a span (under 16 KiB), 3 for what holds spans (under 2 MiB).
 constexpr std::size_t kSmall = 1, kSpan = 2, kLarge = 3;
 
-constexpr bool fits_int64(std::uint64_t v) noexcept { return v <= std::numeric_limits<std::int64_t>::max(); }
-
 // An AnyValue's field of any type for_each_attribute or Resource hands out (otlp::encode's
 // ValueWriter, byte for byte).
 struct ValueWriter {
@@ -189,9 +184,7 @@ struct ValueWriter {
   void operator()(std::string_view v) const { w.string(field::kStringValue, v); }
   void operator()(const StringValue& v) const { (*this)(v.text); }
   void operator()(const ArrayValue& array) const {
-    bool uint64_as_strings = false;
-    if (array.element_type() == FieldType::kUint64)
-      array.for_each([&](const ScalarValue& e) { uint64_as_strings |= !fits_int64(std::get<std::uint64_t>(e)); });
+    const bool uint64_as_strings = uint64s_as_strings(array);
     const Writer::Length values = w.begin(field::kArrayValue, kSmall);
     array.for_each([&](const ScalarValue& e) {
       const Writer::Length element = w.begin(field::kArrayValues, kSmall);
@@ -260,27 +253,18 @@ void write_span(const SpanView& span, Writer& w) {
     w.varint(field::kStatusCode, static_cast<std::uint64_t>(summary.status));
     w.end(status);
   }
-  std::uint32_t flags = kHasIsRemote;
-  if (span.record().flags & SpanRecord::kSampled) flags |= kSampled;
-  if (span.has_remote_parent()) flags |= kIsRemote;
-  w.fixed32(field::kFlags, flags);
+  w.fixed32(field::kFlags, span_flags(span));
 }
 
 }  // namespace
 
 void WireEncoder::encode(const SpanBatch& batch, std::string& out) {
-  services_.clear();
-  service_of_.clear();
-  for (const SpanView& span : batch) {
-    const auto known = std::find(services_.begin(), services_.end(), span.service());
-    service_of_.push_back(static_cast<std::uint32_t>(known - services_.begin()));
-    if (known == services_.end()) services_.push_back(span.service());
-  }
+  groups_.group(batch);
   Writer w(out);
-  for (std::uint32_t s = 0; s < services_.size(); ++s) {
+  for (std::uint32_t s = 0; s < groups_.services().size(); ++s) {
     const Writer::Length resource_spans = w.begin(field::kResourceSpans, kLarge);
     const Writer::Length resource = w.begin(field::kResource, kLarge);
-    otel::Resource::get().for_each_attribute(services_[s], AttributeWriter{w, field::kResourceAttributes});
+    otel::Resource::get().for_each_attribute(groups_.services()[s], AttributeWriter{w, field::kResourceAttributes});
     w.end(resource);
     const Writer::Length scope_spans = w.begin(field::kScopeSpans, kLarge);
     const Writer::Length scope = w.begin(field::kScope, kSmall);
@@ -288,7 +272,7 @@ void WireEncoder::encode(const SpanBatch& batch, std::string& out) {
     w.string(field::kScopeVersion, kVersion);
     w.end(scope);
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (service_of_[i] != s) continue;
+      if (groups_.service_of(i) != s) continue;
       const Writer::Length span = w.begin(field::kSpans, kSpan);
       write_span(batch[i], w);
       w.end(span);

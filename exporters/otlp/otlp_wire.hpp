@@ -17,11 +17,9 @@
 // than reserved, what follows is moved (rarely: the room reserved fits the usual sizes).
 #pragma once
 
-#include <cstdint>
 #include <string>
-#include <string_view>
-#include <vector>
 
+#include "exporters/otlp/resource_groups.hpp"
 #include "trace/export/exporter.hpp"
 
 namespace zspan::otlp {
@@ -32,8 +30,7 @@ class WireEncoder {
   void encode(const SpanBatch& batch, std::string& out);
 
  private:
-  std::vector<std::string_view> services_;  // in the order they first appear in the batch
-  std::vector<std::uint32_t> service_of_;   // each span's index in services_
+  ResourceGroups groups_;
 };
 
 }  // namespace zspan::otlp

@@ -1,7 +1,14 @@
 #include "exporters/zipkin/zipkin_exporter.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
 #include <new>
+#include <type_traits>
 
 #include "trace/diagnostics.hpp"
 #include "trace/env.hpp"
@@ -46,6 +53,98 @@ struct TagWriter {
     json.escaped_key(key);
     json.value(text);
   }
+};
+
+// The attributes a remoteEndpoint is named from, best first (the specification's ranks 1
+// to 11), each address with the attribute of its port.
+struct RankedAttribute {
+  std::string_view name;
+  std::string_view port;
+};
+constexpr std::array<RankedAttribute, 11> kRemoteEndpointRanks = {{
+    {"peer.service", {}},
+    {"server.address", {}},
+    {"net.peer.name", {}},
+    {"network.peer.address", "network.peer.port"},
+    {"server.socket.domain", {}},
+    {"server.socket.address", "server.socket.port"},
+    {"net.sock.peer.name", {}},
+    {"net.sock.peer.addr", "net.sock.peer.port"},
+    {"peer.hostname", {}},
+    {"peer.address", {}},
+    {"db.name", {}},
+}};
+
+// A port: a whole number from 1 to 65535, or 0 for anything else.
+template <class V>
+std::uint16_t port_of(const V& v) noexcept {
+  if constexpr (std::is_same_v<V, std::int64_t> || std::is_same_v<V, std::uint64_t>) {
+    return v >= 1 && v <= 65535 ? static_cast<std::uint16_t>(v) : 0;
+  } else if constexpr (std::is_same_v<V, StringValue>) {
+    std::uint64_t n = 0;
+    const char* end = v.text.data() + v.text.size();
+    const auto [at, error] = std::from_chars(v.text.data(), end, n);
+    return error == std::errc() && at == end ? port_of(n) : 0;
+  } else {
+    return 0;
+  }
+}
+
+enum class IpVersion { kNone, kV4, kV6 };
+
+// Whether `address` is an IPv4 or IPv6 address as text (inet_pton's forms).
+IpVersion ip_version(std::string_view address) noexcept {
+  char text[INET6_ADDRSTRLEN];
+  if (address.size() >= sizeof(text) || address.find('\0') != std::string_view::npos) return IpVersion::kNone;
+  std::memcpy(text, address.data(), address.size());
+  text[address.size()] = '\0';
+  unsigned char bytes[sizeof(in6_addr)];
+  if (inet_pton(AF_INET, text, bytes) == 1) return IpVersion::kV4;
+  if (inet_pton(AF_INET6, text, bytes) == 1) return IpVersion::kV6;
+  return IpVersion::kNone;
+}
+
+// The visitor of otel::for_each_attribute that finds a CLIENT or PRODUCER span's
+// remoteEndpoint among its attributes (the header's rule); write() writes it, if found.
+class RemoteEndpoint {
+ public:
+  explicit RemoteEndpoint(otel::SpanKind kind) noexcept
+      : wanted_(kind == otel::SpanKind::kClient || kind == otel::SpanKind::kProducer) {}
+
+  template <class V>
+  void operator()(std::string_view key, const V& value) noexcept {
+    if (!wanted_) return;
+    for (std::size_t rank = 0; rank < kRemoteEndpointRanks.size(); ++rank) {
+      if constexpr (std::is_same_v<V, StringValue>) {
+        if (key == kRemoteEndpointRanks[rank].name && !value.text.empty() && rank <= best_) {
+          best_ = rank;
+          name_ = value.text;
+        }
+      }
+      const std::string_view port = kRemoteEndpointRanks[rank].port;
+      if (!port.empty() && key == port) ports_[rank] = port_of(value);
+    }
+  }
+
+  void write(JsonWriter& json) const {
+    if (best_ == kRemoteEndpointRanks.size()) return;
+    json.key("remoteEndpoint");
+    json.begin_object();
+    json.member("serviceName", name_);
+    if (!kRemoteEndpointRanks[best_].port.empty()) {
+      const IpVersion ip = ip_version(name_);
+      if (ip == IpVersion::kV4) json.member("ipv4", name_);
+      if (ip == IpVersion::kV6) json.member("ipv6", name_);
+      if (ports_[best_] != 0) json.member("port", ports_[best_]);
+    }
+    json.end_object();
+  }
+
+ private:
+  bool wanted_;
+  std::size_t best_ = kRemoteEndpointRanks.size();  // the rank found, none yet
+  std::string_view name_;                           // its value
+  std::array<std::uint16_t, kRemoteEndpointRanks.size()> ports_{};  // the port of each address rank
 };
 
 // How many of the span's links Zipkin cannot carry: all but a followsFrom parent, which is
@@ -124,7 +223,11 @@ void ZipkinEncoder::encode(const SpanView& span, JsonWriter& json) {
   json.key("tags");
   json.begin_object();
   const TagWriter tag{json, scratch_};
-  otel::for_each_attribute(span, tag);
+  RemoteEndpoint remote(summary.kind);
+  otel::for_each_attribute(span, [&](std::string_view key, const auto& value) {
+    tag(key, value);
+    remote(key, value);
+  });
   if (summary.status == otel::StatusCode::kError) {
     json.member("otel.status_code", otel::name(summary.status));
     json.member("error", summary.status_message);
@@ -134,6 +237,7 @@ void ZipkinEncoder::encode(const SpanView& span, JsonWriter& json) {
   if (summary.dropped_events > 0) tag("otel.dropped_events_count", summary.dropped_events);
   if (const std::uint32_t links = links_not_sent(span, summary)) tag("otel.dropped_links_count", links);
   json.end_object();
+  remote.write(json);
 
   json.end_object();
 }

@@ -64,9 +64,20 @@
 //    client's span, so no zspan span is shared.
 //  - debug: true for a forced span (SpanView::forced(): Jaeger's debug flag or B3's from a
 //    peer, or ForceTracing), so that Zipkin keeps it whatever its own sampling.
-//  - remoteEndpoint: not set yet. The specification says a CLIENT or PRODUCER span SHOULD
-//    name it from peer.service, server.address, ... (in that order) for Zipkin's dependency
-//    graph; those attributes are sent as tags only.
+//  - remoteEndpoint (CLIENT and PRODUCER spans only, so that Zipkin draws the dependency):
+//    serviceName is the value of the best ranked of these attributes (the specification's
+//    ranks) that the span has as a non-empty string:
+//      1 peer.service           5 server.socket.domain      9 peer.hostname
+//      2 server.address         6 server.socket.address    10 peer.address
+//      3 net.peer.name          7 net.sock.peer.name       11 db.name
+//      4 network.peer.address   8 net.sock.peer.addr
+//    (zspan's tags::peer_hostname is server.address, tags::peer_ipv4 and peer_ipv6
+//    network.peer.address, tags::peer_port network.peer.port). An address (ranks 4, 6 and
+//    8) is also ipv4 or ipv6 when it is an IP address, and comes with the port of its pair
+//    (network.peer.port, server.socket.port, net.sock.peer.port) when that is a whole
+//    number from 1 to 65535 (an integer, or a string of one). The attributes are the ones
+//    exported (within the span limits); of two with one name, the later counts. They stay
+//    tags too. No such attribute, no remoteEndpoint.
 //  - Strings are written as valid UTF-8 (exporters/json/json_writer.hpp): control
 //    characters escaped, each invalid byte replaced by U+FFFD.
 //

@@ -1,8 +1,10 @@
 #include "trace/export/otel.hpp"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "trace/env.hpp"
 #include "trace/version.hpp"
@@ -110,7 +112,20 @@ SpanSummary summarize(const SpanView& span, const SpanLimits& limits) noexcept {
   return s;
 }
 
-std::int64_t Resource::current_pid() noexcept { return static_cast<std::int64_t>(getpid()); }
+namespace {
+// This process's id, kept: getpid() is a system call, too dear for every batch. A fork()ed
+// child reads its own (pthread_atfork, as trace/collector.cc follows forks).
+std::atomic<std::int64_t> g_pid{0};
+void read_pid() noexcept { g_pid.store(static_cast<std::int64_t>(getpid()), std::memory_order_relaxed); }
+}  // namespace
+
+std::int64_t Resource::current_pid() noexcept {
+  static const bool following_forks = [] {
+    read_pid();
+    return pthread_atfork(nullptr, nullptr, read_pid) == 0;
+  }();
+  return following_forks ? g_pid.load(std::memory_order_relaxed) : static_cast<std::int64_t>(getpid());
+}
 
 const Resource& Resource::get() {
   // Never destroyed: an exporter's worker that outlived its shutdown timeout may still be

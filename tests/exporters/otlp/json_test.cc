@@ -1,5 +1,8 @@
-// OTLP/JSON (OTEL_EXPORTER_OTLP_PROTOCOL=http/json): the golden trace's request carries
-// the same message as its protobuf form, spelled as the OTLP specification's JSON rules
+// OTLP/JSON (OTEL_EXPORTER_OTLP_PROTOCOL=http/json): otlp::JsonEncoder writes the JSON
+// libprotobuf's printer writes for otlp::encode's message (ids in hex: protobuf_json.hpp),
+// parsed and compared as JSON values, on the golden batch and on random batches
+// (random_batch.hpp, NaN included); the golden trace's request, as the exporter sends it,
+// carries the message of its protobuf form, spelled as the OTLP specification's JSON rules
 // say: lowerCamelCase names, hex ids, enums as integers, 64-bit integers as strings.
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
@@ -8,8 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "exporters/otlp/otlp_encoding.hpp"
+#include "exporters/otlp/otlp_json.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
+#include "tests/exporters/otlp/random_batch.hpp"
 
 namespace zspan::testing {
 namespace {
@@ -36,6 +41,46 @@ json attribute(const json& attributes, const std::string& key) {
   for (const json& kv : attributes)
     if (kv["key"] == key) return kv["value"];
   return nullptr;
+}
+
+// The batch through JsonEncoder and through libprotobuf: the same JSON values.
+void expect_library_json(const SpanBatch& batch) {
+  pb::collector::trace::v1::ExportTraceServiceRequest library;
+  otlp::encode(batch, library);
+  std::string direct = "prefix";  // appended to, not replaced
+  otlp::JsonEncoder().encode(batch, direct);
+  ASSERT_EQ(direct.substr(0, 6), "prefix");
+  const json written = json::parse(direct.substr(6), nullptr, false);
+  ASSERT_FALSE(written.is_discarded()) << direct.substr(6);
+  const json printed = json::parse(protobuf_json(library));
+  EXPECT_TRUE(written == printed) << "from protobuf's to JsonEncoder's: " << json::diff(printed, written);
+}
+
+TEST(OtlpJsonEncoder, TheGoldenBatchIsTheLibrarysJson) { expect_library_json(*GoldenTrace::get().batch()); }
+
+TEST(OtlpJsonEncoder, RandomBatchesAreTheLibrarysJson) {
+  for (std::uint32_t seed = 1; seed <= 300; ++seed) {
+    SCOPED_TRACE(seed);
+    const RandomBatch random(seed, RandomBatch::NaN::kSometimes);
+    expect_library_json(random.batch());
+    if (::testing::Test::HasFailure()) break;
+  }
+}
+
+TEST(OtlpJsonEncoder, AnEmptyBatchIsAnEmptyRequest) {
+  const SpanBatch empty({}, GoldenTrace::get().clock());
+  std::string direct;
+  otlp::JsonEncoder().encode(empty, direct);
+  EXPECT_EQ(direct, "{}");
+  expect_library_json(empty);
+}
+
+TEST(OtlpJsonEncoder, AnEncoderReusedForAnotherBatchWritesOnlyThatBatch) {
+  otlp::JsonEncoder encoder;
+  std::string first, second;
+  encoder.encode(*GoldenTrace::get().batch(), first);
+  encoder.encode(*GoldenTrace::get().batch(), second);
+  EXPECT_EQ(first, second);
 }
 
 class OtlpJson : public ::testing::Test {

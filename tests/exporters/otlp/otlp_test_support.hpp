@@ -1,4 +1,5 @@
-// What the OTLP tests share: requests decoded as a collector would, ids as hex.
+// What the OTLP tests share: requests decoded as a collector would, ids as hex
+// (tests/exporters/otlp/protobuf_json.hpp).
 #pragma once
 
 #include <string>
@@ -6,6 +7,7 @@
 #include "exporters/otlp/otlp_http_exporter.hpp"
 #include "exporters/otlp/proto/trace_service.pb.h"
 #include "tests/exporters/http/receiver.hpp"
+#include "tests/exporters/otlp/protobuf_json.hpp"
 
 namespace zspan::testing {
 
@@ -18,13 +20,6 @@ inline pb::collector::trace::v1::ExportTraceServiceRequest decode(const Receiver
   const bool gzip = request.header("content-encoding") == "gzip";
   if (!decoded.ParseFromString(gzip ? gunzip(request.body) : request.body)) ADD_FAILURE() << "not an ExportTraceServiceRequest";
   return decoded;
-}
-
-inline std::string hex(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) out += {kDigits[b >> 4], kDigits[b & 15]};
-  return out;
 }
 
 // Options that send to `receiver` and give up after `timeout`.

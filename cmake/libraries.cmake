@@ -41,10 +41,9 @@ zspan_library(exporters_memory
   HDRS exporters/memory/memory_exporter.hpp
   DEPS trace)
 zspan_library(exporters_otlp
-  SRCS exporters/otlp/otlp_encoding.cc exporters/otlp/otlp_http_exporter.cc exporters/otlp/otlp_wire.cc
-  HDRS exporters/otlp/otlp_encoding.hpp exporters/otlp/otlp_http_exporter.hpp exporters/otlp/otlp_wire.hpp
-  DEPS exporters_http exporters_otlp_proto trace
-  THIRD_PARTY nlohmann_json)
+  SRCS exporters/otlp/otlp_encoding.cc exporters/otlp/otlp_http_exporter.cc exporters/otlp/otlp_json.cc exporters/otlp/otlp_wire.cc
+  HDRS exporters/otlp/otlp_encoding.hpp exporters/otlp/otlp_http_exporter.hpp exporters/otlp/otlp_json.hpp exporters/otlp/otlp_wire.hpp exporters/otlp/resource_groups.hpp
+  DEPS exporters_http exporters_json_json_writer exporters_otlp_proto trace)
 zspan_library(exporters_otlp_proto
   GENERATED exporters/otlp/proto/common.pb.cc exporters/otlp/proto/common.pb.h exporters/otlp/proto/resource.pb.cc exporters/otlp/proto/resource.pb.h exporters/otlp/proto/trace.pb.cc exporters/otlp/proto/trace.pb.h exporters/otlp/proto/trace_service.pb.cc exporters/otlp/proto/trace_service.pb.h
   THIRD_PARTY protobuf)

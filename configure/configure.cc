@@ -7,12 +7,16 @@
 #include <mutex>
 #include <vector>
 
+#include "trace/diagnostics.hpp"
 #include "trace/env.hpp"
+#include "trace/propagation/peer_whitelist.hpp"
 #include "trace/sampling/jaeger_remote_sampler.hpp"
 #include "trace/text.hpp"
 
 namespace zspan {
 namespace {
+
+constinit RateLimitedWarning g_bad_trusted_peers{"zspan: trusted peers: no peer is trusted"};
 
 struct Configured {
   std::mutex mutex;
@@ -65,6 +69,18 @@ ConfiguredSampler sampler_for(const Config& config, const std::string& service) 
   return ConfiguredSampler::parse(config.sampler, config.sampler_arg);
 }
 
+// Installs the whitelist of `patterns`; an invalid one says why and trusts no one.
+bool install_trusted_peers(const std::optional<std::vector<std::string>>& patterns) {
+  if (!patterns) {
+    PeerWhitelist::install(PeerWhitelist::compile({}, PeerWhitelist::WhenEmpty::kTrustEveryone).peers);
+    return true;
+  }
+  PeerWhitelistResult result = PeerWhitelist::compile(*patterns);
+  if (!result.ok()) g_bad_trusted_peers.emit("{}", result.error);
+  PeerWhitelist::install(std::move(result.peers));
+  return result.ok();
+}
+
 }  // namespace
 
 Config Config::from_env() noexcept {
@@ -83,6 +99,7 @@ Config Config::from_env() noexcept {
     c.sampler_arg = env::value("OTEL_TRACES_SAMPLER_ARG").value_or("");
     c.propagator = ConfiguredPropagator::from_env();
     c.export_options = ExportOptions::from_env();
+    if (std::optional<std::string> peers = env::value("ZSPAN_TRUSTED_PEERS")) c.trusted_peers = PeerWhitelist::split_list(*peers);
   } catch (...) {
     // Out of memory: what was read so far, defaults for the rest.
   }
@@ -102,7 +119,7 @@ bool configure(const Config& config) noexcept {
     c.tracers.push_back(std::move(tracer));
     ConfiguredPropagator::install(config.propagator);
     set_default_tracer(c.tracers.back().get());
-    return true;
+    return install_trusted_peers(config.trusted_peers);
   } catch (...) {
     return false;
   }

@@ -19,7 +19,12 @@
 //  - the defaults that tracers of the configured policy types pick up when they are given
 //    nothing: Tracer<ConfiguredSampler, ConfiguredExporter> billing{"billing"} samples as
 //    configured and sends to the configured exporters;
-//  - the propagator configured_propagator() returns (Config::propagator, OTEL_PROPAGATORS).
+//  - the propagator configured_propagator() returns (Config::propagator, OTEL_PROPAGATORS);
+//  - the peers trace contexts go to and come from (Config::trusted_peers,
+//    ZSPAN_TRUSTED_PEERS: trace/propagation/peer_whitelist.hpp), which
+//    PeerWhitelist::configured() returns and the integrations of instrument/http use. An
+//    entry that is not a valid regular expression fails configure(): one line on stderr
+//    names it and suggests the pattern meant, and no peer is trusted.
 // Calling it again replaces all of these; spans of the tracers made before keep going to
 // the exporters those tracers were given. With Config::disabled (OTEL_SDK_DISABLED=true) it
 // makes nothing: no exporter, no tracer, no thread, no socket.
@@ -34,6 +39,7 @@
 //   OTEL_TRACES_EXPORTER            otlp                       exporters, comma-separated
 //   OTEL_TRACES_SAMPLER(_ARG)       parentbased_always_on      trace/sampler.hpp
 //   OTEL_PROPAGATORS                tracecontext,baggage       trace/propagation/configured_propagator.hpp
+//   ZSPAN_TRUSTED_PEERS             every peer                 regexes of trusted peers, comma-separated
 //   OTEL_BSP_*                      2048, 5000, 512, 30000     trace/export/exporter.hpp
 //   OTEL_EXPORTER_OTLP_*            exporters/otlp/otlp_http_exporter.hpp
 //   OTEL_EXPORTER_ZIPKIN_*          exporters/zipkin/zipkin_exporter.hpp
@@ -42,12 +48,14 @@
 // (trace/env.hpp); nothing here throws or aborts.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "configure/configured_exporter.hpp"
 #include "trace/export/exporter.hpp"
 #include "trace/propagation/configured_propagator.hpp"
+#include "trace/propagation/peer_whitelist.hpp"
 #include "trace/sampler.hpp"
 #include "trace/tracer.hpp"
 
@@ -61,6 +69,8 @@ struct Config {
   std::string sampler_arg;                         // its OTEL_TRACES_SAMPLER_ARG
   ConfiguredPropagator propagator;
   ExportOptions export_options;
+  // Regexes of the peers trusted with trace contexts (their union); nullopt: every peer.
+  std::optional<std::vector<std::string>> trusted_peers;
 
   // The defaults above, overridden by the variables that are set (the table above).
   static Config from_env() noexcept;
@@ -69,8 +79,9 @@ struct Config {
 // The tracer type configure() makes; also the one to declare for more services.
 using ConfiguredTracer = Tracer<ConfiguredSampler, ConfiguredExporter>;
 
-// Makes what `config` says (see above). False if it could not (out of memory: what was made
-// is kept); true, and nothing made, when config.disabled.
+// Makes what `config` says (see above). False if it could not (a trusted peer that is not
+// a regex, or out of memory: what was made is kept); true, and nothing made, when
+// config.disabled.
 bool configure(const Config& config) noexcept;
 bool configure_from_env() noexcept;
 

@@ -52,7 +52,7 @@ struct Peer {
 template <class TracerT, class P = ConfiguredPropagator>
 class BeastServer {
  public:
-  explicit BeastServer(TracerT& tracer, PeerWhitelist peers = trust_every_peer(),
+  explicit BeastServer(TracerT& tracer, PeerWhitelist peers = PeerWhitelist::configured(),
                        const P& propagator = ConfiguredPropagator::installed())
       : tracer_(tracer), peers_(std::move(peers)), propagator_(propagator) {}
 

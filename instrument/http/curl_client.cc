@@ -86,7 +86,7 @@ struct HeaderLines {
 
 }  // namespace
 
-CurlClient::CurlClient() noexcept : CurlClient(trust_every_peer()) {}
+CurlClient::CurlClient() noexcept : CurlClient(PeerWhitelist::configured()) {}
 CurlClient::CurlClient(PeerWhitelist peers) noexcept : CurlClient(std::move(peers), ConfiguredPropagator::installed()) {}
 CurlClient::CurlClient(PeerWhitelist peers, const ConfiguredPropagator& propagator) noexcept
     : peers_(std::move(peers)), propagator_(propagator) {}

@@ -46,8 +46,9 @@ namespace zspan::http {
 
 class CurlClient {
  public:
-  // Trusts every host by default, as OpenTelemetry SDKs do; the propagator defaults to the
-  // one configure() chose, which must outlive the client.
+  // The whitelist and the propagator default to the ones configure() chose
+  // (PeerWhitelist::configured(): every host until one is configured); the propagator
+  // must outlive the client.
   CurlClient() noexcept;
   explicit CurlClient(PeerWhitelist peers) noexcept;
   CurlClient(PeerWhitelist peers, const ConfiguredPropagator& propagator) noexcept;

@@ -36,7 +36,7 @@ namespace zspan::http {
 template <class TracerT, class P = ConfiguredPropagator>
 class HttplibRoutes {
  public:
-  HttplibRoutes(httplib::Server& server, TracerT& tracer, PeerWhitelist peers = trust_every_peer(),
+  HttplibRoutes(httplib::Server& server, TracerT& tracer, PeerWhitelist peers = PeerWhitelist::configured(),
                 const P& propagator = ConfiguredPropagator::installed())
       : server_(server), tracer_(tracer), peers_(std::move(peers)), propagator_(propagator) {}
 

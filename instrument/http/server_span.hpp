@@ -15,8 +15,10 @@
 //
 // Trust is decided on the TCP peer's address, the one thing a client cannot forge in its
 // request (a Host or X-Forwarded-For header it can): whitelist peers by address
-// (PeerWhitelist::compile({R"(10\.1\.\d+\.\d+)", R"(127\.0\.0\.1)"}).peers). The default trusts everyone,
-// as OpenTelemetry SDKs do.
+// (PeerWhitelist::compile({R"(10\.1\.\d+\.\d+)", R"(127\.0\.0\.1)"}).peers). The default is the
+// configured whitelist (PeerWhitelist::configured(): Config::trusted_peers,
+// ZSPAN_TRUSTED_PEERS), which trusts everyone until one is configured, as OpenTelemetry
+// SDKs do.
 #pragma once
 
 #include <cstdint>

@@ -143,6 +143,36 @@ TEST_F(Configure, JaegerRemoteSamplingFollowsTheAgentsStrategy) {
               ElementsAre(std::pair{std::string("remote-sampled"), std::string("sampled by the agent's strategy")}));
 }
 
+TEST_F(Configure, TrustedPeersComeFromTheEnvironmentAndGoToTheIntegrations) {
+  set("OTEL_TRACES_EXPORTER", "none");
+  ASSERT_TRUE(configure_from_env());
+  EXPECT_EQ(PeerWhitelist::configured().trust("anyone.net"), Trust::kTrusted) << "unset: every peer";
+
+  set("ZSPAN_TRUSTED_PEERS", R"(matrix\.org, .*\.example\.com:8448)");
+  ASSERT_TRUE(configure_from_env());
+  const PeerWhitelist peers = PeerWhitelist::configured();
+  EXPECT_EQ(peers.trust("matrix.org"), Trust::kTrusted);
+  EXPECT_EQ(peers.trust("hs.example.com:8448"), Trust::kTrusted);
+  EXPECT_EQ(peers.trust("hs.example.com:443"), Trust::kUntrusted);
+  EXPECT_EQ(peers.trust("evil.net"), Trust::kUntrusted);
+}
+
+TEST_F(Configure, AnInvalidTrustedPeerFailsConfigurationSaysWhyAndTrustsNoOne) {
+  set("OTEL_TRACES_EXPORTER", "none");
+  set("ZSPAN_TRUSTED_PEERS", "matrix\\.org, *.myotherhomeservers.com");
+  ::testing::internal::CaptureStderr();
+  EXPECT_FALSE(configure_from_env());
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(err, HasSubstr("*.myotherhomeservers.com"));
+  EXPECT_THAT(err, HasSubstr(R"(.*\.myotherhomeservers\.com)")) << "the pattern meant";
+  EXPECT_EQ(PeerWhitelist::configured().trust("matrix.org"), Trust::kUntrusted) << "never silently half-trusted";
+
+  Config config = Config::from_env();
+  config.trusted_peers = {R"(127\.0\.0\.1)"};
+  EXPECT_TRUE(configure(config));
+  EXPECT_EQ(PeerWhitelist::configured().trust("127.0.0.1:8080"), Trust::kTrusted) << "from code";
+}
+
 TEST_F(Configure, ExportingToNoneRecordsNothing) {
   set("OTEL_TRACES_EXPORTER", "none");
   ASSERT_TRUE(configure_from_env());

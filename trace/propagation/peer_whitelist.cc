@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -127,6 +128,29 @@ PeerWhitelistResult PeerWhitelist::from_env(WhenEmpty when_empty) noexcept {
   } catch (const std::exception& e) {
     return {PeerWhitelist(), fmt::format("{}: {}", kEnvironmentVariable, e.what())};
   }
+}
+
+namespace {
+struct Configured {
+  std::mutex mutex;
+  PeerWhitelist peers = PeerWhitelist::compile({}, PeerWhitelist::WhenEmpty::kTrustEveryone).peers;
+};
+Configured& configured_peers() noexcept {
+  static auto* configured = new Configured;  // never freed: read until the process ends
+  return *configured;
+}
+}  // namespace
+
+PeerWhitelist PeerWhitelist::configured() noexcept {
+  Configured& c = configured_peers();
+  const std::lock_guard lock(c.mutex);
+  return c.peers;
+}
+
+void PeerWhitelist::install(PeerWhitelist peers) noexcept {
+  Configured& c = configured_peers();
+  const std::lock_guard lock(c.mutex);
+  c.peers = std::move(peers);
 }
 
 bool PeerWhitelist::matches(std::string_view peer) const noexcept {

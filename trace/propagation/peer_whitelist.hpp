@@ -72,6 +72,13 @@ class PeerWhitelist {
   // Splits a ZSPAN_TRUSTED_PEERS value into its entries (the rules above).
   static std::vector<std::string> split_list(std::string_view list);
 
+  // The whitelist of the last configure() (configure/configure.hpp: Config::trusted_peers,
+  // ZSPAN_TRUSTED_PEERS), which the integrations of instrument/http use when given none;
+  // before it, and when none is configured, every peer is trusted, as OpenTelemetry SDKs
+  // do. A copy: configure() may replace it meanwhile.
+  static PeerWhitelist configured() noexcept;
+  static void install(PeerWhitelist peers) noexcept;
+
   Trust trust(std::string_view peer) const noexcept;
   std::size_t patterns() const noexcept { return patterns_; }
 

@@ -96,6 +96,19 @@ TEST(JsonNumbers, IntegersOfEveryLengthAreWrittenAsStdToStringWritesThem) {
   }
 }
 
+TEST(JsonNumbers, QuotedIntegersAreStringsOfTheirDecimalDigits) {
+  EXPECT_EQ(written([](JsonWriter& j) { j.quoted(std::numeric_limits<std::int64_t>::min()); }), "\"-9223372036854775808\"");
+  EXPECT_EQ(written([](JsonWriter& j) { j.quoted(std::numeric_limits<std::uint64_t>::max()); }), "\"18446744073709551615\"");
+  EXPECT_EQ(written([](JsonWriter& j) { j.quoted(std::int64_t{0}); }), "\"0\"");
+  EXPECT_EQ(written([](JsonWriter& j) {
+              j.begin_array();
+              j.quoted(std::int64_t{-7});
+              j.quoted(std::uint64_t{1'700'000'000'000'000'000});
+              j.end_array();
+            }),
+            R"(["-7","1700000000000000000"])");
+}
+
 TEST(JsonNumbers, DoublesRoundTripAndStayFloatingPoint) {
   for (double v : {0.875, -2.25, 0.1, 1.0 / 3, 2.0, -0.0, 1e300, 5e-324, 123456789012345678.0, 1e21}) {
     const std::string text = written([&](JsonWriter& j) { j.value(v); });

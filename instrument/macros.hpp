@@ -24,10 +24,12 @@
 // to get only the ZSPAN_* spellings.
 //
 // With ZSPAN_DISABLED, or above ZSPAN_MAX_LEVEL, a macro expands to a statement that
-// generates no code and evaluates none of its arguments; they are still compiled in a
-// discarded branch (tag types, schemas and format strings still checked), so code that
-// builds with tracing off builds with it on. (Clang then warns about a static function
-// that only tracing arguments call: -Wunneeded-internal-declaration.)
+// generates no code and evaluates none of its arguments; they are still compiled, as an
+// unevaluated operand (tag types, schemas and format strings still checked, in function
+// templates too), so code that builds with tracing off builds with it on. (Clang then
+// warns about a static function that only tracing arguments call,
+// -Wunneeded-internal-declaration, and about a lambda capture that only they use,
+// -Wunused-lambda-capture: capture with [&] or [=] there.)
 #pragma once
 
 #include "instrument/baggage.hpp"
@@ -42,15 +44,21 @@
 namespace zspan::detail {
 inline InheritTracer inherit_tracer;
 template <class... Args>
-constexpr void discard(const Args&...) noexcept {}
+constexpr bool compiles(const Args&...) noexcept {
+  return true;
+}
 }  // namespace zspan::detail
 
-// Compiles its arguments, emits nothing, evaluates nothing.
-#define ZSPAN_DISCARD(...)                     \
-  do {                                         \
-    if constexpr (false) {                     \
-      ::zspan::detail::discard(__VA_ARGS__);   \
-    }                                          \
+// Compiles its arguments as an unevaluated operand: their types are checked (in a
+// template, where it is instantiated), nothing is evaluated, odr-used or emitted.
+#define ZSPAN_DISCARD(...) static_cast<void>(sizeof(::zspan::detail::compiles(__VA_ARGS__)))
+
+// A removed log: its format string is checked against its arguments' types, which are
+// not evaluated.
+#define ZSPAN_NO_LOG(format, ...)                                                                       \
+  do {                                                                                                  \
+    static_assert(                                                                                      \
+        ::zspan::detail::log_format_compiles<decltype(::zspan::detail::argument_types(__VA_ARGS__))>(format)); \
   } while (false)
 
 #define ZSPAN_SCOPE_IMPL(id, level, tracer, reference, name, ...)                                                  \
@@ -98,17 +106,17 @@ constexpr void discard(const Args&...) noexcept {}
 
 #if ZSPAN_ENABLED
 #define ZSPAN_TAG(key, value) ZSPAN_ON_CURRENT_SPAN(::zspan::set_tag, (key) = (value))
-#define ZSPAN_LOG(...) ZSPAN_ON_CURRENT_SPAN(::zspan::log_message, __VA_ARGS__)
-#define ZSPAN_ERROR(...) ZSPAN_ON_CURRENT_SPAN(::zspan::log_error, __VA_ARGS__)
+#define ZSPAN_LOG(format, ...) ZSPAN_ON_CURRENT_SPAN(::zspan::log_message, format __VA_OPT__(, ) __VA_ARGS__)
+#define ZSPAN_ERROR(format, ...) ZSPAN_ON_CURRENT_SPAN(::zspan::log_error, format __VA_OPT__(, ) __VA_ARGS__)
 #define ZSPAN_LOG_FIELDS(...) ZSPAN_ON_CURRENT_SPAN(::zspan::log_fields, __VA_ARGS__)
 #define ZSPAN_BAGGAGE_SET(key, value) ::zspan::baggage_set(key, value)
 #else
 #define ZSPAN_TAG(key, value) ZSPAN_DISCARD((key) = (value))
-#define ZSPAN_LOG(...) ZSPAN_DISCARD(::zspan::detail::check_format(__VA_ARGS__))
-#define ZSPAN_ERROR(...) ZSPAN_DISCARD(::zspan::detail::check_format(__VA_ARGS__))
+#define ZSPAN_LOG(format, ...) ZSPAN_NO_LOG(format, __VA_ARGS__)
+#define ZSPAN_ERROR(format, ...) ZSPAN_NO_LOG(format, __VA_ARGS__)
 #define ZSPAN_LOG_FIELDS(...) ZSPAN_DISCARD(__VA_ARGS__)
-// The unselected operand is compiled, not evaluated.
-#define ZSPAN_BAGGAGE_SET(key, value) (false ? ::zspan::baggage_set(key, value) : ::zspan::BaggageResult::kNoSpan)
+#define ZSPAN_BAGGAGE_SET(key, value) \
+  (ZSPAN_DISCARD(::zspan::baggage_set(key, value)), ::zspan::BaggageResult::kNoSpan)
 #endif
 
 #define ZSPAN_SCOPE(name, ...) \

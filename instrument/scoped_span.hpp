@@ -57,11 +57,11 @@ class BasicScopedSpan {
     set_tag(node_, key = value);
   }
   template <class... Args>
-  void log(fmt::format_string<Args...> format, Args&&... args) noexcept {
+  void log(LogFormat<Args...> format, Args&&... args) noexcept {
     log_message(node_, format, std::forward<Args>(args)...);
   }
   template <class... Args>
-  void log_error(fmt::format_string<Args...> format, Args&&... args) noexcept {
+  void log_error(LogFormat<Args...> format, Args&&... args) noexcept {
     zspan::log_error(node_, format, std::forward<Args>(args)...);
   }
   template <class... Key, class... Stored>

@@ -9,10 +9,11 @@
 //
 // Format strings are checked at compile time (LogFormat, instrument/log_format.hpp): a
 // placeholder without an argument, or a spec that does not fit the argument's type, does
-// not compile, also with tracing compiled out. The
-// message is formatted into a stack buffer of ZSPAN_MAX_STRING_BYTES and cut (and marked)
-// there; a span that is not recording formats nothing. A log is all or nothing: one that
-// does not fit the span's field storage is dropped and counted on the span.
+// not compile, also with tracing compiled out. The message is formatted into a stack
+// buffer of ZSPAN_MAX_STRING_BYTES and cut (and marked) there; a span that is not
+// recording formats nothing. A log is all or nothing: one that does not fit the span's
+// field storage is dropped and counted on the span. The standard fields (logs::event,
+// logs::error_kind, ...) are in instrument/tags.hpp's table.
 #pragma once
 
 #include <algorithm>
@@ -23,20 +24,12 @@
 
 #include <fmt/format.h>
 
+#include "instrument/log_declarations.hpp"
 #include "instrument/log_format.hpp"
+#include "instrument/tag_writer.hpp"
 #include "instrument/tags.hpp"
 
 namespace zspan {
-
-// The standard OpenTracing log fields, and their OpenTelemetry names where they differ.
-// An exporter makes `event` the OpenTelemetry event name.
-namespace logs {
-inline constexpr TagKey<"event", std::string_view> event;
-inline constexpr TagKey<"message", std::string_view> message;
-inline constexpr TagKey<"error.kind", std::string_view, "exception.type"> error_kind;
-inline constexpr TagKey<"error.object", std::string_view, "exception.message"> error_object;
-inline constexpr TagKey<"stack", std::string_view, "exception.stacktrace"> stack;
-}  // namespace logs
 
 namespace detail {
 

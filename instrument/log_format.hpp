@@ -20,6 +20,8 @@
 
 #include <fmt/format.h>
 
+#include "instrument/log_declarations.hpp"
+
 namespace zspan {
 
 // Named for the diagnostic: evaluated only when a log's format wants more arguments than
@@ -67,6 +69,7 @@ constexpr void report_placeholders(std::size_t placeholders, std::index_sequence
 
 }  // namespace detail
 
+// The definition of LogFormat (instrument/log_declarations.hpp).
 template <class... Args>
 struct BasicLogFormat {
   template <class S>
@@ -83,10 +86,6 @@ struct BasicLogFormat {
     return s;
   }
 };
-
-// What a log function takes for Args&&... args (the arguments deduce Args, not the format).
-template <class... Args>
-using LogFormat = BasicLogFormat<std::type_identity_t<Args>...>;
 
 namespace detail {
 

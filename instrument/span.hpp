@@ -20,7 +20,7 @@
 #include "instrument/baggage.hpp"
 #include "instrument/config.hpp"
 #include "instrument/log.hpp"
-#include "instrument/tags.hpp"
+#include "instrument/tag_writer.hpp"
 #include "trace/recording.hpp"
 
 namespace zspan {

@@ -1,6 +1,7 @@
 // Must not compile: a strict tracer's span takes only the tags its schema lists, in a
 // template (checked where the template is instantiated, tracing compiled out too).
 #include "exporters/discard/discard_exporter.hpp"
+#include "instrument/schema.hpp"
 #include "instrument/zspan.hpp"
 
 using HttpSchema = zspan::Schema<zspan::tags::http_method, zspan::tags::http_status_code>;

@@ -6,23 +6,30 @@
 //
 // A set gives the span a new Baggage (trace/baggage.hpp): spans already started under it
 // keep what they started with. Reading allocates nothing; the view is valid while the
-// span that holds the baggage stays current.
+// span that holds the baggage stays current. Compiled out (ZSPAN_DISABLED), baggage_get
+// finds nothing and TRACE_BAGGAGE_SET sets nothing: neither needs zspan's library.
 #pragma once
 
 #include <optional>
 #include <string_view>
 
+#include "instrument/config.hpp"
 #include "trace/baggage.hpp"
 #include "trace/context.hpp"
 
 namespace zspan {
 
 inline std::optional<std::string_view> baggage_get(std::string_view key) noexcept {
+#if !ZSPAN_ENABLED
+  static_cast<void>(key);
+  return std::nullopt;  // compiled out: no span, so no baggage, and no zspan library to link
+#else
   const ContextNode* node = current_node();
   if (!node) return std::nullopt;
   const ContextNode& holder = node->context_holder();
   if (!holder.baggage) return std::nullopt;
   return holder.baggage->find(key);
+#endif
 }
 
 // Sets baggage on `node`, the context of a span (sampled or not: baggage travels anyway).

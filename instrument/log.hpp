@@ -7,11 +7,13 @@
 //                    zspan::logs::error_kind = "Timeout");  // log with error.kind fails the span
 //   span.log("took {} ms", ms);                           // the guards' .log, .log_error, .log_fields
 //
-// Format strings are checked at compile time (fmt::format_string): a placeholder without
-// an argument, or a spec that does not fit the argument's type, does not compile. The
-// message is formatted into a stack buffer of ZSPAN_MAX_STRING_BYTES and cut (and marked)
-// there; a span that is not recording formats nothing. A log is all or nothing: one that
-// does not fit the span's field storage is dropped and counted on the span.
+// Format strings are checked at compile time (LogFormat, instrument/log_format.hpp): a
+// placeholder without an argument, or a spec that does not fit the argument's type, does
+// not compile, also with tracing compiled out. The message is formatted into a stack
+// buffer of ZSPAN_MAX_STRING_BYTES and cut (and marked) there; a span that is not
+// recording formats nothing. A log is all or nothing: one that does not fit the span's
+// field storage is dropped and counted on the span. The standard fields (logs::event,
+// logs::error_kind, ...) are in instrument/tags.hpp's table.
 #pragma once
 
 #include <algorithm>
@@ -22,19 +24,12 @@
 
 #include <fmt/format.h>
 
+#include "instrument/log_declarations.hpp"
+#include "instrument/log_format.hpp"
+#include "instrument/tag_writer.hpp"
 #include "instrument/tags.hpp"
 
 namespace zspan {
-
-// The standard OpenTracing log fields, and their OpenTelemetry names where they differ.
-// An exporter makes `event` the OpenTelemetry event name.
-namespace logs {
-inline constexpr TagKey<"event", std::string_view> event;
-inline constexpr TagKey<"message", std::string_view> message;
-inline constexpr TagKey<"error.kind", std::string_view, "exception.type"> error_kind;
-inline constexpr TagKey<"error.object", std::string_view, "exception.message"> error_object;
-inline constexpr TagKey<"stack", std::string_view, "exception.stacktrace"> stack;
-}  // namespace logs
 
 namespace detail {
 
@@ -62,12 +57,6 @@ void with_message(ContextNode& node, Record&& record, fmt::format_string<Args...
   record(MessageField{CutString{{buffer, std::min<std::size_t>(size, kMaxStringBytes)}, size}});
 }
 
-// What the disabled macros keep of a log: the compile-time check of its format string.
-template <class... Args>
-constexpr bool check_format(fmt::format_string<Args...>, Args&&...) noexcept {
-  return true;
-}
-
 }  // namespace detail
 
 // Records a log of `fields` (key = value, as tags) on the span `node` writes to.
@@ -92,18 +81,19 @@ void log_fields(ContextNode& node, const Tagged<Key, Stored>&... fields) noexcep
 
 // Records a log whose message is formatted from `format` and `args`.
 template <class... Args>
-void log_message(ContextNode& node, fmt::format_string<Args...> format, Args&&... args) noexcept {
+void log_message(ContextNode& node, LogFormat<Args...> format, Args&&... args) noexcept {
   detail::with_message(
-      node, [&](const detail::MessageField& message) { log_fields(node, message); }, format,
+      node, [&](const detail::MessageField& message) { log_fields(node, message); }, format.format,
       std::forward<Args>(args)...);
 }
 
 // Marks the span failed and records an "error" event with a formatted message.
 template <class... Args>
-void log_error(ContextNode& node, fmt::format_string<Args...> format, Args&&... args) noexcept {
+void log_error(ContextNode& node, LogFormat<Args...> format, Args&&... args) noexcept {
   detail::mark_error(node, true);
   detail::with_message(
-      node, [&](const detail::MessageField& message) { log_fields(node, logs::event = "error", message); }, format,
+      node, [&](const detail::MessageField& message) { log_fields(node, logs::event = "error", message); },
+      format.format,
       std::forward<Args>(args)...);
 }
 

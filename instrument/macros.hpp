@@ -21,116 +21,45 @@
 // compile (and would end the span at once); write `if (c) { TRACE_SCOPE("x"); ... }`.
 // Tags given to a scope are evaluated only when its span records. Every TRACE_* macro
 // has a ZSPAN_* twin for code bases where TRACE_ is taken; define ZSPAN_NO_SHORT_MACROS
-// to get only the ZSPAN_* spellings.
+// to get only the ZSPAN_* spellings. The scope macros and TRACE_TAG alone are in
+// instrument/scope.hpp, which compiles neither fmt nor Boost.Hana; a StrictTracer's Schema
+// is in instrument/schema.hpp.
 //
 // With ZSPAN_DISABLED, or above ZSPAN_MAX_LEVEL, a macro expands to a statement that
-// generates no code and evaluates none of its arguments; they are still compiled in a
-// discarded branch (tag types, schemas and format strings still checked), so code that
-// builds with tracing off builds with it on. (Clang then warns about a static function
-// that only tracing arguments call: -Wunneeded-internal-declaration.)
+// generates no code and evaluates none of its arguments; they are still compiled, as an
+// unevaluated operand (tag types, schemas and format strings still checked, in function
+// templates too), so code that builds with tracing off builds with it on. (Clang then
+// warns about a static function that only tracing arguments call,
+// -Wunneeded-internal-declaration, and about a lambda capture that only they use,
+// -Wunused-lambda-capture: capture with [&] or [=] there.)
 #pragma once
 
 #include "instrument/baggage.hpp"
-#include "instrument/config.hpp"
 #include "instrument/log.hpp"
-#include "instrument/scoped_span.hpp"
-#include "instrument/tags.hpp"
+#include "instrument/scope.hpp"
 
-#define ZSPAN_CONCAT_IMPL(a, b) a##b
-#define ZSPAN_CONCAT(a, b) ZSPAN_CONCAT_IMPL(a, b)
-
-namespace zspan::detail {
-inline InheritTracer inherit_tracer;
-template <class... Args>
-constexpr void discard(const Args&...) noexcept {}
-}  // namespace zspan::detail
-
-// Compiles its arguments, emits nothing, evaluates nothing.
-#define ZSPAN_DISCARD(...)                     \
-  do {                                         \
-    if constexpr (false) {                     \
-      ::zspan::detail::discard(__VA_ARGS__);   \
-    }                                          \
-  } while (false)
-
-#define ZSPAN_SCOPE_IMPL(id, level, tracer, reference, name, ...)                                                  \
-  static constexpr ::zspan::Callsite ZSPAN_CONCAT(zspan_callsite_, id){name, __func__, __FILE__, __LINE__, level}; \
-  ::zspan::ScopedSpan ZSPAN_CONCAT(zspan_scope_, id) { tracer, ZSPAN_CONCAT(zspan_callsite_, id), reference }       \
-  __VA_OPT__(; if (ZSPAN_CONCAT(zspan_scope_, id).recording())                                                     \
-             ::zspan::set_scope_tags<decltype(tracer)>(ZSPAN_CONCAT(zspan_scope_, id).node(), __VA_ARGS__))
-
-#define ZSPAN_SCOPE_AT(level, tracer, reference, name, ...) \
-  ZSPAN_SCOPE_IMPL(__COUNTER__, level, tracer, reference, name __VA_OPT__(, ) __VA_ARGS__)
-
-// A removed scope: its tags are still checked against the tracer's schema.
-#define ZSPAN_NO_SCOPE(tracer, name, ...) \
-  ZSPAN_DISCARD(tracer, name __VA_OPT__(, ::zspan::check_scope_tags<decltype(tracer)>(__VA_ARGS__)))
-
-#if ZSPAN_ENABLED
-#define ZSPAN_INFO_SCOPE(tracer, reference, name, ...) \
-  ZSPAN_SCOPE_AT(::zspan::Level::kInfo, tracer, reference, name __VA_OPT__(, ) __VA_ARGS__)
-#else
-#define ZSPAN_INFO_SCOPE(tracer, reference, name, ...) ZSPAN_NO_SCOPE(tracer, name __VA_OPT__(, ) __VA_ARGS__)
-#endif
-
-#if ZSPAN_ENABLED && ZSPAN_MAX_LEVEL >= ZSPAN_LEVEL_DEBUG
-#define ZSPAN_DEBUG_SCOPE(tracer, name, ...) \
-  ZSPAN_SCOPE_AT(::zspan::Level::kDebug, tracer, ::zspan::Reference::kChildOf, name __VA_OPT__(, ) __VA_ARGS__)
-#else
-#define ZSPAN_DEBUG_SCOPE(tracer, name, ...) ZSPAN_NO_SCOPE(tracer, name __VA_OPT__(, ) __VA_ARGS__)
-#endif
-
-#if ZSPAN_ENABLED && ZSPAN_MAX_LEVEL >= ZSPAN_LEVEL_VERBOSE
-#define ZSPAN_VERBOSE_SCOPE(tracer, name, ...) \
-  ZSPAN_SCOPE_AT(::zspan::Level::kVerbose, tracer, ::zspan::Reference::kChildOf, name __VA_OPT__(, ) __VA_ARGS__)
-#else
-#define ZSPAN_VERBOSE_SCOPE(tracer, name, ...) ZSPAN_NO_SCOPE(tracer, name __VA_OPT__(, ) __VA_ARGS__)
-#endif
-
-// Runs `call(current node, args...)` when the current span records; its arguments are
-// not evaluated otherwise.
-#define ZSPAN_ON_CURRENT_SPAN(call, ...)                                            \
-  do {                                                                              \
-    if (::zspan::ContextNode* zspan_current_node = ::zspan::detail::tls_current;    \
-        zspan_current_node && zspan_current_node->owner)                            \
-      call(*zspan_current_node, __VA_ARGS__);                                       \
+// A removed log: its format string is checked against its arguments' types, which are
+// not evaluated.
+#define ZSPAN_NO_LOG(format, ...)                                                                       \
+  do {                                                                                                  \
+    static_assert(                                                                                      \
+        ::zspan::detail::log_format_compiles<decltype(::zspan::detail::argument_types(__VA_ARGS__))>(format)); \
   } while (false)
 
 #if ZSPAN_ENABLED
-#define ZSPAN_TAG(key, value) ZSPAN_ON_CURRENT_SPAN(::zspan::set_tag, (key) = (value))
-#define ZSPAN_LOG(...) ZSPAN_ON_CURRENT_SPAN(::zspan::log_message, __VA_ARGS__)
-#define ZSPAN_ERROR(...) ZSPAN_ON_CURRENT_SPAN(::zspan::log_error, __VA_ARGS__)
+#define ZSPAN_LOG(format, ...) ZSPAN_ON_CURRENT_SPAN(::zspan::log_message, format __VA_OPT__(, ) __VA_ARGS__)
+#define ZSPAN_ERROR(format, ...) ZSPAN_ON_CURRENT_SPAN(::zspan::log_error, format __VA_OPT__(, ) __VA_ARGS__)
 #define ZSPAN_LOG_FIELDS(...) ZSPAN_ON_CURRENT_SPAN(::zspan::log_fields, __VA_ARGS__)
 #define ZSPAN_BAGGAGE_SET(key, value) ::zspan::baggage_set(key, value)
 #else
-#define ZSPAN_TAG(key, value) ZSPAN_DISCARD((key) = (value))
-#define ZSPAN_LOG(...) ZSPAN_DISCARD(::zspan::detail::check_format(__VA_ARGS__))
-#define ZSPAN_ERROR(...) ZSPAN_DISCARD(::zspan::detail::check_format(__VA_ARGS__))
+#define ZSPAN_LOG(format, ...) ZSPAN_NO_LOG(format, __VA_ARGS__)
+#define ZSPAN_ERROR(format, ...) ZSPAN_NO_LOG(format, __VA_ARGS__)
 #define ZSPAN_LOG_FIELDS(...) ZSPAN_DISCARD(__VA_ARGS__)
-// The unselected operand is compiled, not evaluated.
-#define ZSPAN_BAGGAGE_SET(key, value) (false ? ::zspan::baggage_set(key, value) : ::zspan::BaggageResult::kNoSpan)
+#define ZSPAN_BAGGAGE_SET(key, value) \
+  (ZSPAN_DISCARD(::zspan::baggage_set(key, value)), ::zspan::BaggageResult::kNoSpan)
 #endif
 
-#define ZSPAN_SCOPE(name, ...) \
-  ZSPAN_INFO_SCOPE(::zspan::detail::inherit_tracer, ::zspan::Reference::kChildOf, name __VA_OPT__(, ) __VA_ARGS__)
-#define ZSPAN_SCOPE_WITH(tracer, name, ...) \
-  ZSPAN_INFO_SCOPE(tracer, ::zspan::Reference::kChildOf, name __VA_OPT__(, ) __VA_ARGS__)
-#define ZSPAN_SCOPE_FOLLOWS_FROM(name, ...) \
-  ZSPAN_INFO_SCOPE(::zspan::detail::inherit_tracer, ::zspan::Reference::kFollowsFrom, name __VA_OPT__(, ) __VA_ARGS__)
-#define ZSPAN_FUNCTION() ZSPAN_SCOPE(__func__)
-#define ZSPAN_SCOPE_DEBUG(name, ...) \
-  ZSPAN_DEBUG_SCOPE(::zspan::detail::inherit_tracer, name __VA_OPT__(, ) __VA_ARGS__)
-#define ZSPAN_SCOPE_VERBOSE(name, ...) \
-  ZSPAN_VERBOSE_SCOPE(::zspan::detail::inherit_tracer, name __VA_OPT__(, ) __VA_ARGS__)
-
 #ifndef ZSPAN_NO_SHORT_MACROS
-#define TRACE_SCOPE(...) ZSPAN_SCOPE(__VA_ARGS__)
-#define TRACE_SCOPE_WITH(...) ZSPAN_SCOPE_WITH(__VA_ARGS__)
-#define TRACE_SCOPE_FOLLOWS_FROM(...) ZSPAN_SCOPE_FOLLOWS_FROM(__VA_ARGS__)
-#define TRACE_FUNCTION() ZSPAN_FUNCTION()
-#define TRACE_SCOPE_DEBUG(...) ZSPAN_SCOPE_DEBUG(__VA_ARGS__)
-#define TRACE_SCOPE_VERBOSE(...) ZSPAN_SCOPE_VERBOSE(__VA_ARGS__)
-#define TRACE_TAG(key, value) ZSPAN_TAG(key, value)
 #define TRACE_LOG(...) ZSPAN_LOG(__VA_ARGS__)
 #define TRACE_ERROR(...) ZSPAN_ERROR(__VA_ARGS__)
 #define TRACE_LOG_FIELDS(...) ZSPAN_LOG_FIELDS(__VA_ARGS__)

@@ -8,8 +8,11 @@
 //   }                                              // ended, previous span current again
 //
 //   span.tag(zspan::tags::http_status_code, 200);   // tags, logs, baggage: see
-//   span.log("retry {}", attempt);                  // instrument/tags.hpp, log.hpp and
-//   span.set_baggage("tenant", "acme");             // baggage.hpp
+//   span.log("retry {}", attempt);                  // instrument/tag_writer.hpp, log.hpp
+//   span.set_baggage("tenant", "acme");             // and baggage.hpp
+//
+// The log members need instrument/log.hpp where they are called (instrument/zspan.hpp
+// includes it); this header does not, so that TRACE_SCOPE compiles no fmt.
 //
 // BasicScopedSpan<N> reserves N bytes for fields instead of ZSPAN_SPAN_FIELD_BYTES: for the
 // integrations' spans, whose attributes (a URL, a user agent, an SQL statement) need more.
@@ -21,8 +24,8 @@
 
 #include "instrument/baggage.hpp"
 #include "instrument/config.hpp"
-#include "instrument/log.hpp"
-#include "instrument/tags.hpp"
+#include "instrument/log_declarations.hpp"
+#include "instrument/tag_writer.hpp"
 #include "trace/recording.hpp"
 
 namespace zspan {
@@ -57,11 +60,11 @@ class BasicScopedSpan {
     set_tag(node_, key = value);
   }
   template <class... Args>
-  void log(fmt::format_string<Args...> format, Args&&... args) noexcept {
+  void log(LogFormat<Args...> format, Args&&... args) noexcept {
     log_message(node_, format, std::forward<Args>(args)...);
   }
   template <class... Args>
-  void log_error(fmt::format_string<Args...> format, Args&&... args) noexcept {
+  void log_error(LogFormat<Args...> format, Args&&... args) noexcept {
     zspan::log_error(node_, format, std::forward<Args>(args)...);
   }
   template <class... Key, class... Stored>

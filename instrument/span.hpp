@@ -20,7 +20,7 @@
 #include "instrument/baggage.hpp"
 #include "instrument/config.hpp"
 #include "instrument/log.hpp"
-#include "instrument/tags.hpp"
+#include "instrument/tag_writer.hpp"
 #include "trace/recording.hpp"
 
 namespace zspan {
@@ -73,11 +73,11 @@ class Span {
     if (state_) set_tag(state_->node, key = value);
   }
   template <class... Args>
-  void log(fmt::format_string<Args...> format, Args&&... args) noexcept {
+  void log(LogFormat<Args...> format, Args&&... args) noexcept {
     if (state_) log_message(state_->node, format, std::forward<Args>(args)...);
   }
   template <class... Args>
-  void log_error(fmt::format_string<Args...> format, Args&&... args) noexcept {
+  void log_error(LogFormat<Args...> format, Args&&... args) noexcept {
     if (state_) zspan::log_error(state_->node, format, std::forward<Args>(args)...);
   }
   template <class... Key, class... Stored>

@@ -27,7 +27,6 @@
 #include <utility>
 
 #include "trace/collector.hpp"
-#include "trace/diagnostics.hpp"
 #include "trace/export/fanout.hpp"
 #include "trace/export/pipeline.hpp"
 #include "trace/sampler.hpp"
@@ -64,6 +63,9 @@ void set_default_tracer(TracerBase* tracer) noexcept;
 TracerBase* default_tracer() noexcept;
 
 namespace detail {
+
+// "zspan: too many tracers; spans of this one are not recorded" (rate-limited, on stderr).
+void warn_too_many_tracers(std::string_view service) noexcept;
 
 // How a tracer holds its exporter policy: a single exporter behind a SharedExporter, or a
 // Fanout of several.
@@ -124,7 +126,7 @@ class Tracer final : public TracerBase {
     auto pipelines = Policy::pipelines(exporter_);
     if (pipelines.empty()) return;  // an empty ConfiguredExporter: this tracer records nothing
     slot_ = detail::register_sink(service_, this, std::move(pipelines));
-    if (slot_ == detail::kNoSinkSlot) registry_full_.emit("{}", service_);
+    if (slot_ == detail::kNoSinkSlot) detail::warn_too_many_tracers(service_);
   }
 #endif
   ~Tracer() {
@@ -176,7 +178,6 @@ class Tracer final : public TracerBase {
 #else
   typename Policy::Storage exporter_;
 #endif
-  static inline RateLimitedWarning registry_full_{"zspan: too many tracers; spans of this one are not recorded"};
 };
 
 }  // namespace zspan

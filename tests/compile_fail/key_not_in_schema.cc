@@ -1,5 +1,6 @@
 // Must not compile: a strict tracer's span takes only the tags its schema lists.
 #include "exporters/discard/discard_exporter.hpp"
+#include "instrument/schema.hpp"
 #include "instrument/zspan.hpp"
 
 using HttpSchema = zspan::Schema<zspan::tags::http_method, zspan::tags::http_status_code>;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "exporters/memory/memory_exporter.hpp"
+#include "instrument/schema.hpp"
 #include "instrument/zspan.hpp"
 
 static_assert(!zspan::kTracingEnabled, "this test must be built with ZSPAN_DISABLED");

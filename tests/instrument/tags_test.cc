@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "exporters/memory/memory_exporter.hpp"
+#include "instrument/schema.hpp"
 #include "instrument/zspan.hpp"
 
 namespace {

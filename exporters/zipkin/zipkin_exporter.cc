@@ -148,10 +148,10 @@ class RemoteEndpoint {
 };
 
 // How many of the span's links Zipkin cannot carry: all but a followsFrom parent, which is
-// its parentId.
+// its parentId whatever the link limit left out.
 std::uint32_t links_not_sent(const SpanView& span, const otel::SpanSummary& summary) noexcept {
   const bool parent_is_link = span.parent_id().valid() && span.parent_reference() == Reference::kFollowsFrom;
-  return summary.links - (parent_is_link ? 1 : 0);
+  return summary.links + summary.dropped_links - (parent_is_link ? 1 : 0);
 }
 
 HttpSender::Options sender_options(const ZipkinExporter::Options& options) {

@@ -24,6 +24,7 @@
 // nanoseconds: the clock anchor maps tick t to kStartUnixNanos + t.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -63,5 +64,18 @@ class GoldenTrace {
   ClockAnchor clock_;
   std::vector<SpanData> expected_;
 };
+
+// An exporter's result on the golden batch, and how long its export_batch took (the
+// transport tests' bounds on retries and timeouts).
+struct TimedExport {
+  ExportResult result;
+  std::chrono::milliseconds took;
+};
+template <class Exporter>
+TimedExport export_golden(Exporter& exporter) {
+  const auto start = std::chrono::steady_clock::now();
+  const ExportResult result = exporter.export_batch(*GoldenTrace::get().batch());
+  return {result, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)};
+}
 
 }  // namespace zspan::testing

@@ -15,23 +15,12 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-using Clock = std::chrono::steady_clock;
 using Code = ExportResult::Code;
 
 std::string golden_body() {
   pb::collector::trace::v1::ExportTraceServiceRequest request;
   otlp::encode(*GoldenTrace::get().batch(), request);
   return request.SerializeAsString();
-}
-
-struct Timed {
-  ExportResult result;
-  std::chrono::milliseconds took;
-};
-Timed export_golden(OtlpHttpExporter& exporter) {
-  const auto start = Clock::now();
-  const ExportResult r = exporter.export_batch(*GoldenTrace::get().batch());
-  return {r, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start)};
 }
 
 TEST(OtlpTransport, GzipBodyIsTheSameRequestCompressed) {
@@ -69,7 +58,7 @@ TEST(OtlpTransport, PartialSuccessCountsTheRejectedSpans) {
   receiver.script({{.status = 200, .body = response.SerializeAsString()}});
   OtlpHttpExporter exporter(options_for(receiver, 10s));
   ::testing::internal::CaptureStderr();
-  const Timed t = export_golden(exporter);
+  const TimedExport t = export_golden(exporter);
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(t.result.code, Code::kSuccess);
   EXPECT_EQ(t.result.rejected, 2u);

@@ -11,18 +11,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-using Clock = std::chrono::steady_clock;
 using Code = ExportResult::Code;
-
-struct Timed {
-  ExportResult result;
-  std::chrono::milliseconds took;
-};
-Timed export_golden(ZipkinExporter& exporter) {
-  const auto start = Clock::now();
-  const ExportResult r = exporter.export_batch(*GoldenTrace::get().batch());
-  return {r, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start)};
-}
 
 TEST(ZipkinTransport, Accepted202IsSuccessAndBatchesShareAConnection) {
   Receiver receiver;
@@ -42,7 +31,7 @@ TEST(ZipkinTransport, Unavailable503IsRetriedAndDeliveredOnce) {
   receiver.script({{.status = 503}, {.status = 202}});
   ZipkinExporter exporter(options_for(receiver, 10s));
   ::testing::internal::CaptureStderr();
-  const Timed t = export_golden(exporter);
+  const TimedExport t = export_golden(exporter);
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(t.result.code, Code::kSuccess);
   const auto requests = receiver.requests();
@@ -58,7 +47,7 @@ TEST(ZipkinTransport, BadRequest400IsPermanentAtOnce) {
   receiver.script({{.status = 400, .body = "Malformed reading List<Span> from json"}});
   ZipkinExporter exporter(options_for(receiver, 10s));
   ::testing::internal::CaptureStderr();
-  const Timed t = export_golden(exporter);
+  const TimedExport t = export_golden(exporter);
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(t.result.code, Code::kPermanent);
   EXPECT_EQ(receiver.request_count(), 1u) << "not retried";
@@ -73,8 +62,8 @@ TEST(ZipkinTransport, RefusedConnectionsAreRetryableWithinTheTimeout) {
   o.timeout = 600ms;
   ZipkinExporter exporter(o);
   ::testing::internal::CaptureStderr();
-  const Timed first = export_golden(exporter);
-  const Timed second = export_golden(exporter);
+  const TimedExport first = export_golden(exporter);
+  const TimedExport second = export_golden(exporter);
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(first.result.code, Code::kRetryable);
   EXPECT_EQ(second.result.code, Code::kRetryable);

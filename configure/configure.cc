@@ -16,7 +16,7 @@
 namespace zspan {
 namespace {
 
-constinit RateLimitedWarning g_bad_trusted_peers{"zspan: trusted peers: no peer is trusted"};
+constinit RateLimitedWarning g_bad_trusted_peers{"zspan: configure() trusts no peer"};
 
 struct Configured {
   std::mutex mutex;
@@ -72,11 +72,15 @@ ConfiguredSampler sampler_for(const Config& config, const std::string& service) 
 // Installs the whitelist of `patterns`; an invalid one says why and trusts no one.
 bool install_trusted_peers(const std::optional<std::vector<std::string>>& patterns) {
   if (!patterns) {
-    PeerWhitelist::install(PeerWhitelist::compile({}, PeerWhitelist::WhenEmpty::kTrustEveryone).peers);
+    PeerWhitelist::install(PeerWhitelist::everyone());
     return true;
   }
   PeerWhitelistResult result = PeerWhitelist::compile(*patterns);
-  if (!result.ok()) g_bad_trusted_peers.emit("{}", result.error);
+  if (!result.ok()) {
+    std::string_view why = result.error;  // "zspan: trusted peers: ...", said once here
+    if (why.starts_with("zspan: ")) why.remove_prefix(7);
+    g_bad_trusted_peers.emit("{}", why);
+  }
   PeerWhitelist::install(std::move(result.peers));
   return result.ok();
 }

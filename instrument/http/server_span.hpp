@@ -46,8 +46,6 @@ struct ServerRequest {
   std::string_view user_agent;    // empty when not sent
 };
 
-inline PeerWhitelist trust_every_peer() { return PeerWhitelist::compile({}, PeerWhitelist::WhenEmpty::kTrustEveryone).peers; }
-
 class HttpServerSpan {
  public:
   template <class T, ReadableCarrier C, class P>

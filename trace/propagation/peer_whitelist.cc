@@ -133,13 +133,19 @@ PeerWhitelistResult PeerWhitelist::from_env(WhenEmpty when_empty) noexcept {
 namespace {
 struct Configured {
   std::mutex mutex;
-  PeerWhitelist peers = PeerWhitelist::compile({}, PeerWhitelist::WhenEmpty::kTrustEveryone).peers;
+  PeerWhitelist peers = PeerWhitelist::everyone();
 };
 Configured& configured_peers() noexcept {
   static auto* configured = new Configured;  // never freed: read until the process ends
   return *configured;
 }
 }  // namespace
+
+PeerWhitelist PeerWhitelist::everyone() noexcept {
+  PeerWhitelist peers;
+  peers.trust_everyone_ = true;
+  return peers;
+}
 
 PeerWhitelist PeerWhitelist::configured() noexcept {
   Configured& c = configured_peers();

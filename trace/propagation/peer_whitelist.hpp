@@ -62,6 +62,7 @@ class PeerWhitelist {
   static constexpr std::string_view kEnvironmentVariable = "ZSPAN_TRUSTED_PEERS";
 
   PeerWhitelist() noexcept;  // trusts no one
+  static PeerWhitelist everyone() noexcept;
 
   [[nodiscard]] static PeerWhitelistResult compile(std::span<const std::string> patterns,
                                                    WhenEmpty when_empty = WhenEmpty::kTrustNoOne) noexcept;

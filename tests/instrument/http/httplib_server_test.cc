@@ -75,7 +75,7 @@ TEST_F(HttplibServer, UntrustedPeerStartsANewTraceThatFollowsFromTheCaller) {
 }
 
 TEST_F(HttplibServer, WithoutTraceparentTheRequestIsARoot) {
-  serve(zspan::http::trust_every_peer());
+  serve(zspan::PeerWhitelist::everyone());
   ASSERT_TRUE(client().Get("/users/8"));
   const auto server_spans = spans();
   const zspan::SpanData& server = span_named(server_spans, R"(GET /users/(\d+))");
@@ -84,7 +84,7 @@ TEST_F(HttplibServer, WithoutTraceparentTheRequestIsARoot) {
 }
 
 TEST_F(HttplibServer, AServerErrorStatusFailsTheSpan) {
-  serve(zspan::http::trust_every_peer());
+  serve(zspan::PeerWhitelist::everyone());
   const auto response = client().Post("/fail", "", "text/plain");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 503);
@@ -95,7 +95,7 @@ TEST_F(HttplibServer, AServerErrorStatusFailsTheSpan) {
 }
 
 TEST_F(HttplibServer, AnExceptionFailsTheSpanAndReachesHttplib) {
-  serve(zspan::http::trust_every_peer());
+  serve(zspan::PeerWhitelist::everyone());
   const auto response = client().Delete("/throw");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 500);  // httplib's answer to a handler that threw
@@ -106,7 +106,7 @@ TEST_F(HttplibServer, AnExceptionFailsTheSpanAndReachesHttplib) {
 }
 
 TEST_F(HttplibServer, UnmatchedRequestsHaveNoSpan) {
-  serve(zspan::http::trust_every_peer());
+  serve(zspan::PeerWhitelist::everyone());
   const auto response = client().Get("/nowhere");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 404);

@@ -40,6 +40,14 @@ bool exists(const std::string& path) {
 }
 
 // Median CPU time in ns of each benchmark of a binary, by name.
+// Google Benchmark writes NaN and Infinity (the cv of an all-zero counter, say), which
+// JSON has no word for: they become null, so that the rest of the file parses.
+std::string finite_json(std::string text) {
+  for (const std::string word : {"-Infinity", "Infinity", "-NaN", "NaN"})
+    for (std::size_t at; (at = text.find(": " + word)) != std::string::npos;) text.replace(at + 2, word.size(), "null");
+  return text;
+}
+
 std::map<std::string, json> run_benchmarks(const std::string& binary, const std::string& extra, json& raw) {
   std::map<std::string, json> rows;
   if (!exists(binary)) return rows;
@@ -47,8 +55,11 @@ std::map<std::string, json> run_benchmarks(const std::string& binary, const std:
                               " --benchmark_format=json --benchmark_repetitions=5"
                               " --benchmark_report_aggregates_only=true --benchmark_min_time=0.2" +
                               extra + " 2>/dev/null");
-  json j = json::parse(out, nullptr, false);
-  if (j.is_discarded()) return rows;
+  json j = json::parse(finite_json(out), nullptr, false);
+  if (j.is_discarded()) {
+    std::cerr << "report: " << binary << " wrote no JSON that parses; its rows are n/a\n";
+    return rows;
+  }
   raw.push_back(j);
   for (const json& b : j["benchmarks"])
     if (b.value("aggregate_name", "") == "median") rows[b["run_name"].get<std::string>()] = b;

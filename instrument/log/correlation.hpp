@@ -13,6 +13,8 @@
 // pattern that carries them on every line.
 #pragma once
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "trace/context.hpp"

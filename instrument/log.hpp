@@ -22,7 +22,7 @@
 #include <string_view>
 #include <utility>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include "instrument/log_declarations.hpp"
 #include "instrument/log_format.hpp"

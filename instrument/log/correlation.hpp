@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "trace/context.hpp"
 #include "trace/ids.hpp"
 

@@ -34,7 +34,6 @@ class ForceTracing {
  public:
   explicit ForceTracing(bool = true) noexcept {}
   explicit ForceTracing(TracerBase&, bool = true) noexcept {}
-  ~ForceTracing() {}
   ForceTracing(const ForceTracing&) = delete;
   ForceTracing& operator=(const ForceTracing&) = delete;
 };

@@ -39,7 +39,6 @@ class BasicScopedSpan : public detail::CompiledOutSpan {
  public:
   template <class T>
   BasicScopedSpan(T&, const Callsite&, Reference = Reference::kChildOf) noexcept {}
-  ~BasicScopedSpan() {}
   BasicScopedSpan(const BasicScopedSpan&) = delete;
   BasicScopedSpan& operator=(const BasicScopedSpan&) = delete;
 

@@ -30,7 +30,7 @@ namespace zspan {
 #if !ZSPAN_ENABLED
 class ActiveScope {
  public:
-  ~ActiveScope() {}
+  ~ActiveScope() {}  // not trivial: a scope held and never read is no unused variable
   ActiveScope(const ActiveScope&) = delete;
   ActiveScope& operator=(const ActiveScope&) = delete;
 

@@ -103,7 +103,6 @@ inline SpanContext current_context() noexcept { return {}; }
 class ContextSwap {
  public:
   explicit ContextSwap(ContextNode*) noexcept {}
-  ~ContextSwap() {}
   ContextSwap(const ContextSwap&) = delete;
   ContextSwap& operator=(const ContextSwap&) = delete;
 };

@@ -69,6 +69,12 @@ std::vector<T> elements(const ArrayValue& array) {
   return all;
 }
 
+std::vector<Field> fields_of(const LogValue& log) {
+  std::vector<Field> all;
+  log.for_each_field([&](const Field& f) { all.push_back(f); });
+  return all;
+}
+
 std::vector<std::string> string_elements(const ArrayValue& array) {
   std::vector<std::string> all;
   array.for_each([&](const ScalarValue& element) { all.emplace_back(std::get<StringValue>(element).text); });
@@ -242,8 +248,7 @@ TEST(FieldReader, ALogIsOneFieldWhoseFieldsComeBackInOrderWithItsTime) {
 
   EXPECT_EQ(fields[1].key, &kLogKey);
   const auto& retry = std::get<LogValue>(fields[1].value);
-  std::vector<Field> retry_fields;
-  retry.for_each_field([&](const Field& f) { retry_fields.push_back(f); });
+  const std::vector<Field> retry_fields = fields_of(retry);
   ASSERT_EQ(retry_fields.size(), 3u);
   EXPECT_EQ(retry_fields[0].key, &logs::event.field);
   EXPECT_EQ(std::get<StringValue>(retry_fields[0].value).text, "retry");
@@ -252,8 +257,7 @@ TEST(FieldReader, ALogIsOneFieldWhoseFieldsComeBackInOrderWithItsTime) {
   EXPECT_EQ(std::get<StringValue>(retry_fields[2].value).text, "a longer reason");
 
   const auto& attempt = std::get<LogValue>(fields[2].value);
-  std::vector<Field> attempt_fields;
-  attempt.for_each_field([&](const Field& f) { attempt_fields.push_back(f); });
+  const std::vector<Field> attempt_fields = fields_of(attempt);
   ASSERT_EQ(attempt_fields.size(), 1u);
   EXPECT_EQ(attempt_fields[0].key, &logs::message.field);
   EXPECT_EQ(std::get<StringValue>(attempt_fields[0].value).text, "attempt 2 of 3");

@@ -52,6 +52,7 @@ zspan_library(exporters_zipkin
   HDRS exporters/zipkin/zipkin_exporter.hpp
   DEPS exporters_http exporters_json_json_writer trace)
 zspan_library(instrument
+  SRCS instrument/log.cc
   DEPS instrument_headers trace)
 zspan_library(instrument_asio
   HDRS instrument/asio.hpp

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-${CXX:-g++} -std=c++20 -O2 -DNDEBUG -DFMT_HEADER_ONLY -iquote . -pthread bench/asm_probe.cc trace/*.cc trace/export/*.cc -o "$tmp/probe"
+${CXX:-g++} -std=c++20 -O2 -DNDEBUG -iquote . -pthread bench/asm_probe.cc trace/*.cc trace/export/*.cc -lfmt -o "$tmp/probe"
 objdump -d --no-show-raw-insn -C "$tmp/probe" >"$tmp/all.s"
 
 # Prints the body of the function whose demangled name is exactly $1.

@@ -11,7 +11,7 @@ find_package(CURL REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(Protobuf REQUIRED)  # also protoc (protobuf::protoc), of the same version
 
-# As third_party/BUILD: fmt linked (libfmt.so), not header-only.
+# As third_party/BUILD: fmt compiled (libfmt.so), so that its headers stay light.
 set(ZSPAN_THIRD_PARTY_fmt fmt::fmt)
 set(ZSPAN_THIRD_PARTY_boost Boost::headers)
 set(ZSPAN_THIRD_PARTY_nlohmann_json nlohmann_json::nlohmann_json)

@@ -43,11 +43,17 @@
 namespace zspan {
 
 // One coroutine's context: its innermost node while suspended, the resuming thread's
-// context while it runs.
+// context while it runs. Compiled out (ZSPAN_DISABLED), there is none to move: a Task is
+// a plain task, and needs no zspan library.
 class CoroutineContext {
  public:
   explicit CoroutineContext(ContextNode* base) noexcept : context_(base) {}
 
+#if !ZSPAN_ENABLED
+  void resume() noexcept {}
+  void suspend() noexcept {}
+  void finish() noexcept {}
+#else
   void resume() noexcept {
     resumer_ = detail::tls_current;
     detail::tls_current = context_;
@@ -57,6 +63,7 @@ class CoroutineContext {
     detail::tls_current = resumer_;
   }
   void finish() noexcept { detail::tls_current = resumer_; }
+#endif
 
   // Before the coroutine starts: its base. While it is suspended: its innermost span.
   ContextNode* suspended_context() const noexcept { return context_; }
@@ -64,7 +71,9 @@ class CoroutineContext {
 
  private:
   ContextNode* context_;
+#if ZSPAN_ENABLED
   ContextNode* resumer_ = nullptr;
+#endif
 };
 
 namespace detail {

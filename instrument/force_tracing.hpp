@@ -20,13 +20,24 @@
 //  - Traces forced upstream (B3 or Jaeger debug) are forced here without it.
 //  - Not movable; it ends with its scope, before the spans started in it are left (as a
 //    span guard). ForceTracing(false) does nothing, so the decision fits in one line.
+//  - Compiled out (ZSPAN_DISABLED), it does nothing, and needs no zspan library.
 #pragma once
 
+#include "instrument/config.hpp"
 #include "trace/context.hpp"
 #include "trace/tracer.hpp"
 
 namespace zspan {
 
+#if !ZSPAN_ENABLED
+class ForceTracing {
+ public:
+  explicit ForceTracing(bool = true) noexcept {}
+  explicit ForceTracing(TracerBase&, bool = true) noexcept {}
+  ForceTracing(const ForceTracing&) = delete;
+  ForceTracing& operator=(const ForceTracing&) = delete;
+};
+#else
 class ForceTracing {
  public:
   explicit ForceTracing(bool on = true) noexcept : ForceTracing(nullptr, on) {}
@@ -70,5 +81,6 @@ class ForceTracing {
   ContextNode node_{};  // owner null: fields written while it is current are dropped
   bool pushed_;
 };
+#endif
 
 }  // namespace zspan

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <utility>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include "instrument/log_declarations.hpp"
 #include "instrument/log_format.hpp"
@@ -42,6 +42,11 @@ inline void count_dropped_field(ContextNode& node) noexcept {
 
 using MessageField = Tagged<std::remove_cvref_t<decltype(logs::message)>, CutString>;
 
+// Formats into `out` (at most `size` bytes) and returns the whole message's size; throws
+// what a formatter throws. Out of line (instrument/log.cc), with fmt/format.h there, so
+// that this header needs fmt/core.h alone.
+std::size_t format_into(char* out, std::size_t size, fmt::string_view format, fmt::format_args args);
+
 // Formats the message into a stack buffer and hands it to `record(const MessageField&)`.
 // Formats nothing for a span that does not record; a formatter that throws costs the log.
 template <class Record, class... Args>
@@ -50,7 +55,7 @@ void with_message(ContextNode& node, Record&& record, fmt::format_string<Args...
   char buffer[kMaxStringBytes];
   std::size_t size;
   try {
-    size = fmt::format_to_n(buffer, kMaxStringBytes, format, std::forward<Args>(args)...).size;
+    size = format_into(buffer, kMaxStringBytes, format, fmt::make_format_args(args...));
   } catch (...) {
     return count_dropped_field(node);
   }

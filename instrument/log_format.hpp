@@ -18,7 +18,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include "instrument/log_declarations.hpp"
 

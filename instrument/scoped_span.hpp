@@ -16,6 +16,8 @@
 //
 // BasicScopedSpan<N> reserves N bytes for fields instead of ZSPAN_SPAN_FIELD_BYTES: for the
 // integrations' spans, whose attributes (a URL, a user agent, an SQL statement) need more.
+//
+// Compiled out (ZSPAN_DISABLED), a guard starts nothing and its members do nothing.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +25,7 @@
 #include <utility>
 
 #include "instrument/baggage.hpp"
+#include "instrument/compiled_out_span.hpp"
 #include "instrument/config.hpp"
 #include "instrument/log_declarations.hpp"
 #include "instrument/tag_writer.hpp"
@@ -30,6 +33,18 @@
 
 namespace zspan {
 
+#if !ZSPAN_ENABLED
+template <unsigned FieldBytes>
+class BasicScopedSpan : public detail::CompiledOutSpan {
+ public:
+  template <class T>
+  BasicScopedSpan(T&, const Callsite&, Reference = Reference::kChildOf) noexcept {}
+  BasicScopedSpan(const BasicScopedSpan&) = delete;
+  BasicScopedSpan& operator=(const BasicScopedSpan&) = delete;
+
+  bool recording() const noexcept { return false; }
+};
+#else
 template <unsigned FieldBytes>
 class BasicScopedSpan {
   static_assert(FieldBytes % 16 == 0, "fields are 16-byte entries");
@@ -80,6 +95,7 @@ class BasicScopedSpan {
   ContextNode node_;
   [[maybe_unused]] std::byte fields_[FieldBytes];  // the record's entries continue here
 };
+#endif
 
 using ScopedSpan = BasicScopedSpan<kSpanFieldBytes>;
 

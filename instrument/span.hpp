@@ -11,13 +11,15 @@
 //
 // Unlike ScopedSpan, a Span is not made current by starting it, and it costs one heap
 // allocation: its state must stay put while handles move. Keep TRACE_SCOPE in hot loops.
-// Tags, logs and baggage work as on ScopedSpan; after end() they are ignored.
+// Tags, logs and baggage work as on ScopedSpan; after end() they are ignored. Compiled
+// out (ZSPAN_DISABLED), a Span is never valid and does nothing.
 #pragma once
 
 #include <string_view>
 #include <utility>
 
 #include "instrument/baggage.hpp"
+#include "instrument/compiled_out_span.hpp"
 #include "instrument/config.hpp"
 #include "instrument/log.hpp"
 #include "instrument/tag_writer.hpp"
@@ -25,6 +27,29 @@
 
 namespace zspan {
 
+#if !ZSPAN_ENABLED
+class ActiveScope {
+ public:
+  ~ActiveScope() {}  // not trivial: a scope held and never read is no unused variable
+  ActiveScope(const ActiveScope&) = delete;
+  ActiveScope& operator=(const ActiveScope&) = delete;
+
+ private:
+  friend class Span;
+  ActiveScope() noexcept = default;
+};
+
+class Span : public detail::CompiledOutSpan {
+ public:
+  template <class T>
+  static Span start(T&, const Callsite&, Reference = Reference::kChildOf) noexcept {
+    return {};
+  }
+  void end() noexcept {}
+  bool valid() const noexcept { return false; }
+  [[nodiscard]] ActiveScope make_current() const noexcept { return {}; }
+};
+#else
 class ActiveScope;
 
 class Span {
@@ -134,5 +159,6 @@ class ActiveScope {
 };
 
 inline ActiveScope Span::make_current() const noexcept { return ActiveScope(state_); }
+#endif
 
 }  // namespace zspan

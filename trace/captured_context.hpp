@@ -32,7 +32,13 @@ class CapturedContext {
   CapturedContext() = default;  // no span
 
   bool empty() const noexcept { return !state_; }
-  SpanContext context() const noexcept { return state_ ? state_->node.context() : SpanContext{}; }
+  SpanContext context() const noexcept {
+#if defined(ZSPAN_DISABLED)
+    return {};  // always empty: see capture_context()
+#else
+    return state_ ? state_->node.context() : SpanContext{};
+#endif
+  }
   // The node to make current: shared by every copy, and by every thread resuming it, so
   // it is only ever read (its `prev` is null and stays so).
   ContextNode* node() const noexcept { return state_ ? &state_->node : nullptr; }
@@ -47,7 +53,11 @@ class CapturedContext {
 
 // The current context as a value. An empty context when no span is current, or when the
 // copy cannot be allocated (the work then runs without a parent rather than failing).
+// Compiled out (ZSPAN_DISABLED), always empty.
 inline CapturedContext capture_context() noexcept {
+#if defined(ZSPAN_DISABLED)
+  return {};
+#else
   const ContextNode* current = detail::tls_current;
   CapturedContext captured;
   if (!current) return captured;
@@ -61,6 +71,7 @@ inline CapturedContext capture_context() noexcept {
   node.kind = holder.kind == ContextNode::Kind::kRemote ? ContextNode::Kind::kRemote : ContextNode::Kind::kCaptured;
   node.record = holder.record;
   return captured;
+#endif
 }
 
 // Makes a captured context this thread's context for a scope, replacing whatever was

@@ -94,6 +94,19 @@ ZSPAN_ALWAYS_INLINE void pop(ContextNode* node) noexcept {
 }
 }  // namespace detail
 
+// Compiled out (ZSPAN_DISABLED), no span is ever current, and what follows needs no
+// zspan library: there is no current node or context, and ContextSwap swaps nothing.
+#if defined(ZSPAN_DISABLED)
+inline const ContextNode* current_node() noexcept { return nullptr; }
+inline SpanContext current_context() noexcept { return {}; }
+
+class ContextSwap {
+ public:
+  explicit ContextSwap(ContextNode*) noexcept {}
+  ContextSwap(const ContextSwap&) = delete;
+  ContextSwap& operator=(const ContextSwap&) = delete;
+};
+#else
 // The innermost active span on this thread, or nullptr.
 inline const ContextNode* current_node() noexcept { return detail::tls_current; }
 
@@ -116,5 +129,6 @@ class ContextSwap {
  private:
   ContextNode* saved_;
 };
+#endif
 
 }  // namespace zspan

@@ -17,6 +17,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "trace/context.hpp"
 #include "trace/ids.hpp"
 

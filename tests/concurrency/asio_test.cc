@@ -15,14 +15,15 @@
 #include <thread>
 #include <vector>
 
-#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
 #include "tests/concurrency/span_check.hpp"
+#include "tests/support/memory_tracer.hpp"
 
 namespace {
 
 namespace asio = boost::asio;
-using MemoryTracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+using zspan::testing::flushed;
+using zspan::testing::MemoryTracer;
 using zspan::testing::ExpectedSpans;
 
 zspan::SpanId current_id() { return zspan::current_context().span_id; }
@@ -109,8 +110,7 @@ TEST(Asio, ThousandsOfSessionsOnManyThreadsKeepTheirParents) {
   EXPECT_EQ(runner.join(), 0);
   EXPECT_EQ(zspan::current_node(), nullptr);
 
-  ASSERT_TRUE(zspan::flush());
-  const auto spans = tracer.exporter().spans();
+  const auto spans = flushed(tracer);
   expected.check(spans);
   EXPECT_EQ(spans.size(), 2u + kSessions * kSpansEach) << zspan::testing::drops_so_far();
 }
@@ -142,8 +142,7 @@ TEST(Asio, AnOperationThatFailsResumesInTheCoroutineContext) {
   }
   std::thread([&] { ioc.run(); }).join();
   EXPECT_EQ(result.load(), 1);
-  ASSERT_TRUE(zspan::flush());
-  expected.check(tracer.exporter().spans());
+  expected.check(flushed(tracer));
 }
 
 }  // namespace

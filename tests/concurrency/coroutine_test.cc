@@ -8,15 +8,16 @@
 #include <stdexcept>
 #include <thread>
 
-#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/coroutine.hpp"
 #include "instrument/zspan.hpp"
 #include "tests/concurrency/span_check.hpp"
 #include "tests/concurrency/test_pool.hpp"
+#include "tests/support/memory_tracer.hpp"
 
 namespace {
 
-using MemoryTracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+using zspan::testing::flushed;
+using zspan::testing::MemoryTracer;
 using zspan::testing::ExpectedSpans;
 using zspan::testing::ThreadPool;
 
@@ -91,8 +92,7 @@ TEST(Task, SuspendedSpansAreNotCurrentAndComeBackOnResume) {
   }).join();
   done.wait();
 
-  ASSERT_TRUE(zspan::flush());
-  const auto spans = tracer.exporter().spans();
+  const auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 3u);
   for (const auto& span : spans) {
     if (span.name == "parks") {
@@ -116,8 +116,7 @@ TEST(Task, SpanDurationCoversSuspensions) {
     TRACE_SCOPE_WITH(tracer, "request");
     sync_wait(sleeps_in_a_span(pool));
   }
-  ASSERT_TRUE(zspan::flush());
-  const auto spans = tracer.exporter().spans();
+  const auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 2u);
   const bool sleeps_first = spans[0].name == "sleeps";  // ended on another thread: any order
   const auto& sleeps = spans[sleeps_first ? 0 : 1];
@@ -141,8 +140,7 @@ TEST(Task, DetachedTaskRunsInASpanThatFollowsFromTheSpawner) {
     spawner = current_id();
     TRACE_DETACH("background", fails());
   }
-  ASSERT_TRUE(zspan::flush());
-  const auto spans = tracer.exporter().spans();
+  const auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 3u);
   EXPECT_EQ(spans[0].name, "fails");
   EXPECT_EQ(spans[1].name, "background");
@@ -214,8 +212,7 @@ TEST(Task, ThousandsOfInterleavedCoroutinesOnManyThreads) {
   EXPECT_EQ(pool.context_leaks(), 0);
   EXPECT_EQ(zspan::current_node(), nullptr);
 
-  ASSERT_TRUE(zspan::flush());
-  auto spans = tracer.exporter().spans();
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 2u + kCoroutines * kSpansEach) << zspan::testing::drops_so_far();
   for (auto& span : spans) {
     if (span.name != "root") continue;

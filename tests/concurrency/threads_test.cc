@@ -9,15 +9,16 @@
 #include <thread>
 #include <vector>
 
-#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/bind_context.hpp"
 #include "instrument/zspan.hpp"
 #include "tests/concurrency/span_check.hpp"
 #include "tests/concurrency/test_pool.hpp"
+#include "tests/support/memory_tracer.hpp"
 
 namespace {
 
-using MemoryTracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+using zspan::testing::flushed;
+using zspan::testing::MemoryTracer;
 using zspan::testing::ExpectedSpans;
 
 TEST(CapturedContext, OutlivesTheSpanItCameFrom) {
@@ -36,8 +37,7 @@ TEST(CapturedContext, OutlivesTheSpanItCameFrom) {
     TRACE_SCOPE("later");
     later = zspan::current_context();
   }).join();
-  ASSERT_TRUE(zspan::flush());
-  const auto spans = tracer.exporter().spans();
+  const auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 2u);
   EXPECT_EQ(spans[1].name, "later");
   EXPECT_EQ(spans[1].trace_id, request.trace_id);
@@ -117,8 +117,7 @@ TEST(BindContext, WorksWithThreadAndAsync) {
     std::future<zspan::SpanId> id = std::async(std::launch::async, zspan::bind_context(child), request);
     EXPECT_TRUE(id.get().valid());
   }
-  ASSERT_TRUE(zspan::flush());
-  expected.check(tracer.exporter().spans());
+  expected.check(flushed(tracer));
   EXPECT_EQ(expected.size(), 3u);
 }
 
@@ -157,8 +156,7 @@ TEST(ThreadPool, ThousandsOfChainedTasksKeepTheirParents) {
   pool.join();  // runs every chain to its end
   EXPECT_EQ(pool.context_leaks(), 0);
 
-  ASSERT_TRUE(zspan::flush());
-  const auto spans = tracer.exporter().spans();
+  const auto spans = flushed(tracer);
   expected.check(spans);
   EXPECT_EQ(spans.size(), 1u + kProducers * kRequestsPerProducer * (1 + 2 * kChain)) << zspan::testing::drops_so_far();
 }
@@ -213,8 +211,7 @@ TEST(Queue, ConsumerSpanFollowsFromProducerSpan) {
   }
   for (std::thread& t : threads) t.join();
 
-  ASSERT_TRUE(zspan::flush());
-  const auto spans = tracer.exporter().spans();
+  const auto spans = flushed(tracer);
   expected.check(spans);
   EXPECT_EQ(spans.size(), 2u * kProducers * kMessagesPerProducer) << zspan::testing::drops_so_far();
 }

@@ -3,26 +3,18 @@
 #include <stdexcept>
 #include <string>
 
-#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
+#include "tests/support/memory_tracer.hpp"
+#include "tests/support/span_lookup.hpp"
 
 namespace {
 
 using Value = zspan::SpanData::TagValue;
-using Tracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+using zspan::testing::field_value;
+using zspan::testing::flushed;
+using zspan::testing::MemoryTracer;
 
 constexpr zspan::Callsite kMoved{"moved", "test", __FILE__, __LINE__, zspan::Level::kInfo};
-
-std::vector<zspan::SpanData> finished(Tracer& tracer) {
-  EXPECT_TRUE(zspan::flush());
-  return tracer.exporter().spans();
-}
-
-Value field_value(const zspan::SpanData::Log& log, std::string_view key) {
-  const auto* field = log.field(key);
-  EXPECT_NE(field, nullptr) << key;
-  return field ? field->value : Value{};
-}
 
 struct Throws {};
 
@@ -38,13 +30,13 @@ struct fmt::formatter<Throws> : fmt::formatter<int> {
 namespace {
 
 TEST(Logs, MessageIsFormattedAndStampedInsideTheSpan) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   {
     TRACE_SCOPE_WITH(tracer, "work");
     TRACE_LOG("cache miss for {} after {:.1f} ms", "user:42", 2.5);
     TRACE_LOG("no arguments");
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 1u);
   const auto& span = spans[0];
   ASSERT_EQ(span.logs.size(), 2u);
@@ -60,12 +52,12 @@ TEST(Logs, MessageIsFormattedAndStampedInsideTheSpan) {
 }
 
 TEST(Logs, ErrorLogMarksTheSpanFailed) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   {
     TRACE_SCOPE_WITH(tracer, "work");
     TRACE_ERROR("upstream returned {}", 503);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   EXPECT_TRUE(spans[0].error);
   ASSERT_EQ(spans[0].logs.size(), 1u);
   EXPECT_EQ(field_value(spans[0].logs[0], "event"), Value(std::string("error")));
@@ -73,7 +65,7 @@ TEST(Logs, ErrorLogMarksTheSpanFailed) {
 }
 
 TEST(Logs, FieldsAreTypedAndErrorKindFailsTheSpan) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   {
     TRACE_SCOPE_WITH(tracer, "retrying");
     TRACE_LOG_FIELDS(zspan::logs::event = "retry", zspan::tags::peer_port = 8080);
@@ -83,7 +75,7 @@ TEST(Logs, FieldsAreTypedAndErrorKindFailsTheSpan) {
     TRACE_LOG_FIELDS(zspan::logs::error_kind = "Timeout", zspan::logs::error_object = "deadline exceeded",
                      zspan::logs::stack = "main\nhandle");
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   EXPECT_FALSE(spans[0].error);
   EXPECT_EQ(field_value(spans[0].logs[0], "event"), Value(std::string("retry")));
   EXPECT_EQ(field_value(spans[0].logs[0], "peer.port"), Value(std::int64_t{8080}));
@@ -93,7 +85,7 @@ TEST(Logs, FieldsAreTypedAndErrorKindFailsTheSpan) {
 }
 
 TEST(Logs, GuardsLog) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   {
     zspan::Span span = zspan::Span::start(tracer, kMoved);
     span.log("attempt {}", 2);
@@ -105,20 +97,20 @@ TEST(Logs, GuardsLog) {
     TRACE_SCOPE_WITH(tracer, "scoped");
     TRACE_SCOPE("inner");
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 3u);
   EXPECT_EQ(spans[0].logs.size(), 2u);
   EXPECT_TRUE(spans[0].error);
 }
 
 TEST(Logs, LongMessagesAreCutAndMarked) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   const std::string big(3 * zspan::kMaxStringBytes, 'x');
   {
     TRACE_SCOPE_WITH(tracer, "work");
     TRACE_LOG("payload {}", big);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   const auto* message = spans[0].logs.at(0).field("message");
   ASSERT_NE(message, nullptr);
   EXPECT_TRUE(message->truncated);
@@ -126,12 +118,12 @@ TEST(Logs, LongMessagesAreCutAndMarked) {
 }
 
 TEST(Logs, LogsOverTheLimitAreDroppedAndCounted) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   {
     TRACE_SCOPE_WITH(tracer, "work");
     for (int i = 0; i < 100; ++i) TRACE_LOG("step {}", i);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   // A short message takes 2 entries: the log and its field.
   const std::size_t fit = zspan::kSpanFieldBytes / sizeof(zspan::FieldEntry) / 2;
   EXPECT_EQ(spans[0].logs.size(), fit);
@@ -139,19 +131,19 @@ TEST(Logs, LogsOverTheLimitAreDroppedAndCounted) {
 }
 
 TEST(Logs, AFormatterThatThrowsCostsTheLogNotTheProgram) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   {
     TRACE_SCOPE_WITH(tracer, "work");
     TRACE_LOG("{}", Throws{});
     TRACE_LOG("still logging");
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   EXPECT_EQ(spans[0].logs.size(), 1u);
   EXPECT_EQ(spans[0].dropped_fields, 1u);
 }
 
 TEST(Logs, NothingIsFormattedForASpanThatDoesNotRecord) {
-  zspan::Tracer<zspan::AlwaysOffSampler, zspan::MemoryExporter> tracer{"off"};
+  zspan::testing::MemoryTracerWith<zspan::AlwaysOffSampler> tracer{"off"};
   int evaluations = 0;
   {
     TRACE_SCOPE_WITH(tracer, "work");

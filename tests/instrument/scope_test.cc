@@ -5,23 +5,15 @@
 #include <optional>
 #include <thread>
 
-#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
+#include "tests/support/memory_tracer.hpp"
+#include "tests/support/span_lookup.hpp"
 
 namespace {
 
-using MemoryTracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
-
-std::vector<zspan::SpanData> flushed(MemoryTracer& tracer) {
-  EXPECT_TRUE(zspan::flush());
-  return tracer.exporter().spans();
-}
-
-const zspan::SpanData& named(const std::vector<zspan::SpanData>& spans, std::string_view name) {
-  auto it = std::find_if(spans.begin(), spans.end(), [&](const auto& s) { return s.name == name; });
-  if (it == spans.end()) throw std::runtime_error("no span named " + std::string(name));
-  return *it;
-}
+using zspan::testing::flushed;
+using zspan::testing::MemoryTracer;
+using zspan::testing::span_named;
 
 TEST(Scope, NestedScopesFormOneTraceOfParentsAndChildren) {
   MemoryTracer tracer{"svc"};
@@ -35,10 +27,10 @@ TEST(Scope, NestedScopesFormOneTraceOfParentsAndChildren) {
   }
   const auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 4u);
-  const auto& root = named(spans, "root");
-  const auto& child = named(spans, "child");
-  const auto& grandchild = named(spans, "grandchild");
-  const auto& grandchild2 = named(spans, "grandchild2");
+  const auto& root = span_named(spans, "root");
+  const auto& child = span_named(spans, "child");
+  const auto& grandchild = span_named(spans, "grandchild");
+  const auto& grandchild2 = span_named(spans, "grandchild2");
   EXPECT_FALSE(root.parent_id.valid());
   EXPECT_EQ(child.parent_id, root.span_id);
   EXPECT_EQ(grandchild.parent_id, child.span_id);
@@ -67,11 +59,11 @@ TEST(Scope, SpansOfOneTracerParentSpansOfAnother) {
   const auto back = backend.exporter().spans();
   ASSERT_EQ(front.size(), 1u);
   ASSERT_EQ(back.size(), 2u);
-  const auto& query = named(back, "query users");
+  const auto& query = span_named(back, "query users");
   EXPECT_EQ(query.service, "backend");
   EXPECT_EQ(query.parent_id, front[0].span_id);
   EXPECT_EQ(query.trace_id, front[0].trace_id);
-  EXPECT_EQ(named(back, "decode row").parent_id, query.span_id);
+  EXPECT_EQ(span_named(back, "decode row").parent_id, query.span_id);
 }
 
 TEST(Scope, FollowsFromMarksWorkTheParentDoesNotWaitFor) {
@@ -81,9 +73,9 @@ TEST(Scope, FollowsFromMarksWorkTheParentDoesNotWaitFor) {
     TRACE_SCOPE_FOLLOWS_FROM("enqueue");
   }
   const auto spans = flushed(tracer);
-  const auto& enqueue = named(spans, "enqueue");
+  const auto& enqueue = span_named(spans, "enqueue");
   EXPECT_EQ(enqueue.parent_reference, zspan::Reference::kFollowsFrom);
-  EXPECT_EQ(enqueue.parent_id, named(spans, "produce").span_id);
+  EXPECT_EQ(enqueue.parent_id, span_named(spans, "produce").span_id);
 }
 
 TEST(Scope, ASpanCanCarrySeveralReferences) {
@@ -104,7 +96,7 @@ TEST(Scope, ASpanCanCarrySeveralReferences) {
     merge.add_reference(zspan::Reference::kFollowsFrom, b);
   }
   const auto spans = flushed(tracer);
-  const auto& merge = named(spans, "merge");
+  const auto& merge = span_named(spans, "merge");
   ASSERT_EQ(merge.references.size(), 2u);
   EXPECT_EQ(merge.references[0].span_id, a.span_id);
   EXPECT_EQ(merge.references[0].trace_id, a.trace_id);
@@ -121,8 +113,8 @@ TEST(Scope, TraceFunctionIsNamedAfterTheFunction) {
     instrumented_function();
   }
   const auto spans = flushed(tracer);
-  const auto& fn = named(spans, "instrumented_function");
-  EXPECT_EQ(fn.parent_id, named(spans, "caller").span_id);
+  const auto& fn = span_named(spans, "instrumented_function");
+  EXPECT_EQ(fn.parent_id, span_named(spans, "caller").span_id);
   EXPECT_STREQ(fn.callsite->file, __FILE__);
   EXPECT_EQ(fn.callsite->level, zspan::Level::kInfo);
 }
@@ -138,8 +130,8 @@ TEST(Scope, TimesAreOrderedAndDurationsCoverTheWork) {
     }
   }
   const auto spans = flushed(tracer);
-  const auto& outer = named(spans, "outer");
-  const auto& inner = named(spans, "inner");
+  const auto& outer = span_named(spans, "outer");
+  const auto& inner = span_named(spans, "inner");
   EXPECT_LE(outer.start_unix_nanos, inner.start_unix_nanos);
   EXPECT_LE(inner.end_unix_nanos, outer.end_unix_nanos);
   EXPECT_GE(inner.duration_nanos, 19'000'000u);
@@ -236,8 +228,8 @@ TEST(Scope, GuardsEndedOutOfOrderLeaveTheRestOfTheChainIntact) {
     EXPECT_GE(zspan::stats().out_of_order_ends, 1u);
 
     const auto spans = flushed(tracer);
-    EXPECT_EQ(named(spans, "a").parent_id, root);
-    EXPECT_EQ(named(spans, "b").parent_id, a_id) << "b keeps the parent it started under";
+    EXPECT_EQ(span_named(spans, "a").parent_id, root);
+    EXPECT_EQ(span_named(spans, "b").parent_id, a_id) << "b keeps the parent it started under";
   }
   EXPECT_EQ(zspan::current_node(), nullptr);
 }
@@ -290,9 +282,9 @@ TEST(Scope, AMovableSpanCrossesScopesAndThreads) {
   worker.join();
   const auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 3u);
-  const auto& span = named(spans, "job");
+  const auto& span = span_named(spans, "job");
   EXPECT_EQ(span.parent_id, root_id);
-  EXPECT_EQ(named(spans, "step").parent_id, span.span_id);
+  EXPECT_EQ(span_named(spans, "step").parent_id, span.span_id);
 }
 
 TEST(Scope, EndingASpanTwiceRecordsItOnce) {

@@ -9,12 +9,16 @@
 #include "exporters/memory/memory_exporter.hpp"
 #include "instrument/schema.hpp"
 #include "instrument/zspan.hpp"
+#include "tests/support/memory_tracer.hpp"
+#include "tests/support/span_lookup.hpp"
 
 namespace {
 
 namespace tags = zspan::tags;
 using Value = zspan::SpanData::TagValue;
-using Tracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+using zspan::testing::flushed;
+using zspan::testing::MemoryTracer;
+using zspan::testing::tag_value;
 
 inline constexpr zspan::TagKey<"test.flag", bool> flag;
 inline constexpr zspan::TagKey<"test.count", std::int64_t> count;
@@ -30,19 +34,8 @@ inline constexpr zspan::TagKey<"test.words", std::span<const std::string_view>> 
 constexpr zspan::Callsite kWork{"work", "test", __FILE__, __LINE__, zspan::Level::kInfo};
 constexpr zspan::Callsite kMoved{"moved", "test", __FILE__, __LINE__, zspan::Level::kInfo};
 
-std::vector<zspan::SpanData> finished(Tracer& tracer) {
-  EXPECT_TRUE(zspan::flush());
-  return tracer.exporter().spans();
-}
-
-Value tag_value(const zspan::SpanData& span, std::string_view key) {
-  const auto* tag = span.tag(key);
-  EXPECT_NE(tag, nullptr) << key;
-  return tag ? tag->value : Value{};
-}
-
 TEST(Tags, EveryScalarTypeRoundTrips) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   {
     TRACE_SCOPE_WITH(tracer, "work");
     TRACE_TAG(flag, true);
@@ -50,7 +43,7 @@ TEST(Tags, EveryScalarTypeRoundTrips) {
     TRACE_TAG(bytes, std::numeric_limits<std::uint64_t>::max());
     TRACE_TAG(ratio, -0.125);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 1u);
   EXPECT_EQ(tag_value(spans[0], "test.flag"), Value(true));
   EXPECT_EQ(tag_value(spans[0], "test.count"), Value(std::numeric_limits<std::int64_t>::min()));
@@ -60,28 +53,28 @@ TEST(Tags, EveryScalarTypeRoundTrips) {
 }
 
 TEST(Tags, NarrowerValuesConvertToTheDeclaredType) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   {
     TRACE_SCOPE_WITH(tracer, "work");
     TRACE_TAG(count, std::uint16_t{65535});
     TRACE_TAG(bytes, 7u);
     TRACE_TAG(ratio, 3);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   EXPECT_EQ(tag_value(spans[0], "test.count"), Value(std::int64_t{65535}));
   EXPECT_EQ(tag_value(spans[0], "test.bytes"), Value(std::uint64_t{7}));
   EXPECT_EQ(tag_value(spans[0], "test.ratio"), Value(3.0));
 }
 
 TEST(Tags, StringsOfEverySizeRoundTrip) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   const std::string sizes_to_try[] = {"", "GET", "7 bytes", "8 bytes!", std::string(16, 'a'), std::string(17, 'b'),
                                       std::string(zspan::kMaxStringBytes, 'c')};
   for (const std::string& s : sizes_to_try) {
     TRACE_SCOPE_WITH(tracer, "work");
     TRACE_TAG(text, s);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), std::size(sizes_to_try));
   for (std::size_t i = 0; i < spans.size(); ++i) {
     EXPECT_EQ(tag_value(spans[i], "test.text"), Value(sizes_to_try[i])) << i;
@@ -90,21 +83,21 @@ TEST(Tags, StringsOfEverySizeRoundTrip) {
 }
 
 TEST(Tags, StringSourcesAndNullPointers) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   const char* null_text = nullptr;
   const char* literal = "literal";
   {
     TRACE_SCOPE_WITH(tracer, "work", tags::component = literal, tags::db_user = std::string_view("admin"));
     TRACE_TAG(text, null_text);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   EXPECT_EQ(tag_value(spans[0], "component"), Value(std::string("literal")));
   EXPECT_EQ(tag_value(spans[0], "db.user"), Value(std::string("admin")));
   EXPECT_EQ(tag_value(spans[0], "test.text"), Value(std::string()));
 }
 
 TEST(Tags, EveryArrayTypeRoundTrips) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   const std::array<bool, 3> flag_values{true, false, true};
   const std::vector<int> count_values{-1, 0, 1 << 30};
   const std::vector<std::uint64_t> size_values{0, std::numeric_limits<std::uint64_t>::max()};
@@ -123,7 +116,7 @@ TEST(Tags, EveryArrayTypeRoundTrips) {
     TRACE_TAG(words, word_values);
     TRACE_TAG(counts, empty);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 2u);
   EXPECT_EQ(tag_value(spans[0], "test.flags"), Value(std::vector<bool>{true, false, true}));
   EXPECT_EQ(tag_value(spans[0], "test.counts"), Value(std::vector<std::int64_t>{-1, 0, 1 << 30}));
@@ -136,7 +129,7 @@ TEST(Tags, EveryArrayTypeRoundTrips) {
 }
 
 TEST(Tags, LongStringsAreCutAndMarked) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   const std::string statement(1000, 's');
   const std::vector<std::string> long_words{"short", std::string(500, 'w')};
   {
@@ -146,7 +139,7 @@ TEST(Tags, LongStringsAreCutAndMarked) {
     TRACE_SCOPE_WITH(tracer, "words");
     TRACE_TAG(words, long_words);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   const auto* tag = spans[0].tag("db.statement");
   ASSERT_NE(tag, nullptr);
   EXPECT_TRUE(tag->truncated);
@@ -158,21 +151,21 @@ TEST(Tags, LongStringsAreCutAndMarked) {
 }
 
 TEST(Tags, FieldsOverTheLimitAreDroppedAndCounted) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   constexpr int kTags = zspan::kSpanFieldBytes / sizeof(zspan::FieldEntry);
   {
     TRACE_SCOPE_WITH(tracer, "work");
     for (int i = 0; i < kTags + 3; ++i) TRACE_TAG(count, i);
     TRACE_TAG(text, std::string(100, 'x'));  // does not fit either
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   EXPECT_EQ(spans[0].tags.size(), static_cast<std::size_t>(kTags));
   EXPECT_EQ(spans[0].dropped_fields, 4u);
   EXPECT_EQ(spans[0].tags.back().value, Value(std::int64_t{kTags - 1}));
 }
 
 TEST(Tags, AnIntAndAShortStringTakeTwoEntries) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   zspan::ScopedSpan span{tracer, kWork};
   span.tag(tags::http_status_code, 200);
   span.tag(tags::http_method, "GET");
@@ -180,7 +173,7 @@ TEST(Tags, AnIntAndAShortStringTakeTwoEntries) {
 }
 
 TEST(Tags, ScopeTagsGuardTagsAndTheCurrentSpan) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   {
     TRACE_SCOPE_WITH(tracer, "outer", tags::span_kind = "server", tags::http_method = "GET");
     TRACE_SCOPE("inner", tags::peer_port = 5432);
@@ -192,7 +185,7 @@ TEST(Tags, ScopeTagsGuardTagsAndTheCurrentSpan) {
     zspan::ActiveScope scope = span.make_current();
     TRACE_TAG(tags::peer_service, "db");  // lands in the Span made current
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 3u);
   EXPECT_EQ(spans[0].name, "inner");
   EXPECT_EQ(tag_value(spans[0], "peer.port"), Value(std::int64_t{5432}));
@@ -206,7 +199,7 @@ TEST(Tags, ScopeTagsGuardTagsAndTheCurrentSpan) {
 }
 
 TEST(Tags, ErrorTagMarksTheSpanInsteadOfStoringAField) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   {
     TRACE_SCOPE_WITH(tracer, "failed", tags::error = true);
   }
@@ -215,14 +208,14 @@ TEST(Tags, ErrorTagMarksTheSpanInsteadOfStoringAField) {
     TRACE_TAG(tags::error, true);
     TRACE_TAG(tags::error, false);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   EXPECT_TRUE(spans[0].error);
   EXPECT_TRUE(spans[0].tags.empty());
   EXPECT_FALSE(spans[1].error);
 }
 
 TEST(Tags, NothingIsEvaluatedForASpanThatDoesNotRecord) {
-  zspan::Tracer<zspan::AlwaysOffSampler, zspan::MemoryExporter> tracer{"off"};
+  zspan::testing::MemoryTracerWith<zspan::AlwaysOffSampler> tracer{"off"};
   int evaluations = 0;
   auto value = [&] { return ++evaluations; };
   {

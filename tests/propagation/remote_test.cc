@@ -6,12 +6,12 @@
 #include <map>
 #include <string>
 
-#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/force_tracing.hpp"
 #include "trace/propagation/b3.hpp"
 #include "trace/propagation/jaeger.hpp"
 #include "instrument/zspan.hpp"
 #include "trace/propagation/peer_whitelist.hpp"
+#include "tests/support/memory_tracer.hpp"
 
 namespace zspan {
 namespace {
@@ -21,11 +21,11 @@ constexpr const char* kSampledParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f0
 constexpr const char* kUnsampledParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
 const TraceId kTrace{0x4bf92f3577b34da6, 0xa3ce929d0e0e4736};
 
-template <class Sampler>
-using MemoryTracer = Tracer<Sampler, MemoryExporter>;
+using testing::flushed;
+using testing::MemoryTracerWith;
 
 TEST(ServerSpan, ContinuesTheRemoteTraceAndIsCurrent) {
-  MemoryTracer<AlwaysOnSampler> tracer{"server"};
+  MemoryTracerWith<AlwaysOnSampler> tracer{"server"};
   Headers incoming{{"traceparent", kSampledParent}, {"tracestate", "congo=t61"}, {"baggage", "user=alice"}};
   Headers outgoing;
   {
@@ -34,8 +34,7 @@ TEST(ServerSpan, ContinuesTheRemoteTraceAndIsCurrent) {
     EXPECT_EQ(current_context().baggage->find("user"), "alice");
     inject(outgoing);
   }
-  ASSERT_TRUE(flush());
-  auto spans = tracer.exporter().spans();
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 2u);
   const SpanData& handle = spans[1];
   EXPECT_EQ(handle.name, "handle");
@@ -52,7 +51,7 @@ TEST(ServerSpan, ContinuesTheRemoteTraceAndIsCurrent) {
 }
 
 TEST(ServerSpan, ParentBasedFollowsTheCallersDecision) {
-  MemoryTracer<ParentBased<AlwaysOnSampler>> tracer{"server"};
+  MemoryTracerWith<ParentBased<AlwaysOnSampler>> tracer{"server"};
   Headers incoming{{"traceparent", kUnsampledParent}};
   Headers outgoing;
   {
@@ -69,7 +68,7 @@ TEST(ServerSpan, ParentBasedFollowsTheCallersDecision) {
 }
 
 TEST(ServerSpan, UntrustedPeersStartANewTrace) {
-  MemoryTracer<AlwaysOnSampler> tracer{"server"};
+  MemoryTracerWith<AlwaysOnSampler> tracer{"server"};
   const PeerWhitelist peers = PeerWhitelist::compile({R"(matrix\.org)"}).peers;
   Headers incoming{{"traceparent", kSampledParent}, {"baggage", "role=admin"}};
   const std::uint64_t untrusted = propagation_drops().untrusted_peers;
@@ -79,8 +78,7 @@ TEST(ServerSpan, UntrustedPeersStartANewTrace) {
     EXPECT_FALSE(current_context().baggage);
   }
   EXPECT_EQ(propagation_drops().untrusted_peers, untrusted + 1);
-  ASSERT_TRUE(flush());
-  auto spans = tracer.exporter().spans();
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 1u);
   EXPECT_NE(spans[0].trace_id, kTrace);
   EXPECT_EQ(spans[0].parent_id, SpanId{});
@@ -89,7 +87,7 @@ TEST(ServerSpan, UntrustedPeersStartANewTrace) {
 }
 
 TEST(ServerSpan, MissingOrInvalidContextStartsANewTraceKeepingBaggage) {
-  MemoryTracer<AlwaysOnSampler> tracer{"server"};
+  MemoryTracerWith<AlwaysOnSampler> tracer{"server"};
   Headers incoming{{"traceparent", "ff-garbage"}, {"baggage", "user=bob"}};
   {
     TRACE_SCOPE_FROM_REMOTE(tracer, "handle", incoming);
@@ -102,7 +100,7 @@ TEST(ServerSpan, MissingOrInvalidContextStartsANewTraceKeepingBaggage) {
 }
 
 TEST(Inject, WithheldFromUntrustedPeers) {
-  MemoryTracer<AlwaysOnSampler> tracer{"client"};
+  MemoryTracerWith<AlwaysOnSampler> tracer{"client"};
   const PeerWhitelist peers = PeerWhitelist::compile({R"(matrix\.org)"}).peers;
   Headers to_trusted, to_other;
   {
@@ -117,7 +115,7 @@ TEST(Inject, WithheldFromUntrustedPeers) {
 // The W3C Trace Context Level 2 test suite: "traceparent: 00-<id>-1234567890123456-02"
 // (random, not sampled) must go on with a new parent-id, the random flag kept.
 TEST(Level2, ANotSampledRequestSendsANewParentIdAndKeepsTheRandomFlag) {
-  MemoryTracer<ParentBased<AlwaysOnSampler>> tracer{"server"};
+  MemoryTracerWith<ParentBased<AlwaysOnSampler>> tracer{"server"};
   Headers incoming{{"traceparent", "00-12345678901234567890123456789012-1234567890123456-02"}};
   Headers outgoing;
   {
@@ -134,7 +132,7 @@ TEST(Level2, ANotSampledRequestSendsANewParentIdAndKeepsTheRandomFlag) {
 }
 
 TEST(Level2, TracesStartedHereAreRandomAndContinuedOnesKeepTheirFlags) {
-  MemoryTracer<AlwaysOnSampler> tracer{"server"};
+  MemoryTracerWith<AlwaysOnSampler> tracer{"server"};
   Headers from_root, continued;
   {
     TRACE_SCOPE_WITH(tracer, "root");
@@ -148,7 +146,7 @@ TEST(Level2, TracesStartedHereAreRandomAndContinuedOnesKeepTheirFlags) {
   }
   EXPECT_TRUE(continued["traceparent"].ends_with("-01"));
   // Sampled out at the root: still random.
-  MemoryTracer<AlwaysOffSampler> off{"off"};
+  MemoryTracerWith<AlwaysOffSampler> off{"off"};
   Headers dropped;
   {
     TRACE_SCOPE_WITH(off, "root");
@@ -161,7 +159,7 @@ TEST(Level2, TracesStartedHereAreRandomAndContinuedOnesKeepTheirFlags) {
 // marked forced for the exporters.
 TEST(Forced, DebugFromUpstreamIsRecordedAndPassedOn) {
   using B3 = B3Propagator<B3Encoding::kSingle>;
-  MemoryTracer<AlwaysOffSampler> tracer{"server"};
+  MemoryTracerWith<AlwaysOffSampler> tracer{"server"};
   Headers b3_in{{"b3", "4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-d"}};
   Headers jaeger_in{{"uber-trace-id", "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:2"}};
   Headers b3_out, jaeger_out;
@@ -176,8 +174,7 @@ TEST(Forced, DebugFromUpstreamIsRecordedAndPassedOn) {
   }
   EXPECT_TRUE(b3_out["b3"].ends_with("-d"));
   EXPECT_TRUE(jaeger_out["uber-trace-id"].ends_with(":0:03"));
-  ASSERT_TRUE(flush());
-  const auto spans = tracer.exporter().spans();
+  const auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 3u);
   for (const SpanData& span : spans) {
     EXPECT_TRUE(span.forced) << span.name;
@@ -186,7 +183,7 @@ TEST(Forced, DebugFromUpstreamIsRecordedAndPassedOn) {
 }
 
 TEST(Forced, ForceTracingRecordsANewTraceWhateverTheSampler) {
-  MemoryTracer<AlwaysOffSampler> tracer{"app"};
+  MemoryTracerWith<AlwaysOffSampler> tracer{"app"};
   Headers outgoing;
   {
     ForceTracing force;
@@ -200,8 +197,7 @@ TEST(Forced, ForceTracingRecordsANewTraceWhateverTheSampler) {
   }
   EXPECT_EQ(current_node(), nullptr);
   EXPECT_TRUE(outgoing["uber-trace-id"].ends_with(":0:03"));
-  ASSERT_TRUE(flush());
-  const auto spans = tracer.exporter().spans();
+  const auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 2u);
   const SpanData& child = spans[0];
   const SpanData& root = spans[1];
@@ -215,8 +211,8 @@ TEST(Forced, ForceTracingRecordsANewTraceWhateverTheSampler) {
 }
 
 TEST(Forced, ForceTracingGivesRootsWithoutATracerToTheGivenOrDefaultTracer) {
-  MemoryTracer<AlwaysOffSampler> given{"given"};
-  MemoryTracer<AlwaysOffSampler> fallback{"default"};
+  MemoryTracerWith<AlwaysOffSampler> given{"given"};
+  MemoryTracerWith<AlwaysOffSampler> fallback{"default"};
   set_default_tracer(&fallback);
   {
     ForceTracing force(given);
@@ -237,7 +233,7 @@ TEST(Forced, ForceTracingGivesRootsWithoutATracerToTheGivenOrDefaultTracer) {
 // Synapse forces the requests of listed users: the caller's trace, sampled out upstream,
 // is recorded here and goes on forced.
 TEST(Forced, ForceTracingAroundAServerSpanForcesTheCallersTrace) {
-  MemoryTracer<ParentBased<AlwaysOnSampler>> tracer{"server"};
+  MemoryTracerWith<ParentBased<AlwaysOnSampler>> tracer{"server"};
   Headers incoming{{"traceparent", kUnsampledParent}};
   Headers outgoing;
   {
@@ -246,8 +242,7 @@ TEST(Forced, ForceTracingAroundAServerSpanForcesTheCallersTrace) {
     inject(outgoing, B3Propagator<B3Encoding::kMulti>{});
   }
   EXPECT_EQ(outgoing["X-B3-Flags"], "1");
-  ASSERT_TRUE(flush());
-  const auto spans = tracer.exporter().spans();
+  const auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 1u);
   EXPECT_EQ(spans[0].trace_id, kTrace);
   EXPECT_EQ(spans[0].parent_id, SpanId{0x00f067aa0ba902b7});
@@ -256,7 +251,7 @@ TEST(Forced, ForceTracingAroundAServerSpanForcesTheCallersTrace) {
 }
 
 TEST(Forced, ForceTracingUnderASampledOutSpanRecordsItsChildren) {
-  MemoryTracer<AlwaysOffSampler> tracer{"app"};
+  MemoryTracerWith<AlwaysOffSampler> tracer{"app"};
   {
     TRACE_SCOPE_WITH(tracer, "sampled_out");
     ForceTracing force(tracer);

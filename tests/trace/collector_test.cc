@@ -14,9 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/zspan.hpp"
 #include "tests/sanitizers.hpp"
+#include "tests/support/memory_tracer.hpp"
 #include "tests/trace/export/test_exporters.hpp"
 
 namespace zspan {
@@ -24,7 +24,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-using MemoryTracer = Tracer<AlwaysOnSampler, MemoryExporter>;
+using testing::MemoryTracer;
 
 // ThreadSanitizer cannot follow threads started in a fork()ed child of a threaded process
 // ("dup thread with used id"): the fork tests run in the plain and ASan builds.

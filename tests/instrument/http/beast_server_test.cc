@@ -13,15 +13,20 @@
 #include <exception>
 #include <stdexcept>
 
-#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/macros.hpp"
-#include "tests/instrument/span_lookup.hpp"
+#include "tests/support/memory_tracer.hpp"
+#include "tests/support/span_lookup.hpp"
 
 namespace {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
-using Tracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+using zspan::testing::error_message;
+using zspan::testing::flushed;
+using zspan::testing::int_tag;
+using zspan::testing::MemoryTracer;
+using zspan::testing::span_named;
+using zspan::testing::string_tag;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
@@ -43,10 +48,9 @@ Response respond(const Request& r, http::status status) {
 class BeastServer : public testing::Test {
  protected:
   std::vector<zspan::SpanData> spans() {
-    tracer_.flush();
-    return tracer_.exporter().spans();
+    return flushed(tracer_);
   }
-  Tracer tracer_{"beast"};
+  MemoryTracer tracer_{"beast"};
 };
 
 TEST_F(BeastServer, ARouteNamesTheSpanUnderTheTrustedCallersContext) {
@@ -109,9 +113,10 @@ TEST_F(BeastServer, AnUnknownMethodIsOther) {
 // A coroutine handler: waits on a timer, during which the thread runs another handler
 // (which must not see the request's span), then responds, or throws.
 struct Order {
-  Order(zspan::http::BeastServer<Tracer>& t, const Request& r, bool f = false) : tracing(t), request(r), fail(f) {}
+  Order(zspan::http::BeastServer<MemoryTracer>& t, const Request& r, bool f = false)
+      : tracing(t), request(r), fail(f) {}
 
-  zspan::http::BeastServer<Tracer>& tracing;
+  zspan::http::BeastServer<MemoryTracer>& tracing;
   const Request& request;
   const bool fail;
   zspan::SpanId seen_by_other_handler{1};

@@ -9,15 +9,19 @@
 #include <mutex>
 #include <string>
 
-#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/http/httplib_server.hpp"
 #include "instrument/macros.hpp"
-#include "tests/instrument/span_lookup.hpp"
+#include "tests/support/memory_tracer.hpp"
+#include "tests/support/span_lookup.hpp"
 #include "tests/instrument/http/test_server.hpp"
 
 namespace {
 
-using Tracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+using zspan::testing::flushed;
+using zspan::testing::int_tag;
+using zspan::testing::MemoryTracer;
+using zspan::testing::span_named;
+using zspan::testing::string_tag;
 
 constexpr std::string_view kRoute = R"(GET /items/(\d+))";
 
@@ -55,13 +59,12 @@ class CurlClient : public testing::Test {
   std::string url(std::string_view path) const {
     return "http://127.0.0.1:" + std::to_string(server_.port()) + std::string(path);
   }
-  std::vector<zspan::SpanData> spans(Tracer& tracer) {
-    tracer.flush();
-    return tracer.exporter().spans();
+  std::vector<zspan::SpanData> spans(MemoryTracer& tracer) {
+    return flushed(tracer);
   }
 
-  Tracer frontend_{"frontend"};
-  Tracer backend_{"backend"};
+  MemoryTracer frontend_{"frontend"};
+  MemoryTracer backend_{"backend"};
   TestServer server_;
   CURL* curl_ = nullptr;
   std::mutex mutex_;

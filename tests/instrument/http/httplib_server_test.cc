@@ -4,14 +4,19 @@
 
 #include <stdexcept>
 
-#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/macros.hpp"
-#include "tests/instrument/span_lookup.hpp"
+#include "tests/support/memory_tracer.hpp"
+#include "tests/support/span_lookup.hpp"
 #include "tests/instrument/http/test_server.hpp"
 
 namespace {
 
-using Tracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+using zspan::testing::error_message;
+using zspan::testing::flushed;
+using zspan::testing::int_tag;
+using zspan::testing::MemoryTracer;
+using zspan::testing::span_named;
+using zspan::testing::string_tag;
 
 constexpr const char* kTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 constexpr zspan::TraceId kTraceId{0x4bf92f3577b34da6, 0xa3ce929d0e0e4736};
@@ -31,11 +36,10 @@ class HttplibServer : public testing::Test {
   }
   httplib::Client client() { return httplib::Client("127.0.0.1", server_.port()); }
   std::vector<zspan::SpanData> spans() {
-    tracer_.flush();
-    return tracer_.exporter().spans();
+    return flushed(tracer_);
   }
 
-  Tracer tracer_{"users"};
+  MemoryTracer tracer_{"users"};
   TestServer server_;
 };
 

@@ -6,13 +6,18 @@
 #include <string>
 #include <vector>
 
-#include "exporters/memory/memory_exporter.hpp"
 #include "instrument/macros.hpp"
-#include "tests/instrument/span_lookup.hpp"
+#include "tests/support/memory_tracer.hpp"
+#include "tests/support/span_lookup.hpp"
 
 namespace {
 
-using Tracer = zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter>;
+using zspan::testing::error_message;
+using zspan::testing::flushed;
+using zspan::testing::int_tag;
+using zspan::testing::MemoryTracer;
+using zspan::testing::span_named;
+using zspan::testing::string_tag;
 using zspan::sql::Row;
 
 class TracedDatabase : public testing::Test {
@@ -23,11 +28,10 @@ class TracedDatabase : public testing::Test {
   }
   void TearDown() override { zspan::set_default_tracer(nullptr); }
   std::vector<zspan::SpanData> spans() {
-    tracer_.flush();
-    return tracer_.exporter().spans();
+    return flushed(tracer_);
   }
 
-  Tracer tracer_{"orders"};
+  MemoryTracer tracer_{"orders"};
   zspan::sql::TracedDatabase db_{":memory:"};
 };
 

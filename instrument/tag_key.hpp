@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <ranges>
 #include <span>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -163,7 +164,11 @@ class DynamicTagKey {
  public:
   using value_type = T;
 
+  // The key views `name`, which must outlive it: a temporary std::string would not.
   constexpr explicit DynamicTagKey(std::string_view name) noexcept : name_(name) {}
+  template <class S>
+    requires std::same_as<S, std::string>
+  explicit DynamicTagKey(S&&) = delete;
   constexpr std::string_view name() const noexcept { return name_; }
 
   template <class V>

@@ -37,6 +37,13 @@ extern "C" {
     ZSPAN_BENCH_CLOBBER();
   }
 }
+[[gnu::noinline]] void zspan_bench_loop_sampled_runtime_name(std::int64_t n) {
+  SampledTracer& tracer = sampled_tracer();
+  for (std::int64_t i = 1; i <= n; ++i) {
+    sampled_span_runtime_name(tracer, i);
+    ZSPAN_BENCH_CLOBBER();
+  }
+}
 [[gnu::noinline]] void zspan_bench_loop_nested(std::int64_t n) {
   for (std::int64_t i = 1; i <= n; ++i) {
     child_span(i);
@@ -101,7 +108,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s baseline|sampled|sampled_runtime_string|nested|sampled_out|sampled_out_root|sampled_out_ratio_root|sampled_bare|nested_bare N | bytes\n", argv[0]);
+    std::fprintf(stderr, "usage: %s baseline|sampled|sampled_runtime_string|sampled_runtime_name|nested|sampled_out|sampled_out_root|sampled_out_ratio_root|sampled_bare|nested_bare N | bytes\n", argv[0]);
     return 2;
   }
   const char* which = argv[1];
@@ -132,6 +139,8 @@ int main(int argc, char** argv) {
     zspan_bench_loop_sampled_out_root(n);
   } else if (!std::strcmp(which, "sampled_runtime_string")) {
     zspan_bench_loop_sampled_runtime_string(n);
+  } else if (!std::strcmp(which, "sampled_runtime_name")) {
+    zspan_bench_loop_sampled_runtime_name(n);
   } else if (!std::strcmp(which, "sampled_out_ratio_root")) {
     zspan_bench_loop_sampled_out_ratio_root(n);
   } else {

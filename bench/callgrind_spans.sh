@@ -46,7 +46,7 @@ per_iteration() {
 
 base="$(per_iteration baseline)"
 results=()
-for c in sampled sampled_runtime_string nested sampled_out sampled_out_root sampled_out_ratio_root sampled_bare nested_bare; do
+for c in sampled sampled_runtime_string sampled_runtime_name nested sampled_out sampled_out_root sampled_out_ratio_root sampled_bare nested_bare; do
   v="$(per_iteration "$c")"
   results+=("$c $(awk -v v="$v" -v b="$base" 'BEGIN { printf "%.1f", v - b }')")
 done

@@ -73,6 +73,18 @@ void BM_SpanSampled2TagsRuntimeString(benchmark::State& state) {
 }
 BENCHMARK(BM_SpanSampled2TagsRuntimeString);
 
+void BM_SpanSampledRuntimeName(benchmark::State& state) {
+  SampledTracer& tracer = sampled_tracer();
+  DropCounter drops;
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    sampled_span_runtime_name(tracer, ++i);
+    benchmark::ClobberMemory();
+  }
+  drops.report(state);
+}
+BENCHMARK(BM_SpanSampledRuntimeName);
+
 void BM_SpanSampledBare(benchmark::State& state) {
   SampledTracer& tracer = sampled_tracer();
   DropCounter drops;

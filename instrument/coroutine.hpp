@@ -345,8 +345,7 @@ inline void detach(const Callsite& callsite, Task<void> task) noexcept {
 #if ZSPAN_ENABLED
 #define ZSPAN_DETACH(name, ...)                                                                             \
   do {                                                                                                      \
-    static constexpr ::zspan::Callsite zspan_detach_callsite{name, __func__, __FILE__, __LINE__,            \
-                                                             ::zspan::Level::kInfo};                        \
+    ZSPAN_CALLSITE(zspan_detach_callsite, name, ::zspan::Level::kInfo);                                     \
     ::zspan::detach(zspan_detach_callsite, __VA_ARGS__);                                                    \
   } while (false)
 #else

@@ -36,10 +36,6 @@ namespace detail {
 template <class Key>
 inline constexpr bool fails_span = std::same_as<Key, std::remove_cvref_t<decltype(logs::error_kind)>>;
 
-inline void count_dropped_field(ContextNode& node) noexcept {
-  if (ContextNode* owner = node.owner; owner && owner->record.dropped_fields != 0xff) ++owner->record.dropped_fields;
-}
-
 using MessageField = Tagged<std::remove_cvref_t<decltype(logs::message)>, CutString>;
 
 // Formats into `out` (at most `size` bytes) and returns the whole message's size; throws
@@ -70,7 +66,7 @@ void log_fields(ContextNode& node, const Tagged<Key, Stored>&... fields) noexcep
   static_assert(sizeof...(fields) > 0, "zspan: a log needs at least one field");
   ContextNode* owner = node.owner;
   if (!owner) return;
-  const std::uint64_t entries[] = {detail::field_entries<typename Key::value_type>(fields.value)...};
+  const std::uint64_t entries[] = {detail::tag_entries(fields)...};
   std::uint64_t payload = 0;
   for (std::uint64_t e : entries) payload += e;
   if (payload > kMaxLogEntries) return detail::count_dropped_field(node);
@@ -79,8 +75,7 @@ void log_fields(ContextNode& node, const Tagged<Key, Stored>&... fields) noexcep
   at[0] = {&kLogKey, log_value(now_ticks() - owner->record.start_ticks, static_cast<std::uint32_t>(payload))};
   FieldEntry* next = at + 1;
   std::size_t i = 0;
-  ((detail::write_field<typename Key::value_type>(next, entries[i], &Key::field, fields.value), next += entries[i++]),
-   ...);
+  ((detail::write_tag(node, next, entries[i], fields), next += entries[i++]), ...);
   if constexpr ((detail::fails_span<Key> || ...)) detail::mark_error(node, true);
 }
 

@@ -9,6 +9,8 @@
 //
 //     TRACE_SCOPE("get", tags::http_method = "GET", tags::http_url = r.url);  // tags inline
 //     TRACE_TAG(tags::http_status_code, 200);  // tags the current span
+//     TRACE_SCOPE_NAMED(method.name);          // a span named at run time; its tags as above
+//     TRACE_RENAME(route);                     // renames the current span (span_name.hpp)
 //     TRACE_LOG("{} bytes", n);                // a log with a checked format string
 //     TRACE_ERROR("timeout after {} ms", ms);  // an error log; the span failed
 //     TRACE_LOG_FIELDS(zspan::logs::event = "retry", zspan::logs::error_kind = "Timeout");
@@ -16,7 +18,9 @@
 //   }
 //
 // Each scope macro defines a static Callsite (name, function, file, line, level) and a
-// ScopedSpan that points to it. The name must be a string literal or other constant.
+// ScopedSpan that points to it. The name must be a string literal or other constant, but
+// for TRACE_SCOPE_NAMED(_WITH), which copies a name known only at run time into the
+// record (instrument/span_name.hpp).
 // Being declarations, scope macros stand in a block: `if (c) TRACE_SCOPE("x");` does not
 // compile (and would end the span at once); write `if (c) { TRACE_SCOPE("x"); ... }`.
 // Tags given to a scope are evaluated only when its span records. Every TRACE_* macro

@@ -96,9 +96,8 @@ using ServerSpan = BasicServerSpan<kSpanFieldBytes>;
 
 }  // namespace zspan
 
-#define ZSPAN_SCOPE_FROM_REMOTE_IMPL(id, tracer, name, ...)                                          \
-  static constexpr ::zspan::Callsite ZSPAN_CONCAT(zspan_callsite_, id){name, __func__, __FILE__, __LINE__, \
-                                                                       ::zspan::Level::kInfo};          \
+#define ZSPAN_SCOPE_FROM_REMOTE_IMPL(id, tracer, name, ...)                          \
+  ZSPAN_CALLSITE(ZSPAN_CONCAT(zspan_callsite_, id), name, ::zspan::Level::kInfo); \
   ::zspan::ServerSpan ZSPAN_CONCAT(zspan_server_span_, id) { tracer, ZSPAN_CONCAT(zspan_callsite_, id), __VA_ARGS__ }
 
 // TRACE_SCOPE_FROM_REMOTE(tracer, name, carrier[, propagator[, trust]])

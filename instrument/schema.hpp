@@ -8,7 +8,9 @@
 //
 // A Schema is a Boost.Hana map from key name to value type. Keys are looked up by name,
 // so a key declared twice (two TagKeys of one name) must agree on the type. The checks
-// apply to the tags given to TRACE_SCOPE_WITH(strict_tracer, ...), compiled out too.
+// apply to the tags given to TRACE_SCOPE_WITH(strict_tracer, ...), compiled out too. A
+// run-time key (DynamicTagKey) is refused there: a schema cannot check a name it does not
+// know, so it never slips past one.
 #pragma once
 
 #include <concepts>
@@ -45,6 +47,13 @@ struct tag_key_type_differs_from_schema {
                 "'tag_key_type_differs_from_schema<key, schema type, key type>'");
 };
 
+template <class Schema>
+struct run_time_key_in_strict_schema {
+  static_assert(detail::always_false<Schema>,
+                "zspan: a StrictTracer's schema checks tag keys at compile time, so its spans take no DynamicTagKey; "
+                "list a TagKey in the schema, or use a Tracer");
+};
+
 namespace detail {
 
 // A key's name as a Hana compile-time string: the schema's lookup key.
@@ -64,13 +73,17 @@ struct Schema {
 
   template <class Key>
   static constexpr bool admits() noexcept {
-    constexpr auto declared = boost::hana::find(types, detail::hana_name<Key>());
-    if constexpr (boost::hana::is_nothing(declared)) {
-      static_cast<void>(sizeof(tag_key_not_in_schema<Key::name, Schema>));
+    if constexpr (detail::is_dynamic_key<Key>) {
+      static_cast<void>(sizeof(run_time_key_in_strict_schema<Schema>));
     } else {
-      using Declared = typename std::remove_cvref_t<decltype(*declared)>::type;
-      if constexpr (!std::same_as<Declared, typename Key::value_type>)
-        static_cast<void>(sizeof(tag_key_type_differs_from_schema<Key::name, Declared, typename Key::value_type>));
+      constexpr auto declared = boost::hana::find(types, detail::hana_name<Key>());
+      if constexpr (boost::hana::is_nothing(declared)) {
+        static_cast<void>(sizeof(tag_key_not_in_schema<Key::name, Schema>));
+      } else {
+        using Declared = typename std::remove_cvref_t<decltype(*declared)>::type;
+        if constexpr (!std::same_as<Declared, typename Key::value_type>)
+          static_cast<void>(sizeof(tag_key_type_differs_from_schema<Key::name, Declared, typename Key::value_type>));
+      }
     }
     return true;
   }

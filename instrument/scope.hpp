@@ -10,6 +10,8 @@
 //     TRACE_SCOPE_FOLLOWS_FROM("enqueue");     // the parent does not wait for it
 //     TRACE_SCOPE("get", tags::http_method = "GET", tags::http_url = r.url);  // tags inline
 //     TRACE_TAG(tags::http_status_code, 200);  // tags the current span
+//     TRACE_SCOPE_NAMED(method.name);          // named at run time (instrument/span_name.hpp)
+//     TRACE_RENAME(route);                     // renames the current span
 //   }
 #pragma once
 
@@ -29,15 +31,26 @@ constexpr bool compiles(const Args&...) noexcept {
 }
 }  // namespace zspan::detail
 
+// The static Callsite `var` of a macro's span: `name`, where the macro stands.
+#define ZSPAN_CALLSITE(var, name, level) \
+  static constexpr ::zspan::Callsite var { name, __func__, __FILE__, __LINE__, level }
+
 // Compiles its arguments as an unevaluated operand: their types are checked (in a
 // template, where it is instantiated), nothing is evaluated, odr-used or emitted.
 #define ZSPAN_DISCARD(...) static_cast<void>(sizeof(::zspan::detail::compiles(__VA_ARGS__)))
 
-#define ZSPAN_SCOPE_IMPL(id, level, tracer, reference, name, ...)                                                  \
-  static constexpr ::zspan::Callsite ZSPAN_CONCAT(zspan_callsite_, id){name, __func__, __FILE__, __LINE__, level}; \
-  ::zspan::ScopedSpan ZSPAN_CONCAT(zspan_scope_, id) { tracer, ZSPAN_CONCAT(zspan_callsite_, id), reference }       \
-  __VA_OPT__(; if (ZSPAN_CONCAT(zspan_scope_, id).recording())                                                     \
+#define ZSPAN_SCOPE_IMPL(id, level, tracer, reference, name, ...)                                            \
+  ZSPAN_CALLSITE(ZSPAN_CONCAT(zspan_callsite_, id), name, level);                                            \
+  ::zspan::ScopedSpan ZSPAN_CONCAT(zspan_scope_, id) { tracer, ZSPAN_CONCAT(zspan_callsite_, id), reference } \
+  __VA_OPT__(; if (ZSPAN_CONCAT(zspan_scope_, id).recording())                                               \
              ::zspan::set_scope_tags<decltype(tracer)>(ZSPAN_CONCAT(zspan_scope_, id).node(), __VA_ARGS__))
+
+// A scope named at run time: its callsite, which samplers see, has the function's name.
+// The name is copied after the tags, which a fresh span writes first.
+#define ZSPAN_NAMED_SCOPE_IMPL(id, tracer, name, ...)                                                        \
+  ZSPAN_SCOPE_IMPL(id, ::zspan::Level::kInfo, tracer, ::zspan::Reference::kChildOf,                         \
+                   __func__ __VA_OPT__(, ) __VA_ARGS__);                                                     \
+  if (ZSPAN_CONCAT(zspan_scope_, id).recording()) ZSPAN_CONCAT(zspan_scope_, id).rename(name)
 
 #define ZSPAN_SCOPE_AT(level, tracer, reference, name, ...) \
   ZSPAN_SCOPE_IMPL(__COUNTER__, level, tracer, reference, name __VA_OPT__(, ) __VA_ARGS__)
@@ -78,8 +91,14 @@ constexpr bool compiles(const Args&...) noexcept {
 
 #if ZSPAN_ENABLED
 #define ZSPAN_TAG(key, value) ZSPAN_ON_CURRENT_SPAN(::zspan::set_tag, (key) = (value))
+#define ZSPAN_SCOPE_NAMED_WITH(tracer, name, ...) \
+  ZSPAN_NAMED_SCOPE_IMPL(__COUNTER__, tracer, name __VA_OPT__(, ) __VA_ARGS__)
+#define ZSPAN_RENAME(name) ZSPAN_ON_CURRENT_SPAN(::zspan::rename_span, name)
 #else
 #define ZSPAN_TAG(key, value) ZSPAN_DISCARD((key) = (value))
+#define ZSPAN_SCOPE_NAMED_WITH(tracer, name, ...) \
+  ZSPAN_NO_SCOPE(tracer, ::zspan::detail::span_name_argument(name) __VA_OPT__(, ) __VA_ARGS__)
+#define ZSPAN_RENAME(name) ZSPAN_DISCARD(::zspan::detail::span_name_argument(name))
 #endif
 
 #define ZSPAN_SCOPE(name, ...) \
@@ -89,6 +108,8 @@ constexpr bool compiles(const Args&...) noexcept {
 #define ZSPAN_SCOPE_FOLLOWS_FROM(name, ...) \
   ZSPAN_INFO_SCOPE(::zspan::detail::inherit_tracer, ::zspan::Reference::kFollowsFrom, name __VA_OPT__(, ) __VA_ARGS__)
 #define ZSPAN_FUNCTION() ZSPAN_SCOPE(__func__)
+#define ZSPAN_SCOPE_NAMED(name, ...) \
+  ZSPAN_SCOPE_NAMED_WITH(::zspan::detail::inherit_tracer, name __VA_OPT__(, ) __VA_ARGS__)
 #define ZSPAN_SCOPE_DEBUG(name, ...) \
   ZSPAN_DEBUG_SCOPE(::zspan::detail::inherit_tracer, name __VA_OPT__(, ) __VA_ARGS__)
 #define ZSPAN_SCOPE_VERBOSE(name, ...) \
@@ -102,4 +123,7 @@ constexpr bool compiles(const Args&...) noexcept {
 #define TRACE_SCOPE_DEBUG(...) ZSPAN_SCOPE_DEBUG(__VA_ARGS__)
 #define TRACE_SCOPE_VERBOSE(...) ZSPAN_SCOPE_VERBOSE(__VA_ARGS__)
 #define TRACE_TAG(key, value) ZSPAN_TAG(key, value)
+#define TRACE_SCOPE_NAMED(...) ZSPAN_SCOPE_NAMED(__VA_ARGS__)
+#define TRACE_SCOPE_NAMED_WITH(...) ZSPAN_SCOPE_NAMED_WITH(__VA_ARGS__)
+#define TRACE_RENAME(name) ZSPAN_RENAME(name)
 #endif

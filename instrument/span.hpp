@@ -11,18 +11,17 @@
 //
 // Unlike ScopedSpan, a Span is not made current by starting it, and it costs one heap
 // allocation: its state must stay put while handles move. Keep TRACE_SCOPE in hot loops.
-// Tags, logs and baggage work as on ScopedSpan; after end() they are ignored. Compiled
-// out (ZSPAN_DISABLED), a Span is never valid and does nothing.
+// Tags, logs, baggage and renaming work as on ScopedSpan (instrument/span_operations.hpp);
+// after end() they are ignored. Compiled out (ZSPAN_DISABLED), a Span is never valid and
+// does nothing.
 #pragma once
 
-#include <string_view>
 #include <utility>
 
-#include "instrument/baggage.hpp"
 #include "instrument/compiled_out_span.hpp"
 #include "instrument/config.hpp"
 #include "instrument/log.hpp"
-#include "instrument/tag_writer.hpp"
+#include "instrument/span_operations.hpp"
 #include "trace/recording.hpp"
 
 namespace zspan {
@@ -52,7 +51,7 @@ class Span : public detail::CompiledOutSpan {
 #else
 class ActiveScope;
 
-class Span {
+class Span : public SpanOperations<Span> {
  public:
   Span() = default;  // no span: every operation does nothing
 
@@ -86,34 +85,6 @@ class Span {
   }
 
   bool valid() const noexcept { return state_ != nullptr; }
-  SpanContext context() const noexcept { return state_ ? state_->node.context() : SpanContext{}; }
-  void set_error() noexcept {
-    if (state_ && state_->node.owner) state_->node.record.flags |= SpanRecord::kError;
-  }
-  void add_reference(Reference reference, const SpanContext& other) noexcept {
-    if (state_) zspan::add_reference(state_->node, reference, other);
-  }
-  template <class Key, class V>
-  void tag(const Key& key, const V& value) noexcept {
-    if (state_) set_tag(state_->node, key = value);
-  }
-  template <class... Args>
-  void log(LogFormat<Args...> format, Args&&... args) noexcept {
-    if (state_) log_message(state_->node, format, std::forward<Args>(args)...);
-  }
-  template <class... Args>
-  void log_error(LogFormat<Args...> format, Args&&... args) noexcept {
-    if (state_) zspan::log_error(state_->node, format, std::forward<Args>(args)...);
-  }
-  template <class... Key, class... Stored>
-  void log_fields(const Tagged<Key, Stored>&... fields) noexcept {
-    if (state_) zspan::log_fields(state_->node, fields...);
-  }
-  // Children started after the call (and scopes made current after it) see the entry.
-  BaggageResult set_baggage(std::string_view key, std::string_view value) noexcept {
-    if (!state_ || state_->ended) return detail::count_baggage_refusal(BaggageResult::kNoSpan);
-    return zspan::set_baggage(state_->node, key, value);
-  }
 
   // Makes the span current until the returned scope ends. The scope keeps the span's
   // state alive, so ending or moving the Span meanwhile is safe.
@@ -121,6 +92,9 @@ class Span {
 
  private:
   friend class ActiveScope;
+  friend class SpanOperations<Span>;
+  ContextNode* span_node() const noexcept { return state_ ? &state_->node : nullptr; }
+
   struct State final : RefCounted {
     ContextNode node{};
     std::byte fields[kSpanFieldBytes];

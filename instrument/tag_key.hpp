@@ -11,6 +11,18 @@
 // std::string_view, or std::span<const E> of those (an array; pass any contiguous range).
 // Integers of other widths convert when the value always fits. A value of another type is
 // a compile error naming the key, the declared and the given type (wrong_tag_value_type).
+//
+// DynamicTagKey: a key whose name is known only at run time (attributes named by
+// configuration or by a request), opt-in. Its value type is still checked at compile time;
+// its name is copied into the record like the value (trace/run_time_name.hpp: at most 128
+// bytes, cut at a character boundary and counted; an empty name drops the tag, counted on
+// the span), and exporters show it as they show a TagKey's. A StrictTracer's scopes refuse
+// it at compile time (its Schema cannot check a name it does not know), and a scope's check
+// for a key given twice sees only TagKeys.
+//
+//   const zspan::DynamicTagKey<std::int64_t> quota{config.quota_attribute};
+//   TRACE_TAG(quota, 42);                           // as with a TagKey
+//   TRACE_TAG(quota, "42");                         // compile error: the key wants an integer
 #pragma once
 
 #include <algorithm>
@@ -19,6 +31,7 @@
 #include <cstdint>
 #include <ranges>
 #include <span>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -145,5 +158,44 @@ struct TagKey {
       return wrong_tag_value_type<Name, T, std::remove_cvref_t<V>>{};
   }
 };
+
+template <class T>
+class DynamicTagKey {
+ public:
+  using value_type = T;
+
+  // The key views `name`, which must outlive it: a temporary std::string would not.
+  constexpr explicit DynamicTagKey(std::string_view name) noexcept : name_(name) {}
+  template <class S>
+    requires std::same_as<S, std::string>
+  explicit DynamicTagKey(S&&) = delete;
+  constexpr std::string_view name() const noexcept { return name_; }
+
+  template <class V>
+  constexpr auto operator=(const V& value) const noexcept {
+    if constexpr (detail::tag_accepts<T, V>)
+      return Tagged<DynamicTagKey, decltype(detail::stored_value<T>(value))>{name_, detail::stored_value<T>(value)};
+    else
+      return wrong_tag_value_type<"(a DynamicTagKey)", T, std::remove_cvref_t<V>>{};
+  }
+
+ private:
+  std::string_view name_;
+};
+
+// A run-time key's tag keeps the key's name (a view: consumed by the statement that makes it).
+template <class T, class Stored>
+struct Tagged<DynamicTagKey<T>, Stored> {
+  using key_type = DynamicTagKey<T>;
+  std::string_view key;
+  Stored value;
+};
+
+namespace detail {
+template <class Key>
+inline constexpr bool is_dynamic_key = false;
+template <class T>
+inline constexpr bool is_dynamic_key<DynamicTagKey<T>> = true;
+}  // namespace detail
 
 }  // namespace zspan

@@ -8,7 +8,8 @@
 // that does not fit the span's field storage is dropped and counted on the span
 // (SpanRecord::dropped_fields). A scope's tags are checked at compile time: one key twice
 // is an error, and so is a key its tracer's schema does not list (a StrictTracer,
-// instrument/schema.hpp; an ordinary tracer's OpenSchema accepts every key).
+// instrument/schema.hpp; an ordinary tracer's OpenSchema accepts every key). A run-time
+// key's tag (DynamicTagKey, instrument/tag_key.hpp) also copies the key's name.
 #pragma once
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include "instrument/tag_key.hpp"
 #include "instrument/tags.hpp"
 #include "trace/recording.hpp"
+#include "trace/run_time_name.hpp"
 
 namespace zspan {
 
@@ -96,6 +98,43 @@ constexpr std::uint32_t clamp_entries(std::uint64_t entries) noexcept {
   return static_cast<std::uint32_t>(std::min<std::uint64_t>(entries, std::uint64_t{1} << 24));
 }
 
+inline void count_dropped_field(ContextNode& node) noexcept {
+  if (ContextNode* owner = node.owner; owner && owner->record.dropped_fields != 0xff) ++owner->record.dropped_fields;
+}
+
+// Entries a tag takes, a run-time key's name included (none when that name is empty),
+// and writing it at `at`, which has that many.
+template <class Key, class Stored>
+ZSPAN_ALWAYS_INLINE std::uint64_t tag_entries(const Tagged<Key, Stored>& tag) noexcept {
+  using T = typename Key::value_type;
+  if constexpr (is_dynamic_key<Key>) {
+    const RunTimeName name = run_time_name(tag.key);
+    if (name.text.empty()) return 0;
+    return field_entries<std::string_view>(CutString{name.text, name.original_size}) + field_entries<T>(tag.value);
+  } else {
+    return field_entries<T>(tag.value);
+  }
+}
+
+template <class Key, class Stored>
+ZSPAN_ALWAYS_INLINE void write_tag(ContextNode& node, FieldEntry* at, std::uint64_t entries,
+                                   const Tagged<Key, Stored>& tag) noexcept {
+  using T = typename Key::value_type;
+  if constexpr (is_dynamic_key<Key>) {
+    const RunTimeName name = run_time_name(tag.key);
+    if (name.irregular()) [[unlikely]] {
+      note_irregular_name(name, NameUse::kTagKey);
+      if (name.text.empty()) return count_dropped_field(node);
+    }
+    const CutString key{name.text, name.original_size};
+    const std::uint64_t key_entries = field_entries<std::string_view>(key);
+    write_field<std::string_view>(at, key_entries, &kTagNameKey, key);
+    write_field<T>(at + key_entries, entries - key_entries, &kRunTimeKeyValue<TagValueTraits<T>::type>, tag.value);
+  } else {
+    write_field<T>(at, entries, &Key::field, tag.value);
+  }
+}
+
 template <class Key>
 inline constexpr bool is_error_tag = std::same_as<Key, std::remove_cvref_t<decltype(tags::error)>>;
 
@@ -114,13 +153,11 @@ inline void mark_error(ContextNode& node, bool failed) noexcept {
 // stores (a memcpy for a long string).
 template <class Key, class Stored>
 ZSPAN_ALWAYS_INLINE void set_tag(ContextNode& node, const Tagged<Key, Stored>& tag) noexcept {
-  using T = typename Key::value_type;
   if constexpr (detail::is_error_tag<Key>) {
     detail::mark_error(node, tag.value);
   } else {
-    const std::uint64_t entries = detail::field_entries<T>(tag.value);
-    if (FieldEntry* at = reserve_entries(node, detail::clamp_entries(entries)))
-      detail::write_field<T>(at, entries, &Key::field, tag.value);
+    const std::uint64_t entries = detail::tag_entries(tag);
+    if (FieldEntry* at = reserve_entries(node, detail::clamp_entries(entries))) detail::write_tag(node, at, entries, tag);
   }
 }
 
@@ -153,12 +190,21 @@ struct schema_of {
 
 namespace detail {
 
+// A TagKey's name; none for a run-time key, unknown until it runs.
+template <class Key>
+constexpr std::string_view static_name() noexcept {
+  if constexpr (is_dynamic_key<Key>)
+    return {};
+  else
+    return Key::name.view();
+}
+
 template <class... Keys>
 constexpr bool distinct_keys() noexcept {
-  const std::array<std::string_view, sizeof...(Keys)> names{Keys::name.view()...};
+  const std::array<std::string_view, sizeof...(Keys)> names{static_name<Keys>()...};
   for (std::size_t i = 0; i < names.size(); ++i)
     for (std::size_t j = i + 1; j < names.size(); ++j)
-      if (names[i] == names[j]) return false;
+      if (!names[i].empty() && names[i] == names[j]) return false;
   return true;
 }
 
@@ -180,14 +226,11 @@ constexpr auto check_scope_tags(const Tagged<Key, Stored>&...) noexcept {
 
 namespace detail {
 
-// The most entries a tag of this key can take, or more than any span holds when its
-// size has no bound (an array).
-template <class Key>
-constexpr std::uint64_t max_field_entries() noexcept {
-  using T = typename Key::value_type;
-  if constexpr (is_error_tag<Key>)
-    return 0;
-  else if constexpr (std::same_as<T, std::string_view>)
+// The most entries a value of type T can take, or more than any span holds when its size
+// has no bound (an array); and a tag of this key, a run-time key's name included.
+template <class T>
+constexpr std::uint64_t max_value_entries() noexcept {
+  if constexpr (std::same_as<T, std::string_view>)
     return 1 + entries_for_words(string_payload_words_for(kMaxStringBytes));
   else if constexpr (is_array(TagValueTraits<T>::type))
     return std::uint64_t{1} << 32;
@@ -195,17 +238,27 @@ constexpr std::uint64_t max_field_entries() noexcept {
     return 1;
 }
 
+template <class Key>
+constexpr std::uint64_t max_field_entries() noexcept {
+  if constexpr (is_error_tag<Key>)
+    return 0;
+  else if constexpr (is_dynamic_key<Key>)
+    return 1 + entries_for_words(string_payload_words_for(kMaxNameBytes)) +
+           max_value_entries<typename Key::value_type>();
+  else
+    return max_value_entries<typename Key::value_type>();
+}
+
 // Writes a tag at `at`, which has room for it; returns the entries it took.
 template <class Key, class Stored>
 ZSPAN_ALWAYS_INLINE std::uint64_t write_tag_at(ContextNode& node, FieldEntry* at,
                                                const Tagged<Key, Stored>& tag) noexcept {
-  using T = typename Key::value_type;
   if constexpr (is_error_tag<Key>) {
     mark_error(node, tag.value);
     return 0;
   } else {
-    const std::uint64_t entries = field_entries<T>(tag.value);
-    write_field<T>(at, entries, &Key::field, tag.value);
+    const std::uint64_t entries = tag_entries(tag);
+    write_tag(node, at, entries, tag);
     return entries;
   }
 }

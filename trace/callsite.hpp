@@ -1,5 +1,6 @@
 // Callsite: what is known about a span before it runs. Each TRACE_SCOPE owns one as a
-// static constant, and every span it records points to it instead of copying the name.
+// static constant, and every span it records points to it instead of copying the name
+// (a name known only at run time is copied into the record: instrument/span_name.hpp).
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,7 @@
 namespace zspan {
 
 // How much detail a span is. A build drops every span above ZSPAN_MAX_LEVEL at compile
-// time (instrument/level.hpp), as Rust's `tracing` does with its max_level features.
+// time (instrument/config.hpp), as Rust's `tracing` does with its max_level features.
 enum class Level : std::uint8_t { kInfo = 0, kDebug = 1, kVerbose = 2 };
 
 struct Callsite {

@@ -17,6 +17,7 @@
 
 #include "trace/context.hpp"
 #include "trace/diagnostics.hpp"
+#include "trace/run_time_name.hpp"
 #include "trace/self_measurement.hpp"
 #include "trace/tracer.hpp"
 
@@ -162,6 +163,7 @@ class Collector {
     s.spans_dropped_no_buffer = no_buffer_.load(std::memory_order_relaxed);
     s.spans_dropped_no_tracer = no_tracer_;
     s.out_of_order_ends = out_of_order_ends();
+    s.names_truncated = names_truncated();
     ExporterStats total;
     {
       std::lock_guard lock(pipelines_mutex_);

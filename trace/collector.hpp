@@ -54,6 +54,7 @@ struct Stats {
 
   std::vector<ExporterStats> exporters;  // each live exporter; those gone are in the totals
   std::uint64_t out_of_order_ends = 0;   // guards ended while not current (see context.hpp)
+  std::uint64_t names_truncated = 0;     // run-time span names and tag keys cut (run_time_name.hpp)
   std::uint64_t threads_seen = 0;
   std::uint64_t buffer_bytes = 0;        // thread buffers allocated now
 

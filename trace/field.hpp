@@ -13,6 +13,12 @@
 //   reference       span id                                1: trace id (high, low)
 //   log             ticks since span start | entries << 48 the log's own fields, as entries
 //
+// Names known only at run time are string entries of two reserved keys, which readers
+// resolve (for_each_entry) instead of handing them out as fields:
+//   kSpanNameKey    the span's name, in place of its callsite's (the last one wins)
+//   kTagNameKey     the key of the field that follows it, whose entry names
+//                   kRunTimeKeyValue<its type>: a tag key known only at run time
+//
 // Writers are here; trace/export/field_reader.hpp decodes. The layout is the memory layout of one
 // process (written and read by the same binary), never a wire format.
 #pragma once
@@ -73,6 +79,13 @@ inline constexpr FieldKey kFollowsFromReference{"zspan.follows_from", FieldType:
 // The key of every log entry; the log's fields carry their own keys.
 inline constexpr FieldKey kLogKey{"zspan.log", FieldType::kLog};
 
+// Names known only at run time (see above; instrument/span_name.hpp and DynamicTagKey in
+// instrument/tag_key.hpp write them).
+inline constexpr FieldKey kSpanNameKey{"zspan.span_name", FieldType::kString};
+inline constexpr FieldKey kTagNameKey{"zspan.tag_name", FieldType::kString};
+template <FieldType T>
+inline constexpr FieldKey kRunTimeKeyValue{"zspan.run_time_key", T};
+
 // A reference entry: the span id in the entry, the trace id in its one payload entry.
 inline void write_reference(FieldEntry* at, const FieldKey* key, TraceId trace_id, SpanId span_id) noexcept {
   at[0] = {key, span_id.value};
@@ -108,8 +121,6 @@ constexpr std::uint32_t string_payload_words_for(std::size_t stored_size) noexce
   return stored_size <= kInlineStringBytes ? 0 : static_cast<std::uint32_t>((stored_size + 7) / 8);
 }
 
-// Writes `stored` (a prefix of a string of `original_size` bytes) as a value word and its
-// payload bytes at `payload`, which has string_payload_words_for(stored.size()) words.
 // The value of a string of at most kInlineStringBytes. Little-endian, it is assembled
 // from at most two 4-byte loads (or three byte loads): no memcpy call for a run-time
 // string, and one immediate for a constant one.
@@ -137,6 +148,8 @@ inline std::uint64_t inline_string_value(std::string_view s) noexcept {
   }
 }
 
+// Writes `stored` (a prefix of a string of `original_size` bytes) as a value word and its
+// payload bytes at `payload`, which has string_payload_words_for(stored.size()) words.
 inline std::uint64_t write_string(std::string_view stored, std::size_t original_size, std::byte* payload) noexcept {
   if (stored.size() <= kInlineStringBytes) return inline_string_value(stored);
   std::memcpy(payload, stored.data(), stored.size());
@@ -145,6 +158,15 @@ inline std::uint64_t write_string(std::string_view stored, std::size_t original_
   return std::bit_cast<std::uint64_t>(
       LongString{static_cast<std::uint32_t>(std::min<std::size_t>(original_size, UINT32_MAX)),
                  static_cast<std::uint16_t>(stored.size())});
+}
+
+// The bytes of the string whose 8-byte value is at `value_at`, its payload after it.
+inline std::string_view stored_string(const std::byte* value_at) noexcept {
+  std::uint64_t value;
+  std::memcpy(&value, value_at, sizeof(value));
+  const auto* bytes = reinterpret_cast<const char*>(value_at);
+  if (is_inline_string(value)) return {bytes, static_cast<std::uint8_t>(bytes[7])};
+  return {bytes + 8, std::bit_cast<LongString>(value).stored_size};
 }
 
 // Arrays and logs: their value says how many payload entries follow.
@@ -173,6 +195,25 @@ constexpr std::uint32_t payload_entries(const FieldEntry& e) noexcept {
     case FieldType::kStringArray: return static_cast<std::uint32_t>(e.value >> 32);
     case FieldType::kLog: return static_cast<std::uint32_t>(e.value >> 48);
     default: return 0;
+  }
+}
+
+// Calls on_field(const FieldKey& key, const FieldEntry& entry, const FieldEntry* payload)
+// for each field in [begin, end), where `payload` points at payload_entries(entry) further
+// entries. A run-time tag key comes as `key` (valid during the call; its name points into
+// the record), its value's entry as `entry`; a span name is no field and is skipped.
+template <class OnField>
+void for_each_entry(const FieldEntry* e, const FieldEntry* end, OnField&& on_field) {
+  while (e < end) {
+    const FieldEntry* next = e + 1 + payload_entries(*e);
+    if (e->key == &kTagNameKey && next < end) {  // written together with its value
+      const FieldKey key{stored_string(reinterpret_cast<const std::byte*>(&e->value)), next->key->type};
+      on_field(key, *next, next + 1);
+      next += 1 + payload_entries(*next);
+    } else if (e->key != &kSpanNameKey) {
+      on_field(*e->key, *e, e + 1);
+    }
+    e = next;
   }
 }
 

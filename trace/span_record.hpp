@@ -27,6 +27,7 @@ struct SpanRecord {
   static constexpr std::uint8_t kFollowsFrom = 0x02;   // the parent reference is followsFrom
   static constexpr std::uint8_t kRemoteParent = 0x04;  // the parent came from another process
   static constexpr std::uint8_t kSampled = 0x08;
+  static constexpr std::uint8_t kRenamed = 0x10;  // a kSpanNameKey entry names it (trace/field.hpp)
   static constexpr std::uint8_t kForced = 0x80;  // recorded whatever the sampler said (TraceFlags::kForced)
 
   std::uint32_t size_bytes;     // header and entries

@@ -33,6 +33,9 @@ TEST(CompiledOut, MacrosEvaluateNoArguments) {
     TRACE_SCOPE_VERBOSE((++evaluations, "d"));
     TRACE_SCOPE_FOLLOWS_FROM((++evaluations, "e"));
     TRACE_FUNCTION();
+    TRACE_SCOPE_NAMED((++evaluations, "f"));
+    TRACE_SCOPE_NAMED_WITH(tracer_with_side_effect(), (++evaluations, "g"));
+    TRACE_RENAME((++evaluations, "h"));
     EXPECT_EQ(zspan::current_node(), nullptr) << "no span was started";
   }
   EXPECT_EQ(evaluations, 0);

@@ -248,4 +248,84 @@ TEST(Tags, OpenTelemetryNamesLiveOnTheKeys) {
   EXPECT_EQ(words.field.type, zspan::FieldType::kStringArray);
 }
 
+// Keys known only at run time: DynamicTagKey.
+
+TEST(DynamicTagKey, TagsOfEveryValueTypeRoundTripUnderTheirRunTimeKeys) {
+  Tracer tracer{"svc"};
+  const std::vector<std::string> names{"config.quota", "config.tenant", "config.weights", "config.cached"};
+  const zspan::DynamicTagKey<std::int64_t> quota{names[0]};
+  const zspan::DynamicTagKey<std::string_view> tenant{names[1]};
+  const zspan::DynamicTagKey<std::span<const double>> weights{names[2]};
+  const std::vector<double> w{0.5, 0.25};
+  {
+    TRACE_SCOPE_WITH(tracer, "work", quota = 42, count = 1);
+    TRACE_TAG(tenant, std::string(40, 't'));
+    zspan::ScopedSpan span{tracer, kWork};
+    span.tag(weights, w);
+    span.tag(zspan::DynamicTagKey<bool>{names[3]}, true);
+  }
+  auto spans = finished(tracer);
+  ASSERT_EQ(spans.size(), 2u);
+  ASSERT_EQ(spans[1].tags.size(), 3u);
+  EXPECT_EQ(spans[1].tags[0].key, "config.quota");
+  EXPECT_EQ(spans[1].tags[0].value, Value(std::int64_t{42}));
+  EXPECT_EQ(spans[1].tags[1].key, "test.count");
+  EXPECT_EQ(tag_value(spans[1], "config.tenant"), Value(std::string(40, 't')));
+  EXPECT_EQ(tag_value(spans[0], "config.weights"), Value(std::vector<double>{0.5, 0.25}));
+  EXPECT_EQ(tag_value(spans[0], "config.cached"), Value(true));
+  EXPECT_EQ(spans[0].dropped_fields + spans[1].dropped_fields, 0u);
+}
+
+TEST(DynamicTagKey, LogFieldsTakeRunTimeKeysToo) {
+  Tracer tracer{"svc"};
+  const std::string key = "retry.reason";
+  {
+    TRACE_SCOPE_WITH(tracer, "work");
+    TRACE_LOG_FIELDS(zspan::logs::event = "retry", zspan::DynamicTagKey<std::string_view>{key} = "timeout");
+  }
+  auto spans = finished(tracer);
+  ASSERT_EQ(spans[0].logs.size(), 1u);
+  const auto* reason = spans[0].logs[0].field("retry.reason");
+  ASSERT_NE(reason, nullptr);
+  EXPECT_EQ(reason->value, Value(std::string("timeout")));
+  EXPECT_TRUE(spans[0].tags.empty());
+}
+
+TEST(DynamicTagKey, ALongKeyIsCutAndCountedAnEmptyOneDropsItsTag) {
+  Tracer tracer{"svc"};
+  const std::string long_key = std::string(200, 'k');
+  const std::uint64_t cut_before = zspan::stats().names_truncated;
+  {
+    TRACE_SCOPE_WITH(tracer, "work");
+    TRACE_TAG(zspan::DynamicTagKey<std::int64_t>{long_key}, 1);
+    TRACE_TAG(zspan::DynamicTagKey<std::int64_t>{""}, 2);
+  }
+  auto spans = finished(tracer);
+  ASSERT_EQ(spans[0].tags.size(), 1u);
+  EXPECT_EQ(spans[0].tags[0].key, std::string(zspan::kMaxNameBytes, 'k'));
+  EXPECT_EQ(spans[0].dropped_fields, 1u);
+  EXPECT_EQ(zspan::stats().names_truncated, cut_before + 1);
+}
+
+TEST(DynamicTagKey, ATagThatDoesNotFitIsDroppedWholeAndCounted) {
+  Tracer tracer{"svc"};
+  constexpr int kTags = zspan::kSpanFieldBytes / sizeof(zspan::FieldEntry) / 2;  // a short key and an int: 2 entries
+  {
+    TRACE_SCOPE_WITH(tracer, "work");
+    for (int i = 0; i < kTags + 1; ++i) TRACE_TAG(zspan::DynamicTagKey<std::int64_t>{"n"}, i);
+  }
+  auto spans = finished(tracer);
+  EXPECT_EQ(spans[0].tags.size(), static_cast<std::size_t>(kTags));
+  EXPECT_EQ(spans[0].dropped_fields, 1u);
+}
+
+TEST(DynamicTagKey, OneNameTwiceInAScopeIsRecordedTwice) {
+  Tracer tracer{"svc"};
+  const zspan::DynamicTagKey<std::int64_t> a{"same"}, b{"same"};
+  { TRACE_SCOPE_WITH(tracer, "work", a = 1, b = 2); }
+  auto spans = finished(tracer);
+  ASSERT_EQ(spans[0].tags.size(), 2u);
+  EXPECT_EQ(spans[0].tags[1].value, Value(std::int64_t{2}));
+}
+
 }  // namespace

@@ -52,13 +52,9 @@ inline std::uint64_t load_word(const std::byte* at) noexcept {
 // A string whose 8-byte value is at `value_at` and whose bytes, if any, follow it.
 inline StringValue string_at(const std::byte* value_at) noexcept {
   const std::uint64_t value = load_word(value_at);
-  const auto* bytes = reinterpret_cast<const char*>(value_at);
-  if (is_inline_string(value)) {
-    const auto size = static_cast<std::uint8_t>(bytes[7]);
-    return {{bytes, size}, size};
-  }
-  const auto header = std::bit_cast<LongString>(value);
-  return {{bytes + 8, header.stored_size}, header.original_size};
+  const std::string_view text = stored_string(value_at);
+  return {text, is_inline_string(value) ? static_cast<std::uint32_t>(text.size())
+                                        : std::bit_cast<LongString>(value).original_size};
 }
 
 inline ScalarValue scalar(FieldType type, std::uint64_t value) noexcept {
@@ -141,42 +137,48 @@ using FieldValue =
     std::variant<bool, std::int64_t, std::uint64_t, double, StringValue, ArrayValue, ReferenceValue, LogValue>;
 
 struct Field {
-  const FieldKey* key;
+  const FieldKey* key;  // valid during the call that hands the field out
   FieldValue value;
 };
 
-// `payload` points at the payload_entries(entry) entries that follow `entry`.
-inline Field decode_field(const FieldEntry& entry, const FieldEntry* payload) noexcept {
-  const FieldType type = entry.key->type;
+// The field of `entry` under `key` (for_each_entry's arguments): `payload` points at the
+// payload_entries(entry) entries that follow `entry`.
+inline Field decode_field(const FieldKey& key, const FieldEntry& entry, const FieldEntry* payload) noexcept {
+  const FieldType type = key.type;
   const auto* payload_bytes = reinterpret_cast<const std::byte*>(payload);
   switch (type) {
     case FieldType::kString:
-      return {entry.key, detail::string_at(reinterpret_cast<const std::byte*>(&entry.value))};
+      return {&key, detail::string_at(reinterpret_cast<const std::byte*>(&entry.value))};
     case FieldType::kReference:
-      return {entry.key, ReferenceValue{entry.key == &kFollowsFromReference ? Reference::kFollowsFrom : Reference::kChildOf,
-                                        reference_trace_id(payload), SpanId{entry.value}}};
+      return {&key, ReferenceValue{entry.key == &kFollowsFromReference ? Reference::kFollowsFrom : Reference::kChildOf,
+                                   reference_trace_id(payload), SpanId{entry.value}}};
     case FieldType::kLog:
-      return {entry.key, LogValue(log_offset_ticks(entry.value), payload, payload + payload_entries(entry))};
+      return {&key, LogValue(log_offset_ticks(entry.value), payload, payload + payload_entries(entry))};
     case FieldType::kBoolArray:
     case FieldType::kInt64Array:
     case FieldType::kUint64Array:
     case FieldType::kDoubleArray:
     case FieldType::kStringArray:
-      return {entry.key, ArrayValue(element_type(type), array_size(entry.value), payload_bytes)};
+      return {&key, ArrayValue(element_type(type), array_size(entry.value), payload_bytes)};
     default:
-      return {entry.key, std::visit([](auto v) { return FieldValue(v); }, detail::scalar(type, entry.value))};
+      return {&key, std::visit([](auto v) { return FieldValue(v); }, detail::scalar(type, entry.value))};
   }
 }
 
 template <class OnField>
 void LogValue::for_each_field(OnField&& on_field) const {
-  for (const FieldEntry* e = begin_; e < end_; e += 1 + payload_entries(*e)) on_field(decode_field(*e, e + 1));
+  for_each_entry(begin_, end_, [&](const FieldKey& key, const FieldEntry& entry, const FieldEntry* payload) {
+    on_field(decode_field(key, entry, payload));
+  });
 }
 
 // Calls on_field(const Field&) for each field of the span, in the order they were set.
+// Field::key is valid during the call (a run-time key's, trace/field.hpp).
 template <class OnField>
 void for_each_decoded_field(const SpanView& span, OnField&& on_field) {
-  span.for_each_field([&](const FieldEntry& entry, const FieldEntry* payload) { on_field(decode_field(entry, payload)); });
+  span.for_each_field([&](const FieldKey& key, const FieldEntry& entry, const FieldEntry* payload) {
+    on_field(decode_field(key, entry, payload));
+  });
 }
 
 }  // namespace zspan

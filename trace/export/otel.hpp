@@ -98,11 +98,10 @@ void visit_value(std::string_view key, const FieldValue& value, std::uint64_t ma
 template <class Visitor>
 void for_each_attribute(const SpanView& span, Visitor&& visit, const SpanLimits& limits = SpanLimits::get()) {
   std::uint64_t visited = 0;
-  span.for_each_field([&](const FieldEntry& entry, const FieldEntry* payload) {
-    const FieldType type = entry.key->type;
-    if (type == FieldType::kLog || type == FieldType::kReference || detail::is_kind_tag(*entry.key)) return;
+  span.for_each_field([&](const FieldKey& key, const FieldEntry& entry, const FieldEntry* payload) {
+    if (key.type == FieldType::kLog || key.type == FieldType::kReference || detail::is_kind_tag(key)) return;
     if (visited++ >= limits.attribute_count) return;
-    detail::visit_value(entry.key->otel(), decode_field(entry, payload).value, limits.attribute_value_length, visit);
+    detail::visit_value(key.otel(), decode_field(key, entry, payload).value, limits.attribute_value_length, visit);
   });
 }
 

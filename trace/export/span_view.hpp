@@ -16,11 +16,12 @@ class SpanView {
  public:
   SpanView(const SpanRecord& record, std::string_view service,
            const ClockAnchor& anchor = ClockAnchor::instance()) noexcept
-      : record_(record), service_(service), anchor_(anchor) {}
+      : record_(record), name_(name_of(record)), service_(service), anchor_(anchor) {}
   SpanView(const SpanView&) = delete;
   SpanView& operator=(const SpanView&) = delete;
 
-  std::string_view name() const noexcept { return record_.callsite->name; }
+  // The name given at run time (span.rename, TRACE_SCOPE_NAMED), else its callsite's.
+  std::string_view name() const noexcept { return name_; }
   std::string_view service() const noexcept { return service_; }
   const Callsite& callsite() const noexcept { return *record_.callsite; }
   TraceId trace_id() const noexcept { return record_.trace_id; }
@@ -40,23 +41,32 @@ class SpanView {
     return anchor_.to_nanos(record_.end_ticks - record_.start_ticks);
   }
 
-  // Calls on_field(const FieldEntry& entry, const FieldEntry* payload) for each field in
-  // the order it was set; `payload` points at payload_entries(entry) further entries.
+  // Calls on_field(const FieldKey& key, const FieldEntry& entry, const FieldEntry* payload)
+  // for each field in the order it was set (trace/field.hpp, for_each_entry).
   template <class OnField>
   void for_each_field(OnField&& on_field) const {
-    const auto* e = reinterpret_cast<const FieldEntry*>(record_.entries_begin());
-    const auto* end = reinterpret_cast<const FieldEntry*>(record_.entries_end());
-    while (e < end) {
-      on_field(*e, e + 1);
-      e += 1 + payload_entries(*e);
-    }
+    for_each_entry(begin(record_), end(record_), on_field);
   }
 
   const SpanRecord& record() const noexcept { return record_; }
   const ClockAnchor& clock() const noexcept { return anchor_; }
 
  private:
+  static const FieldEntry* begin(const SpanRecord& r) noexcept {
+    return reinterpret_cast<const FieldEntry*>(r.entries_begin());
+  }
+  static const FieldEntry* end(const SpanRecord& r) noexcept { return reinterpret_cast<const FieldEntry*>(r.entries_end()); }
+  static std::string_view name_of(const SpanRecord& r) noexcept {
+    std::string_view name = r.callsite->name;
+    if (r.flags & SpanRecord::kRenamed) {
+      for (const FieldEntry* e = begin(r); e < end(r); e += 1 + payload_entries(*e))
+        if (e->key == &kSpanNameKey) name = stored_string(reinterpret_cast<const std::byte*>(&e->value));
+    }
+    return name;
+  }
+
   const SpanRecord& record_;
+  std::string_view name_;
   std::string_view service_;
   const ClockAnchor& anchor_;
 };

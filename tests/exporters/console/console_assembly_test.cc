@@ -73,14 +73,14 @@ std::string golden_in_one_batch() {
   return console.printed();
 }
 
-enum Golden { kRoot, kAuthenticate, kSelect, kSendEmail, kHandle, kOdd };
+enum Golden { kRoot, kAuthenticate, kSelect, kSendEmail, kHandle, kOdd, kDispatch };
 
 TEST(ConsoleAssembly, ATraceSpreadOverBatchesPrintsOnceItsRootArrives) {
   const std::vector<BatchedSpan> spans = golden_spans();
   Console console;
   console.send(std::array{spans[kAuthenticate], spans[kSelect]});
   EXPECT_EQ(console.printed(), "") << "children wait for their parent";
-  console.send(std::array{spans[kOdd], spans[kHandle], spans[kSendEmail]});
+  console.send(std::array{spans[kOdd], spans[kDispatch], spans[kHandle], spans[kSendEmail]});
   EXPECT_EQ(console.printed(), "") << "a remote-parent span is a root, but its trace still waits for GET /users";
   console.send(std::array{spans[kRoot]});
   EXPECT_EQ(console.printed(), golden_in_one_batch());

@@ -101,7 +101,7 @@ TEST(ConsoleExporter, DurationsInThreeSignificantDigits) {
 }
 
 TEST(ConsoleExporter, GoldenTraceAt80Columns) {
-  EXPECT_EQ(golden_waterfall(plain(80)), R"txt(trace 0af7651916cd43dd8448eb211c80319c · 9.00ms · 6 spans · 2 services · 1 error
+  EXPECT_EQ(golden_waterfall(plain(80)), R"txt(trace 0af7651916cd43dd8448eb211c80319c · 9.00ms · 7 spans · 2 services · 1 error
                                              0             4.50ms         9.00ms
 GET /users                frontend  5.00ms   ████████████████████
   ↳ authenticate          frontend  1.00ms   █████
@@ -109,13 +109,14 @@ GET /users                frontend  5.00ms   ███████████�
         ✗ upstream returned 503
   ⤷ send email            frontend  4.70ms                   ░░░░░░░░░░░░░░░░░░░
   ↳ naïve "quoted"\n\ttab frontend   100µs                     █
+  ↳ POST /orders/:id      frontend  50.0µs                     ██
 ⇢ handle                  frontend   200µs                    █
 
 )txt");
 }
 
 TEST(ConsoleExporter, GoldenTraceWithDetailsAt80Columns) {
-  EXPECT_EQ(golden_waterfall(plain(80, true)), R"txt(trace 0af7651916cd43dd8448eb211c80319c · 9.00ms · 6 spans · 2 services · 1 error
+  EXPECT_EQ(golden_waterfall(plain(80, true)), R"txt(trace 0af7651916cd43dd8448eb211c80319c · 9.00ms · 7 spans · 2 services · 1 error
                                              0             4.50ms         9.00ms
 GET /users                frontend  5.00ms   ████████████████████
     kind SERVER
@@ -147,6 +148,10 @@ GET /users                frontend  5.00ms   ███████████�
   ↳ naïve "quoted"\n\ttab frontend   100µs                     █
         note="héllo \"ünïcode\" ✓\\ \x01\x1f\n\r\t end"
         +4.75ms log  message="line1\nline2 \"q\" \x7f ✓"
+  ↳ POST /orders/:id      frontend  50.0µs                     ██
+        config.tier="gold"
+        config.quota=42
+        +4.86ms retry  retry.reason="route not matched yet"
 ⇢ handle                  frontend   200µs                    █
       link follows_from 11111111111111112222222222222222/5555555555555555
       remote parent b7ad6b7169203331
@@ -160,7 +165,7 @@ GET /users                frontend  5.00ms   ███████████�
 TEST(ConsoleExporter, GoldenTraceAt200ColumnsGivesTheBarsTheRoom) {
   const std::string left = std::string(45, ' ');
   const std::string expected =
-      "trace 0af7651916cd43dd8448eb211c80319c · 9.00ms · 6 spans · 2 services · 1 error\n" +  //
+      "trace 0af7651916cd43dd8448eb211c80319c · 9.00ms · 7 spans · 2 services · 1 error\n" +  //
       left + "0" + std::string(73, ' ') + "4.50ms" + std::string(69, ' ') + "9.00ms\n" +
       "GET /users                frontend  5.00ms   " + repeat("█", 87) + "\n" +
       "  ↳ authenticate          frontend  1.00ms    " + repeat("█", 18) + "\n" +
@@ -168,6 +173,7 @@ TEST(ConsoleExporter, GoldenTraceAt200ColumnsGivesTheBarsTheRoom) {
       "        ✗ upstream returned 503\n" +
       "  ⤷ send email            frontend  4.70ms   " + std::string(74, ' ') + repeat("░", 81) + "\n" +
       "  ↳ naïve \"quoted\"\\n\\ttab frontend   100µs   " + std::string(80, ' ') + repeat("█", 3) + "\n" +
+      "  ↳ POST /orders/:id      frontend  50.0µs   " + std::string(83, ' ') + repeat("█", 2) + "\n" +
       "⇢ handle                  frontend   200µs   " + std::string(75, ' ') + repeat("█", 5) + "\n\n";
   EXPECT_EQ(golden_waterfall(plain(200)), expected);
 }
@@ -176,7 +182,7 @@ TEST(ConsoleExporter, GoldenTraceAt200ColumnsGivesTheBarsTheRoom) {
 // bar keeps 10 cells), details wrapped under themselves, between words where it can.
 TEST(ConsoleExporter, GoldenTraceAt40ColumnsCutsNamesAndWrapsDetails) {
   EXPECT_EQ(golden_waterfall(plain(40, true)), R"txt(trace 0af7651916cd43dd8448eb211c80319c
-9.00ms · 6 spans · 2 services · 1 error
+9.00ms · 7 spans · 2 services · 1 error
                               0   9.00ms
 GET /users   front…  5.00ms   ██████
     kind SERVER
@@ -219,6 +225,12 @@ GET /users   front…  5.00ms   ██████
           \x01\x1f\n\r\t end"
         +4.75ms log  message="line1\nl
           ine2 \"q\" \x7f ✓"
+  ↳ POST /o… front…  50.0µs        █
+        config.tier="gold"
+        config.quota=42
+        +4.86ms retry
+          retry.reason="route not
+          matched yet"
 ⇢ handle     front…   200µs       ██
       link follows_from
         11111111111111112222222222222222

@@ -1,6 +1,7 @@
 #include "tests/exporters/golden/golden_trace.hpp"
 
 #include <array>
+#include <string>
 #include <string_view>
 
 #include "instrument/zspan.hpp"
@@ -32,6 +33,13 @@ constexpr Callsite kSelect = callsite("SELECT users");
 constexpr Callsite kSendEmail = callsite("send email");
 constexpr Callsite kHandle = callsite("handle");
 constexpr Callsite kOdd = callsite("naïve \"quoted\"\n\ttab");
+constexpr Callsite kDispatch = callsite("dispatch");
+
+// Names known only at run time (instrument/span_name.hpp, DynamicTagKey), as if read from
+// configuration.
+const std::string kTierKey = "config.tier";
+const std::string kQuotaKey = "config.quota";
+const std::string kReasonKey = "retry.reason";
 
 }  // namespace
 
@@ -118,6 +126,15 @@ GoldenTrace::GoldenTrace() : clock_(ClockAnchor::fixed(0, kStartUnixNanos, 1.0))
   set_tag(odd.node, note = "héllo \"ünïcode\" ✓\\ \x01\x1f\n\r\t end");
   log_fields(odd.node, logs::message = "line1\nline2 \"q\" \x7f ✓");
   odd.pin_log_times({50'000});
+
+  Span& dispatch = add(kDispatch, kFrontend, SpanId{0x7000000000000007}, root.node.record.span_id, 4'850'000,
+                       4'900'000);
+  rename_span(dispatch.node, "POST");
+  set_tag(dispatch.node, DynamicTagKey<std::string_view>{kTierKey} = "gold");
+  set_tag(dispatch.node, DynamicTagKey<std::int64_t>{kQuotaKey} = 42);
+  log_fields(dispatch.node, logs::event = "retry", DynamicTagKey<std::string_view>{kReasonKey} = "route not matched yet");
+  rename_span(dispatch.node, "POST /orders/:id");
+  dispatch.pin_log_times({10'000});
 
   for (const auto& s : spans_) batched_.push_back({&s->node.record, s->service});
   SpanBatch all(batched_, clock_);

@@ -20,6 +20,9 @@
 //                     span of another trace (a link); 3 fields dropped
 //   5 "naïve \"quoted\"\n\ttab"  child of 0: non-ASCII and control characters in its
 //                     name, a tag and a log message
+//   6 "POST /orders/:id"  child of 0, callsite "dispatch": named and renamed at run time;
+//                     run-time keys config.tier "gold", config.quota 42; log {event
+//                     "retry", retry.reason (a run-time key) "route not matched yet"}
 // All spans share one trace id (4 continues its remote caller's trace). Times are exact
 // nanoseconds: the clock anchor maps tick t to kStartUnixNanos + t.
 #pragma once
@@ -41,7 +44,7 @@ class GoldenTrace {
   static constexpr TraceId kTraceId{0x0af7651916cd43dd, 0x8448eb211c80319c};
   static constexpr TraceId kOtherTraceId{0x1111111111111111, 0x2222222222222222};
   static constexpr SpanId kRemoteParent{0xb7ad6b7169203331};
-  static constexpr std::size_t kSpans = 6;
+  static constexpr std::size_t kSpans = 7;
 
   static const GoldenTrace& get();
 

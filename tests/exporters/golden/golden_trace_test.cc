@@ -78,6 +78,20 @@ TEST(GoldenTrace, OddSpanHasNonAsciiAndControlCharacters) {
   EXPECT_EQ(std::get<std::string>(odd.logs[0].field("message")->value), "line1\nline2 \"q\" \x7f ✓");
 }
 
+TEST(GoldenTrace, DispatchIsNamedAndTaggedAtRunTime) {
+  const SpanData& dispatch = spans()[6];
+  EXPECT_EQ(dispatch.name, "POST /orders/:id") << "the last name given";
+  EXPECT_EQ(dispatch.callsite->name, "dispatch");
+  ASSERT_EQ(dispatch.tags.size(), 2u) << "the names are no tags";
+  EXPECT_EQ(dispatch.tags[0].key, "config.tier");
+  EXPECT_EQ(std::get<std::string>(dispatch.tags[0].value), "gold");
+  EXPECT_EQ(dispatch.tags[1].key, "config.quota");
+  EXPECT_EQ(std::get<std::int64_t>(dispatch.tags[1].value), 42);
+  ASSERT_EQ(dispatch.logs.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(dispatch.logs[0].field("retry.reason")->value), "route not matched yet");
+  EXPECT_EQ(dispatch.dropped_fields, 0u);
+}
+
 TEST(GoldenTrace, OpenTelemetryMappingOfEachSpan) {
   auto batch = GoldenTrace::get().batch();
   const otel::SpanSummary root = otel::summarize((*batch)[0]);
@@ -111,6 +125,14 @@ TEST(GoldenTrace, OpenTelemetryMappingOfEachSpan) {
   ASSERT_EQ(links.size(), 1u);
   EXPECT_EQ(links[0].trace_id, GoldenTrace::kOtherTraceId);
   EXPECT_EQ(otel::ref_type(links[0].reference), "follows_from");
+
+  const otel::SpanSummary dispatch = otel::summarize((*batch)[6]);
+  EXPECT_EQ(dispatch.attributes, 2u);
+  EXPECT_EQ(dispatch.events, 1u);
+  keys.clear();
+  otel::for_each_attribute((*batch)[6], [&](std::string_view key, const auto&) { keys.emplace_back(key); });
+  EXPECT_EQ(keys, (std::vector<std::string>{"config.tier", "config.quota"}));
+  EXPECT_EQ((*batch)[6].name(), "POST /orders/:id");
 }
 
 }  // namespace

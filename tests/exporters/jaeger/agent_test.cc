@@ -71,7 +71,7 @@ TEST_P(AgentUdp, GoldenTraceArrivesWhole) {
   const auto datagrams = receiver.datagrams();
   ASSERT_EQ(datagrams.size(), 2u);  // one Batch per service
   EXPECT_EQ(exporter.stats().datagrams, 2u);
-  const std::vector<std::string> messages = {"", "", "upstream returned 503", "", "", ""};
+  const std::vector<std::string> messages = {"", "", "upstream returned 503", "", "", "", ""};
   const std::vector<std::string> services = {"frontend", "backend"};
   for (std::size_t i = 0; i < 2; ++i) {
     SCOPED_TRACE(services[i]);

@@ -24,7 +24,7 @@ JaegerCollectorExporter::Options options_for(const Receiver& receiver, milliseco
   return o;
 }
 
-const std::vector<std::string> kStatusMessages = {"", "", "upstream returned 503", "", "", ""};
+const std::vector<std::string> kStatusMessages = {"", "", "upstream returned 503", "", "", "", ""};
 
 TEST(Collector, GoldenTraceAsOneThriftBinaryBatchPerService) {
   Receiver receiver;
@@ -72,7 +72,7 @@ TEST(Collector, A503IsRetriedThenDelivered) {
   const auto requests = receiver.requests();
   ASSERT_EQ(requests.size(), 3u);
   EXPECT_EQ(requests[0].body, requests[1].body);  // the same Batch again
-  EXPECT_EQ(decode_batch(requests[1].body, jaeger::Protocol::kBinary).spans.size(), 5u);
+  EXPECT_EQ(decode_batch(requests[1].body, jaeger::Protocol::kBinary).spans.size(), 6u);
   EXPECT_EQ(decode_batch(requests[2].body, jaeger::Protocol::kBinary).spans.size(), 1u);
 }
 

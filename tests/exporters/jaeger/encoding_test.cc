@@ -23,7 +23,7 @@ namespace {
 using jaeger::Protocol;
 
 // The golden spans' status messages (golden_trace.hpp: only "SELECT users" failed).
-std::vector<std::string> status_messages() { return {"", "", "upstream returned 503", "", "", ""}; }
+std::vector<std::string> status_messages() { return {"", "", "upstream returned 503", "", "", "", ""}; }
 
 class GoldenJaeger : public ::testing::TestWithParam<Protocol> {
  protected:
@@ -59,7 +59,7 @@ TEST_P(GoldenJaeger, OneBatchPerServiceInOrderOfAppearance) {
   EXPECT_EQ(jaeger::services_of(*batch), (std::vector<std::string_view>{"frontend", "backend"}));
   const auto got = decoded();
   ASSERT_EQ(got.size(), 2u);
-  EXPECT_EQ(got.at("frontend").spans.size(), 5u);
+  EXPECT_EQ(got.at("frontend").spans.size(), 6u);
   EXPECT_EQ(got.at("backend").spans.size(), 1u);
 }
 

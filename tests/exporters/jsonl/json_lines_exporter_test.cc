@@ -76,7 +76,7 @@ TEST(JsonLines, IdsNamesServicesAndTimes) {
 }
 
 TEST(JsonLines, KindAndStatus) {
-  const std::vector<std::string> kinds = {"SERVER", "INTERNAL", "CLIENT", "PRODUCER", "INTERNAL", "INTERNAL"};
+  const std::vector<std::string> kinds = {"SERVER", "INTERNAL", "CLIENT", "PRODUCER", "INTERNAL", "INTERNAL", "INTERNAL"};
   for (std::size_t i = 0; i < GoldenTrace::kSpans; ++i) {
     SCOPED_TRACE(i);
     EXPECT_EQ(golden_lines()[i]["kind"], kinds[i]);

@@ -160,7 +160,7 @@ TEST_F(GoldenOtlp, OnePostOfProtobufToTheTracesPath) {
 
 TEST_F(GoldenOtlp, SpansAreGroupedByServiceUnderTheZspanScope) {
   ASSERT_EQ(request().resource_spans_size(), 2);
-  const std::vector<std::pair<std::string, int>> services = {{"frontend", 5}, {"backend", 1}};
+  const std::vector<std::pair<std::string, int>> services = {{"frontend", 6}, {"backend", 1}};
   for (int i = 0; i < 2; ++i) {
     const auto& rs = request().resource_spans(i);
     SCOPED_TRACE(services[i].first);
@@ -186,7 +186,8 @@ TEST_F(GoldenOtlp, SpansAreGroupedByServiceUnderTheZspanScope) {
 
 TEST_F(GoldenOtlp, EverySpanCarriesEveryFieldOfTheMapping) {
   const std::vector<Span::SpanKind> kinds = {Span::SPAN_KIND_SERVER,   Span::SPAN_KIND_INTERNAL, Span::SPAN_KIND_CLIENT,
-                                             Span::SPAN_KIND_PRODUCER, Span::SPAN_KIND_INTERNAL, Span::SPAN_KIND_INTERNAL};
+                                             Span::SPAN_KIND_PRODUCER, Span::SPAN_KIND_INTERNAL, Span::SPAN_KIND_INTERNAL,
+                                             Span::SPAN_KIND_INTERNAL};
   auto got = spans();
   ASSERT_EQ(got.size(), GoldenTrace::kSpans);
   for (std::size_t i = 0; i < GoldenTrace::kSpans; ++i) {
@@ -204,6 +205,21 @@ TEST_F(GoldenOtlp, EverySpanCarriesEveryFieldOfTheMapping) {
 }
 
 // The same facts as literals, where a rule of the encoder decides them.
+TEST_F(GoldenOtlp, RunTimeNamesAndKeysAreWrittenAsStaticOnesAre) {
+  auto got = spans();
+  const Span& dispatch = got.at(bytes_of("7000000000000007")).second;
+  EXPECT_EQ(dispatch.name(), "POST /orders/:id");
+  ASSERT_EQ(dispatch.attributes_size(), 2);
+  EXPECT_EQ(dispatch.attributes(0).key(), "config.tier");
+  EXPECT_EQ(dispatch.attributes(0).value().string_value(), "gold");
+  EXPECT_EQ(dispatch.attributes(1).key(), "config.quota");
+  EXPECT_EQ(dispatch.attributes(1).value().int_value(), 42);
+  ASSERT_EQ(dispatch.events_size(), 1);
+  EXPECT_EQ(dispatch.events(0).name(), "retry");
+  ASSERT_EQ(dispatch.events(0).attributes_size(), 1);
+  EXPECT_EQ(dispatch.events(0).attributes(0).key(), "retry.reason");
+}
+
 TEST_F(GoldenOtlp, IdsAreBigEndianBytes) {
   auto got = spans();
   const Span& root = got.at(bytes_of("00f067aa0ba902b7")).second;

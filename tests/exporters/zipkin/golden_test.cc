@@ -90,7 +90,7 @@ TEST_F(GoldenZipkin, MicrosecondTimestampsAndDurations) {
 }
 
 TEST_F(GoldenZipkin, KindAndLocalEndpoint) {
-  const std::vector<json> kinds = {"SERVER", nullptr, "CLIENT", "PRODUCER", nullptr, nullptr};
+  const std::vector<json> kinds = {"SERVER", nullptr, "CLIENT", "PRODUCER", nullptr, nullptr, nullptr};
   for (std::size_t i = 0; i < GoldenTrace::kSpans; ++i) {
     SCOPED_TRACE(i);
     EXPECT_EQ(span(i).contains("kind") ? span(i)["kind"] : json(nullptr), kinds[i]) << "absent for INTERNAL";

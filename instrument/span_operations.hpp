@@ -1,0 +1,76 @@
+// SpanOperations: what every span handle offers, ScopedSpan (TRACE_SCOPE's guard) and
+// Span (the movable one) alike.
+//
+//   span.tag(tags::http_status_code, 200);       // instrument/tag_writer.hpp
+//   span.log("retry {}", attempt);               // instrument/log.hpp
+//   span.log_error("timeout after {} ms", ms);   // an error event; the span failed
+//   span.log_fields(logs::event = "retry");
+//   span.set_error();
+//   span.add_reference(Reference::kFollowsFrom, batch.context());
+//   span.set_baggage("tenant", "acme");          // instrument/baggage.hpp
+//   span.rename(route);                          // instrument/span_name.hpp
+//   SpanContext ids = span.context();
+//
+// A handle without a span (a default or ended Span) does nothing: set_baggage says
+// kNoSpan, context() is empty. The log members need instrument/log.hpp where they are
+// called (instrument/zspan.hpp includes it); this header does not, so that TRACE_SCOPE
+// compiles no fmt.
+//
+// A handle derives from SpanOperations<itself> and gives it `span_node()`: the node its
+// span writes to, or nullptr.
+#pragma once
+
+#include <string_view>
+#include <utility>
+
+#include "instrument/baggage.hpp"
+#include "instrument/log_declarations.hpp"
+#include "instrument/span_name.hpp"
+#include "instrument/tag_writer.hpp"
+#include "trace/recording.hpp"
+
+namespace zspan {
+
+template <class Handle>
+class SpanOperations {
+ public:
+  SpanContext context() const noexcept {
+    const ContextNode* n = static_cast<const Handle&>(*this).span_node();
+    return n ? n->context() : SpanContext{};
+  }
+  void set_error() noexcept {
+    if (ContextNode* n = node()) detail::mark_error(*n, true);
+  }
+  void add_reference(Reference reference, const SpanContext& other) noexcept {
+    if (ContextNode* n = node()) zspan::add_reference(*n, reference, other);
+  }
+  template <class Key, class V>
+  void tag(const Key& key, const V& value) noexcept {
+    if (ContextNode* n = node()) set_tag(*n, key = value);
+  }
+  template <class... Args>
+  void log(LogFormat<Args...> format, Args&&... args) noexcept {
+    if (ContextNode* n = node()) log_message(*n, format, std::forward<Args>(args)...);
+  }
+  template <class... Args>
+  void log_error(LogFormat<Args...> format, Args&&... args) noexcept {
+    if (ContextNode* n = node()) zspan::log_error(*n, format, std::forward<Args>(args)...);
+  }
+  template <class... Key, class... Stored>
+  void log_fields(const Tagged<Key, Stored>&... fields) noexcept {
+    if (ContextNode* n = node()) zspan::log_fields(*n, fields...);
+  }
+  // Children started after the call (and scopes made current after it) see the entry.
+  BaggageResult set_baggage(std::string_view key, std::string_view value) noexcept {
+    ContextNode* n = node();
+    return n ? zspan::set_baggage(*n, key, value) : detail::count_baggage_refusal(BaggageResult::kNoSpan);
+  }
+  void rename(std::string_view name) noexcept {
+    if (ContextNode* n = node()) rename_span(*n, name);
+  }
+
+ private:
+  ContextNode* node() noexcept { return static_cast<Handle&>(*this).span_node(); }
+};
+
+}  // namespace zspan

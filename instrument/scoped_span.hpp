@@ -71,7 +71,8 @@ class BasicScopedSpan {
   void log_fields(const Tagged<Key, Stored>&... fields) noexcept {
     zspan::log_fields(node_, fields...);
   }
-  BaggageResult set_baggage(std::string_view key, std::string_view value) noexcept {
+  template <class Key, class V>  // a string or a BaggageKey
+  BaggageResult set_baggage(const Key& key, const V& value) noexcept {
     return zspan::set_baggage(node_, key, value);
   }
   ContextNode& node() noexcept { return node_; }

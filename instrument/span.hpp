@@ -85,7 +85,8 @@ class Span {
     if (state_) zspan::log_fields(state_->node, fields...);
   }
   // Children started after the call (and scopes made current after it) see the entry.
-  BaggageResult set_baggage(std::string_view key, std::string_view value) noexcept {
+  template <class Key, class V>  // a string or a BaggageKey
+  BaggageResult set_baggage(const Key& key, const V& value) noexcept {
     if (!state_ || state_->ended) return detail::count_baggage_refusal(BaggageResult::kNoSpan);
     return zspan::set_baggage(state_->node, key, value);
   }

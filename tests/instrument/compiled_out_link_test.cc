@@ -1,6 +1,6 @@
 // Built with ZSPAN_DISABLED on //instrument:compiled_out alone, with no zspan library in
-// its link: every instrumentation macro, and baggage_get, must need none (it would not
-// link otherwise).
+// its link: every instrumentation macro, baggage_get and baggage_set must need none (it
+// would not link otherwise).
 #include <gtest/gtest.h>
 
 #include "instrument/macros.hpp"
@@ -10,6 +10,8 @@ static_assert(!zspan::kTracingEnabled, "this test must be built with ZSPAN_DISAB
 namespace {
 
 namespace tags = zspan::tags;
+
+constexpr zspan::BaggageKey<"retries", std::int64_t> retries;
 
 TEST(CompiledOut, InstrumentedCodeLinksWithoutZspan) {
   int evaluations = 0;
@@ -25,6 +27,10 @@ TEST(CompiledOut, InstrumentedCodeLinksWithoutZspan) {
     TRACE_LOG_FIELDS(zspan::logs::event = "retry", zspan::logs::error_kind = "Timeout");
     EXPECT_EQ(TRACE_BAGGAGE_SET("tenant", "acme"), zspan::BaggageResult::kNoSpan);
     EXPECT_EQ(zspan::baggage_get("tenant"), std::nullopt);
+    EXPECT_EQ(TRACE_BAGGAGE_SET(retries, ++evaluations), zspan::BaggageResult::kNoSpan);
+    EXPECT_EQ(zspan::baggage_set(retries, 3), zspan::BaggageResult::kNoSpan);
+    EXPECT_EQ(zspan::baggage_set("tenant", "acme"), zspan::BaggageResult::kNoSpan);
+    EXPECT_EQ(zspan::baggage_get(retries), std::nullopt);
   }
   EXPECT_EQ(evaluations, 0);
 }

@@ -42,12 +42,14 @@
 #pragma once
 
 #include <charconv>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #include "instrument/tag_key.hpp"
 #include "trace/text.hpp"

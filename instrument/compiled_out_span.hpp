@@ -14,6 +14,7 @@
 
 #include <string_view>
 
+#include "instrument/baggage.hpp"
 #include "instrument/log_declarations.hpp"
 #include "trace/baggage.hpp"
 #include "trace/span_context.hpp"
@@ -36,7 +37,12 @@ class CompiledOutSpan {
   void log_error(LogFormat<Args...>, Args&&...) noexcept {}
   template <class... Key, class... Stored>
   void log_fields(const Tagged<Key, Stored>&...) noexcept {}
-  BaggageResult set_baggage(std::string_view, std::string_view) noexcept { return BaggageResult::kNoSpan; }
+  template <class Key, class V>  // a string key, or a BaggageKey whose value type is checked
+  BaggageResult set_baggage(const Key& key, const V& value) noexcept {
+    static_cast<void>(sizeof(baggage_set(key, value)));
+    return BaggageResult::kNoSpan;
+  }
+  void rename(std::string_view) noexcept {}
 };
 
 }  // namespace zspan::detail

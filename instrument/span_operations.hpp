@@ -61,7 +61,8 @@ class SpanOperations {
     if (ContextNode* n = node()) zspan::log_fields(*n, fields...);
   }
   // Children started after the call (and scopes made current after it) see the entry.
-  BaggageResult set_baggage(std::string_view key, std::string_view value) noexcept {
+  template <class Key, class V>  // a string key, or a BaggageKey (instrument/baggage_key.hpp)
+  BaggageResult set_baggage(const Key& key, const V& value) noexcept {
     ContextNode* n = node();
     return n ? zspan::set_baggage(*n, key, value) : detail::count_baggage_refusal(BaggageResult::kNoSpan);
   }

@@ -1,5 +1,6 @@
 #include "trace/baggage.hpp"
 
+#include "trace/diagnostics.hpp"
 #include "trace/text.hpp"
 
 #include <algorithm>
@@ -17,6 +18,7 @@ std::size_t encoded_size(std::string_view value) noexcept {
 
 constexpr std::size_t kResults = static_cast<std::size_t>(BaggageResult::kNoSpan) + 1;
 constinit std::array<std::atomic<std::uint64_t>, kResults> g_refused{};
+constinit RateLimitedWarning g_unparsable_read("zspan: baggage value not of its key's type, read as nothing");
 
 std::uint64_t refused(BaggageResult result) noexcept {
   return g_refused[static_cast<std::size_t>(result)].load(std::memory_order_relaxed);
@@ -109,6 +111,7 @@ BaggageStats baggage_stats() noexcept {
   s.invalid_key = refused(BaggageResult::kInvalidKey);
   s.out_of_memory = refused(BaggageResult::kOutOfMemory);
   s.no_span = refused(BaggageResult::kNoSpan);
+  s.unparsable_reads = g_unparsable_read.count();  // each emit counts, written or held back
   return s;
 }
 
@@ -116,6 +119,10 @@ namespace detail {
 BaggageResult count_baggage_refusal(BaggageResult result) noexcept {
   g_refused[static_cast<std::size_t>(result)].fetch_add(1, std::memory_order_relaxed);
   return result;
+}
+
+void count_unparsable_baggage(std::string_view key) noexcept {
+  g_unparsable_read.emit("key {}", key);
 }
 }  // namespace detail
 

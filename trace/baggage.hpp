@@ -125,7 +125,8 @@ class BaggageBuilder {
   bool added_ = false;
 };
 
-// Sets refused since the process started, by reason.
+// Since the process started: sets refused, by reason, and typed reads that found a value
+// not of their key's type (instrument/baggage_key.hpp).
 struct BaggageStats {
   std::uint64_t entry_too_long = 0;
   std::uint64_t too_many_entries = 0;
@@ -133,12 +134,16 @@ struct BaggageStats {
   std::uint64_t invalid_key = 0;
   std::uint64_t out_of_memory = 0;
   std::uint64_t no_span = 0;
+  std::uint64_t unparsable_reads = 0;
 };
 BaggageStats baggage_stats() noexcept;
 
 namespace detail {
 // Counts a refused set and passes its result through.
 BaggageResult count_baggage_refusal(BaggageResult result) noexcept;
+// Counts a typed read of `key` that found a value not of the key's type, and says so on
+// stderr (rate-limited).
+void count_unparsable_baggage(std::string_view key) noexcept;
 }  // namespace detail
 
 }  // namespace zspan

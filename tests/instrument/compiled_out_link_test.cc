@@ -16,6 +16,7 @@ namespace {
 namespace tags = zspan::tags;
 
 constexpr zspan::Callsite kCallsite{"work", "test", __FILE__, __LINE__, zspan::Level::kInfo};
+constexpr zspan::BaggageKey<"retries", std::int64_t> retries;
 
 TEST(CompiledOut, MacrosEvaluateNothing) {
   int evaluations = 0;
@@ -31,6 +32,10 @@ TEST(CompiledOut, MacrosEvaluateNothing) {
     TRACE_LOG_FIELDS(zspan::logs::event = "retry", zspan::logs::error_kind = "Timeout");
     EXPECT_EQ(TRACE_BAGGAGE_SET("tenant", "acme"), zspan::BaggageResult::kNoSpan);
     EXPECT_EQ(zspan::baggage_get("tenant"), std::nullopt);
+    EXPECT_EQ(TRACE_BAGGAGE_SET(retries, ++evaluations), zspan::BaggageResult::kNoSpan);
+    EXPECT_EQ(zspan::baggage_set(retries, 3), zspan::BaggageResult::kNoSpan);
+    EXPECT_EQ(zspan::baggage_set("tenant", "acme"), zspan::BaggageResult::kNoSpan);
+    EXPECT_EQ(zspan::baggage_get(retries), std::nullopt);
   }
   EXPECT_EQ(evaluations, 0);
 }
@@ -53,6 +58,8 @@ void call_every_shared_member(Guard& span) {
   span.log_error("gave up after {} tries", 3);
   span.log_fields(zspan::logs::event = "retry");
   EXPECT_EQ(span.set_baggage("tenant", "acme"), zspan::BaggageResult::kNoSpan);
+  EXPECT_EQ(span.set_baggage(retries, 3), zspan::BaggageResult::kNoSpan);
+  span.rename("GET /orders/:id");
 }
 
 TEST(CompiledOut, ScopedSpanRecordsNothing) {

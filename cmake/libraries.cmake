@@ -59,7 +59,7 @@ zspan_library(instrument_asio
   DEPS instrument
   THIRD_PARTY boost)
 zspan_library(instrument_headers
-  HDRS instrument/baggage.hpp instrument/bind_context.hpp instrument/config.hpp instrument/coroutine.hpp instrument/current_exception.hpp instrument/force_tracing.hpp instrument/log.hpp instrument/log_declarations.hpp instrument/log_format.hpp instrument/macros.hpp instrument/schema.hpp instrument/scope.hpp instrument/scoped_span.hpp instrument/span.hpp instrument/span_name.hpp instrument/span_operations.hpp instrument/tag_key.hpp instrument/tag_writer.hpp instrument/tags.hpp instrument/zspan.hpp
+  HDRS instrument/baggage.hpp instrument/baggage_key.hpp instrument/bind_context.hpp instrument/compiled_out_span.hpp instrument/config.hpp instrument/coroutine.hpp instrument/current_exception.hpp instrument/force_tracing.hpp instrument/log.hpp instrument/log_declarations.hpp instrument/log_format.hpp instrument/macros.hpp instrument/schema.hpp instrument/scope.hpp instrument/scoped_span.hpp instrument/span.hpp instrument/span_name.hpp instrument/span_operations.hpp instrument/tag_key.hpp instrument/tag_writer.hpp instrument/tags.hpp instrument/zspan.hpp
   DEPS trace_headers
   THIRD_PARTY boost)
 zspan_library(instrument_remote

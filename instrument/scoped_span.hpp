@@ -77,7 +77,7 @@ class BasicScopedSpan {
   ContextNode& node() noexcept { return node_; }
 
  private:
-  ContextNode node_;
+  ContextNode node_{ContextNode::Unfilled{}};
   [[maybe_unused]] std::byte fields_[FieldBytes];  // the record's entries continue here
 };
 

@@ -23,7 +23,7 @@ double measure_span_cost() noexcept {
       const std::uint64_t t0 = steady_nanos();
       for (int i = 0; i < kSpans; ++i) {
         struct {
-          ContextNode node;
+          ContextNode node{ContextNode::Unfilled{}};
           std::byte fields[64];  // as a span guard has
         } span;
         init_span(span.node, kCallsite, tracer, sizeof(span.fields));

@@ -34,7 +34,8 @@ class RemoteParentScope {
     if (!pushed_) return;
     // Under zspan::ForceTracing (a forced trace is current), the caller's trace is forced.
     const ContextNode* enclosing = detail::tls_current;
-    node_.init_remote(remote, enclosing && enclosing->flags.forced() ? remote.flags.with_forced() : remote.flags);
+    const bool forced = enclosing && enclosing->context_holder().flags.forced();
+    node_.init_remote(remote, forced ? remote.flags.with_forced() : remote.flags);
     detail::push(&node_);
   }
   ~RemoteParentScope() {

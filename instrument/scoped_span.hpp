@@ -42,7 +42,7 @@ class BasicScopedSpan {
     static_assert(offsetof(BasicScopedSpan, fields_) == sizeof(ContextNode), "fields continue the record");
     start_span(node_, callsite, tracer, FieldBytes, reference);
   }
-  [[gnu::always_inline]] ~BasicScopedSpan() { end_span(node_); }
+  [[gnu::always_inline]] ~BasicScopedSpan() { end_span<FieldBytes>(node_); }
 
   BasicScopedSpan(const BasicScopedSpan&) = delete;
   BasicScopedSpan& operator=(const BasicScopedSpan&) = delete;

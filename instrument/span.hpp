@@ -54,7 +54,7 @@ class Span {
   void end() noexcept {
     if (state_ && !state_->ended) {
       state_->ended = true;
-      finish_span(state_->node);
+      finish_span<kSpanFieldBytes>(state_->node);
       state_->node.owner = nullptr;  // fields set after the end are dropped
     }
     state_ = nullptr;

@@ -42,7 +42,8 @@ struct ContextNode {
   };
   struct Unfilled {};
 
-  ContextNode() noexcept : prev(nullptr), owner(nullptr), entries_capacity(0), kind(Kind::kRecording), record{} {}
+  ContextNode() noexcept
+      : prev(nullptr), owner(nullptr), entries_capacity(0), flags{}, kind(Kind::kRecording), record{} {}
   // What a span guard holds: references null, the rest written by init_span.
   explicit ContextNode(Unfilled) noexcept {}
 
@@ -76,8 +77,8 @@ struct ContextNode {
     record.trace_id = trace_id;
     record.span_id = span_id;
   }
-  // A sampled-out child whose context is its parent's (`prev`, set when pushed): no id
-  // is copied, the zero trace id says so (see "Lazy contexts" above).
+  // A sampled-out child whose context is its parent's (`prev`): no id or flag is copied,
+  // the zero trace id says so (see "Lazy contexts" above); read its context_holder's.
   [[gnu::always_inline]] inline void init_lazy_silent() noexcept {
     kind = Kind::kSilent;
     owner = nullptr;
@@ -112,10 +113,13 @@ struct ContextNode {
   SharedRef<const TraceState> trace_state;
   SharedRef<const Baggage> baggage;
   std::uint32_t entries_capacity;  // bytes of entry storage right after `record`
-  TraceFlags flags;
+  // In unions, so that a guard's node does not zero them (TraceFlags and SpanRecord's ids
+  // have initializers) before its init function writes them.
+  union {
+    TraceFlags flags;
+  };
   Kind kind;
-  // Header of the span's record while it runs; its ids are the node's context. In a
-  // union, so that a guard's node does not zero it (SpanRecord's ids have initializers).
+  // Header of the span's record while it runs; its ids are the node's context.
   union {
     alignas(16) SpanRecord record;
   };

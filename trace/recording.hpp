@@ -52,10 +52,11 @@ inline constexpr bool kRootsNeverSampled = [] {
     return false;
 }();
 
+// local_parent: the parent when it is of this process, else nullptr.
 template <class T>
-inline std::uint16_t tracer_slot(T& tracer, const ContextNode* parent) noexcept {
+inline std::uint16_t tracer_slot(T& tracer, const ContextNode* local_parent) noexcept {
   if constexpr (std::is_same_v<T, InheritTracer>) {
-    if (parent && parent->kind != ContextNode::Kind::kRemote) return parent->record.tracer;
+    if (local_parent) return local_parent->record.tracer;
     TracerBase* t = default_tracer();
     return t ? t->slot() : kNoSinkSlot;
   } else {
@@ -77,7 +78,8 @@ template <class T>
   }
   const TraceFlags flags = parent.flags.with_sampled(sampled);
   if (sampled) {
-    node.init_recording(callsite, tracer_slot(tracer, &parent), entries_capacity, record_flags, parent.record.trace_id,
+    const ContextNode* local_parent = parent.kind == ContextNode::Kind::kRemote ? nullptr : &parent;
+    node.init_recording(callsite, tracer_slot(tracer, local_parent), entries_capacity, record_flags, parent.record.trace_id,
                         flags, SpanId::generate(), parent.record.span_id, now_ticks());
   } else {
     node.init_silent(parent.record.trace_id, parent.record.span_id, flags);
@@ -106,7 +108,7 @@ template <class T>
       const TraceFlags flags = TraceFlags{TraceFlags::kRandom}.with_sampled(sampled);
       if (sampled) [[likely]] {
         const std::uint64_t span_id = detail::id_mix(s + 2 * detail::kIdGamma);
-        node.init_recording(callsite, detail::tracer_slot(tracer, parent), entries_capacity, record_flags, trace_id,
+        node.init_recording(callsite, detail::tracer_slot(tracer, nullptr), entries_capacity, record_flags, trace_id,
                             flags, {span_id != 0 ? span_id : 1}, {}, now_ticks());
       } else {
         node.init_silent(trace_id, {}, flags);  // its span id is minted if its context is ever read
@@ -125,23 +127,29 @@ template <class T>
 }
 
 // Ends a span that is not current: stamps its end and hands its record to the buffer.
+// kFieldBytes: the node's entry storage, known at compile time (a span guard's): up to
+// ThreadBuffer::kSlackBytes of it are copied without a loop.
+template <std::uint32_t kFieldBytes = 0>
 [[gnu::always_inline]] inline void finish_span(ContextNode& node) noexcept {
   if (node.kind == ContextNode::Kind::kRecording) {
     node.record.end_ticks = now_ticks();
-    detail::submit(node.record);
+    detail::submit<(kFieldBytes < ThreadBuffer::kSlackBytes ? kFieldBytes : ThreadBuffer::kSlackBytes)>(node.record);
   }
 }
 
+// init_span, then makes the node current (init_span set its `prev`).
 template <class T>
 [[gnu::always_inline]] inline void start_span(ContextNode& node, const Callsite& callsite, T& tracer,
-                                    std::uint32_t entries_capacity, Reference reference = Reference::kChildOf) noexcept {
+                                              std::uint32_t entries_capacity,
+                                              Reference reference = Reference::kChildOf) noexcept {
   init_span(node, callsite, tracer, entries_capacity, reference);
-  detail::push(&node);
+  detail::tls_current = &node;
 }
 
+template <std::uint32_t kFieldBytes = 0>
 [[gnu::always_inline]] inline void end_span(ContextNode& node) noexcept {
   detail::pop(&node);
-  finish_span(node);
+  finish_span<kFieldBytes>(node);
 }
 // Room for `count` more entries in the span's record, or nullptr (and the span counts a
 // dropped field) when its storage is full or it is not recording.

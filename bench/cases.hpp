@@ -42,50 +42,48 @@ inline std::string_view g_runtime_method = kMethod;
 // A span name known only at run time (a matched route), re-read likewise.
 inline std::string_view g_runtime_route = "GET /users/:id";
 
-#define ZSPAN_BENCH_INLINE [[gnu::always_inline]] inline
-
 // The user's work inside a span: here none, but the compiler must assume memory changed
 // (it cannot keep the context in registers across it), as after any real work.
 #define ZSPAN_BENCH_WORK() asm volatile("" ::: "memory")
 
 // BM_SpanSampled2Tags: a sampled span (a root: no span is active), two tags, ended.
-ZSPAN_BENCH_INLINE void sampled_span(SampledTracer& tracer, std::int64_t i) {
+[[gnu::always_inline]] inline void sampled_span(SampledTracer& tracer, std::int64_t i) {
   TRACE_SCOPE_WITH(tracer, "bench.span", tags::http_status_code = i, tags::http_method = kMethod);
   ZSPAN_BENCH_WORK();
 }
 
 // BM_SpanSampled2TagsRuntimeString: the same with the string tag's value read at run time.
-ZSPAN_BENCH_INLINE void sampled_span_runtime_string(SampledTracer& tracer, std::int64_t i) {
+[[gnu::always_inline]] inline void sampled_span_runtime_string(SampledTracer& tracer, std::int64_t i) {
   TRACE_SCOPE_WITH(tracer, "bench.span", tags::http_status_code = i, tags::http_method = g_runtime_method);
   ZSPAN_BENCH_WORK();
 }
 
 // BM_SpanSampledRuntimeName: the first row's span named at run time (a copy of 14 bytes).
-ZSPAN_BENCH_INLINE void sampled_span_runtime_name(SampledTracer& tracer, std::int64_t i) {
+[[gnu::always_inline]] inline void sampled_span_runtime_name(SampledTracer& tracer, std::int64_t i) {
   TRACE_SCOPE_NAMED_WITH(tracer, g_runtime_route, tags::http_status_code = i, tags::http_method = kMethod);
   ZSPAN_BENCH_WORK();
 }
 
 // BM_SpanNested: the same under an active span (the caller keeps one open): a child
 // inherits the trace id and sampling decision instead of asking the sampler.
-ZSPAN_BENCH_INLINE void child_span(std::int64_t i) {
+[[gnu::always_inline]] inline void child_span(std::int64_t i) {
   TRACE_SCOPE("bench.child", tags::http_status_code = i, tags::http_method = kMethod);
   ZSPAN_BENCH_WORK();
 }
 
 // BM_SpanSampledOut: a span under a sampled-out span: what instrumentation in a hot loop
 // costs for the requests a sampler dropped. Records nothing, still carries the context.
-ZSPAN_BENCH_INLINE void sampled_out_span(std::int64_t i) {
+[[gnu::always_inline]] inline void sampled_out_span(std::int64_t i) {
   TRACE_SCOPE("bench.sampled_out", tags::http_status_code = i, tags::http_method = kMethod);
   ZSPAN_BENCH_WORK();
 }
 
 // The same spans without tags, to tell the span's own cost from its tags' (report only).
-ZSPAN_BENCH_INLINE void sampled_span_bare(SampledTracer& tracer) {
+[[gnu::always_inline]] inline void sampled_span_bare(SampledTracer& tracer) {
   TRACE_SCOPE_WITH(tracer, "bench.span");
   ZSPAN_BENCH_WORK();
 }
-ZSPAN_BENCH_INLINE void child_span_bare() {
+[[gnu::always_inline]] inline void child_span_bare() {
   TRACE_SCOPE("bench.child");
   ZSPAN_BENCH_WORK();
 }
@@ -93,7 +91,7 @@ ZSPAN_BENCH_INLINE void child_span_bare() {
 // BM_SpanSampledOutRoot: a root the sampler drops; AlwaysOffSampler is known at compile
 // time not to sample (no ids are drawn), TraceIdRatioSampler must see the trace id.
 template <class Tracer>
-ZSPAN_BENCH_INLINE void sampled_out_root(Tracer& tracer, std::int64_t i) {
+[[gnu::always_inline]] inline void sampled_out_root(Tracer& tracer, std::int64_t i) {
   TRACE_SCOPE_WITH(tracer, "bench.sampled_out_root", tags::http_status_code = i, tags::http_method = kMethod);
   ZSPAN_BENCH_WORK();
 }

@@ -197,6 +197,11 @@ int main(int argc, char** argv) {
            fmt(100 * dropped2, " % dropped", 0) + ")",
        // A dropped span skips the buffer write: the row only counts when (nearly) none were.
        ok(sampled2, sampled2 <= 1.1 * sampled && dropped2 < 0.01)},
+      {"stats().span_cost_nanos", "zspan's own measure of SampledBare", "within 20 % of it",
+       fmt(counter("BM_SpanSampledBare", "span_cost_nanos"), " ns") + " (" +
+           fmt(100 * (counter("BM_SpanSampledBare", "span_cost_nanos") / ns("BM_SpanSampledBare") - 1), " %", 0) + ")",
+       ok(counter("BM_SpanSampledBare", "span_cost_nanos"),
+          std::abs(counter("BM_SpanSampledBare", "span_cost_nanos") / ns("BM_SpanSampledBare") - 1) <= 0.2)},
       {"BM_InjectW3C", "traceparent inject", "<= 50 ns", fmt(ns("BM_InjectW3C"), " ns"),
        ok(ns("BM_InjectW3C"), ns("BM_InjectW3C") <= 50)},
       {"BM_ExtractW3C", "traceparent extract", "<= 50 ns", fmt(ns("BM_ExtractW3C"), " ns"),

@@ -56,14 +56,11 @@ class ForceTracing {
     const ContextNode* current = detail::tls_current;
     if (current) {
       const ContextNode& holder = current->minted_holder();  // a lazy sampled-out span's context
-      node_.record = current->record;
-      node_.record.trace_id = holder.record.trace_id;
-      node_.record.span_id = holder.record.span_id;
-      node_.trace_state = holder.trace_state;
-      node_.baggage = holder.baggage;
-      node_.flags = holder.flags.with_forced();
       // A remote parent stays remote: a span under it is the local root of its trace.
-      node_.kind = holder.kind == ContextNode::Kind::kRemote ? ContextNode::Kind::kRemote : ContextNode::Kind::kCaptured;
+      node_.init_copy_of(
+          holder, holder.kind == ContextNode::Kind::kRemote ? ContextNode::Kind::kRemote : ContextNode::Kind::kCaptured,
+          nullptr);
+      node_.flags = holder.flags.with_forced();
     } else {
       node_.record.trace_id = TraceId::generate();
       node_.flags = TraceFlags{TraceFlags::kRandom}.with_forced();

@@ -32,17 +32,10 @@ class RemoteParentScope {
  public:
   explicit RemoteParentScope(const SpanContext& remote) noexcept : pushed_(remote.valid()) {
     if (!pushed_) return;
-    node_.owner = nullptr;
-    node_.trace_state = remote.trace_state;
-    node_.baggage = remote.baggage;
-    node_.entries_capacity = 0;
     // Under zspan::ForceTracing (a forced trace is current), the caller's trace is forced.
     const ContextNode* enclosing = detail::tls_current;
-    node_.flags = enclosing && enclosing->flags.forced() ? remote.flags.with_forced() : remote.flags;
-    node_.kind = ContextNode::Kind::kRemote;
-    node_.record = {};
-    node_.record.trace_id = remote.trace_id;
-    node_.record.span_id = remote.span_id;
+    const bool forced = enclosing && enclosing->context_holder().flags.forced();
+    node_.init_remote(remote, forced ? remote.flags.with_forced() : remote.flags);
     detail::push(&node_);
   }
   ~RemoteParentScope() {

@@ -50,7 +50,7 @@ class BasicScopedSpan : public SpanOperations<BasicScopedSpan<FieldBytes>> {
     static_assert(offsetof(BasicScopedSpan, fields_) == sizeof(ContextNode), "fields continue the record");
     start_span(node_, callsite, tracer, FieldBytes, reference);
   }
-  [[gnu::always_inline]] ~BasicScopedSpan() { end_span(node_); }
+  [[gnu::always_inline]] ~BasicScopedSpan() { end_span<FieldBytes>(node_); }
 
   BasicScopedSpan(const BasicScopedSpan&) = delete;
   BasicScopedSpan& operator=(const BasicScopedSpan&) = delete;
@@ -63,7 +63,7 @@ class BasicScopedSpan : public SpanOperations<BasicScopedSpan<FieldBytes>> {
   ContextNode* span_node() noexcept { return &node_; }
   const ContextNode* span_node() const noexcept { return &node_; }
 
-  ContextNode node_;
+  ContextNode node_{ContextNode::Unfilled{}};
   [[maybe_unused]] std::byte fields_[FieldBytes];  // the record's entries continue here
 };
 #endif

@@ -78,7 +78,7 @@ class Span : public SpanOperations<Span> {
   void end() noexcept {
     if (state_ && !state_->ended) {
       state_->ended = true;
-      finish_span(state_->node);
+      finish_span<kSpanFieldBytes>(state_->node);
       state_->node.owner = nullptr;  // fields set after the end are dropped
     }
     state_ = nullptr;
@@ -118,18 +118,12 @@ class ActiveScope {
   explicit ActiveScope(const SharedRef<Span::State>& state) noexcept : state_(state) {
     if (!state_) return;
     const ContextNode& span = state_->node.minted_holder();  // the Span's node itself, with ids
-    node_.owner = state_->ended ? nullptr : span.owner;
-    node_.trace_state = span.trace_state;
-    node_.baggage = span.baggage;
-    node_.entries_capacity = 0;
-    node_.flags = span.flags;
-    node_.kind = span.kind;
-    node_.record = span.record;
+    node_.init_copy_of(span, span.kind, state_->ended ? nullptr : span.owner);
     detail::push(&node_);
   }
 
   SharedRef<Span::State> state_;
-  ContextNode node_;
+  ContextNode node_{ContextNode::Unfilled{}};
 };
 
 inline ActiveScope Span::make_current() const noexcept { return ActiveScope(state_); }

@@ -51,7 +51,7 @@ constexpr std::uint64_t entries_for_words(std::uint64_t words) noexcept { return
 
 // Entries a field takes, its own included; and writing it there. T is the key's type.
 template <class T, class Stored>
-ZSPAN_ALWAYS_INLINE std::uint64_t field_entries(const Stored& value) noexcept {
+[[gnu::always_inline]] inline std::uint64_t field_entries(const Stored& value) noexcept {
   if constexpr (std::same_as<T, std::string_view>) {
     return 1 + entries_for_words(string_payload_words_for(cut(value).text.size()));
   } else if constexpr (is_array(TagValueTraits<T>::type)) {
@@ -65,7 +65,7 @@ ZSPAN_ALWAYS_INLINE std::uint64_t field_entries(const Stored& value) noexcept {
 }
 
 template <class T, class Stored>
-ZSPAN_ALWAYS_INLINE void write_field(FieldEntry* at, std::uint64_t entries, const FieldKey* key, const Stored& value) noexcept {
+[[gnu::always_inline]] inline void write_field(FieldEntry* at, std::uint64_t entries, const FieldKey* key, const Stored& value) noexcept {
   if constexpr (std::same_as<T, std::string_view>) {
     if (entries > 1) std::memset(static_cast<void*>(&at[entries - 1]), 0, sizeof(FieldEntry));
     const CutString s = cut(value);
@@ -105,7 +105,7 @@ inline void count_dropped_field(ContextNode& node) noexcept {
 // Entries a tag takes, a run-time key's name included (none when that name is empty),
 // and writing it at `at`, which has that many.
 template <class Key, class Stored>
-ZSPAN_ALWAYS_INLINE std::uint64_t tag_entries(const Tagged<Key, Stored>& tag) noexcept {
+[[gnu::always_inline]] inline std::uint64_t tag_entries(const Tagged<Key, Stored>& tag) noexcept {
   using T = typename Key::value_type;
   if constexpr (is_dynamic_key<Key>) {
     const RunTimeName name = run_time_name(tag.key);
@@ -117,7 +117,7 @@ ZSPAN_ALWAYS_INLINE std::uint64_t tag_entries(const Tagged<Key, Stored>& tag) no
 }
 
 template <class Key, class Stored>
-ZSPAN_ALWAYS_INLINE void write_tag(ContextNode& node, FieldEntry* at, std::uint64_t entries,
+[[gnu::always_inline]] inline void write_tag(ContextNode& node, FieldEntry* at, std::uint64_t entries,
                                    const Tagged<Key, Stored>& tag) noexcept {
   using T = typename Key::value_type;
   if constexpr (is_dynamic_key<Key>) {
@@ -152,7 +152,7 @@ inline void mark_error(ContextNode& node, bool failed) noexcept {
 // Records one tag on the span `node` writes to. The hot path: a capacity check and a few
 // stores (a memcpy for a long string).
 template <class Key, class Stored>
-ZSPAN_ALWAYS_INLINE void set_tag(ContextNode& node, const Tagged<Key, Stored>& tag) noexcept {
+[[gnu::always_inline]] inline void set_tag(ContextNode& node, const Tagged<Key, Stored>& tag) noexcept {
   if constexpr (detail::is_error_tag<Key>) {
     detail::mark_error(node, tag.value);
   } else {
@@ -251,7 +251,7 @@ constexpr std::uint64_t max_field_entries() noexcept {
 
 // Writes a tag at `at`, which has room for it; returns the entries it took.
 template <class Key, class Stored>
-ZSPAN_ALWAYS_INLINE std::uint64_t write_tag_at(ContextNode& node, FieldEntry* at,
+[[gnu::always_inline]] inline std::uint64_t write_tag_at(ContextNode& node, FieldEntry* at,
                                                const Tagged<Key, Stored>& tag) noexcept {
   if constexpr (is_error_tag<Key>) {
     mark_error(node, tag.value);
@@ -267,7 +267,7 @@ ZSPAN_ALWAYS_INLINE std::uint64_t write_tag_at(ContextNode& node, FieldEntry* at
 
 // Records the tags of a span that has just started recording (node.owner == &node).
 template <class TracerT, class... Key, class... Stored>
-ZSPAN_ALWAYS_INLINE void set_scope_tags(ContextNode& node, const Tagged<Key, Stored>&... tags) noexcept {
+[[gnu::always_inline]] inline void set_scope_tags(ContextNode& node, const Tagged<Key, Stored>&... tags) noexcept {
   check_scope_tags<TracerT>(tags...);
   if constexpr ((detail::max_field_entries<Key>() + ... + 0) * sizeof(FieldEntry) <= kSpanFieldBytes) {
     // A fresh span always has room for these: no capacity check, one size update.

@@ -64,12 +64,9 @@ inline CapturedContext capture_context() noexcept {
   captured.state_ = SharedRef<CapturedContext::State>::make();
   if (!captured.state_) return captured;
   const ContextNode& holder = current->minted_holder();
-  ContextNode& node = captured.state_->node;
-  node.trace_state = holder.trace_state;
-  node.baggage = holder.baggage;
-  node.flags = holder.flags;
-  node.kind = holder.kind == ContextNode::Kind::kRemote ? ContextNode::Kind::kRemote : ContextNode::Kind::kCaptured;
-  node.record = holder.record;
+  captured.state_->node.init_copy_of(
+      holder, holder.kind == ContextNode::Kind::kRemote ? ContextNode::Kind::kRemote : ContextNode::Kind::kCaptured,
+      nullptr);
   return captured;
 #endif
 }

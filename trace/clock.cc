@@ -9,20 +9,16 @@
 namespace zspan {
 namespace detail {
 
-static bool detect_invariant_tsc() noexcept {
+bool tsc_invariant() noexcept {
 #if ZSPAN_HAVE_TSC
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
   if (!__get_cpuid(0x80000000u, &eax, &ebx, &ecx, &edx) || eax < 0x80000007u) return false;
   __get_cpuid(0x80000007u, &eax, &ebx, &ecx, &edx);
   return (edx & (1u << 8)) != 0;  // CPUID.80000007H:EDX[8], "Invariant TSC"
 #else
-  return false;
+  return true;  // no TSC read: nothing to doubt
 #endif
 }
-
-const bool g_clock_uses_tsc = detect_invariant_tsc();
-
-std::uint64_t steady_nanos_call() noexcept { return steady_nanos(); }
 
 }  // namespace detail
 
@@ -31,7 +27,7 @@ ClockAnchor::ClockAnchor() noexcept {
   // than 0.1 % with rdtsc, which is finer than the clocks' own drift over a run.
   const std::uint64_t steady0 = detail::steady_nanos();
   const std::uint64_t ticks0 = now_ticks();
-  if (detail::g_clock_uses_tsc) {
+  if (uses_tsc()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
     const std::uint64_t steady1 = detail::steady_nanos();
     const std::uint64_t ticks1 = now_ticks();

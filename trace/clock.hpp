@@ -1,15 +1,21 @@
 // The span clock: what a span reads at its start and end, and how those readings
 // become wall-clock time for export.
 //
-// On x86-64 with an invariant TSC the reading is `rdtsc` (about 10 ns here, less than
-// half of steady_clock::now()); elsewhere it is steady_clock in nanoseconds. Readings
-// are converted to Unix time off the hot path, by a ClockAnchor that pairs one reading
-// with the wall clock once and measures the tick rate against steady_clock.
+// On x86 the reading is `rdtsc` (about 10 ns here, less than half of
+// steady_clock::now()); elsewhere, or built with -DZSPAN_STEADY_CLOCK, it is steady_clock
+// in nanoseconds. The choice is made at compile time, so a reading is one instruction
+// and no test: every x86-64 CPU since 2008 has an invariant TSC (constant rate, ticking
+// in every power state). On one without (CPUID.80000007H:EDX[8] clear; some hypervisors
+// hide the bit of a TSC that is constant all the same) the collector warns once at start:
+// durations are then off by the CPU's frequency changes, and ZSPAN_STEADY_CLOCK is the
+// remedy. Readings are converted to Unix time off the hot path, by a ClockAnchor that
+// pairs one reading with the wall clock once and measures the tick rate against
+// steady_clock.
 #pragma once
 
 #include <cstdint>
 
-#if defined(__x86_64__) || defined(__i386__)
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(ZSPAN_STEADY_CLOCK)
 #define ZSPAN_HAVE_TSC 1  // read with the compiler's builtin: <x86intrin.h> is 55,000 lines
 #else
 #define ZSPAN_HAVE_TSC 0
@@ -20,25 +26,22 @@
 namespace zspan {
 
 namespace detail {
-// Decided once at start-up (static initialization of trace/clock.cc).
-extern const bool g_clock_uses_tsc;
-
 inline std::uint64_t steady_nanos() noexcept {
   return static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
           .count());
 }
-// steady_nanos() out of line: the fallback of now_ticks() stays out of the hot path.
-std::uint64_t steady_nanos_call() noexcept;
+// False when spans read a TSC that the CPU does not call invariant (see above).
+bool tsc_invariant() noexcept;
 }  // namespace detail
 
 // A monotonic reading in the clock's own unit (TSC ticks or nanoseconds).
 [[gnu::always_inline]] inline std::uint64_t now_ticks() noexcept {
 #if ZSPAN_HAVE_TSC
-  if (detail::g_clock_uses_tsc) [[likely]]
-    return __builtin_ia32_rdtsc();
+  return __builtin_ia32_rdtsc();
+#else
+  return detail::steady_nanos();
 #endif
-  return detail::steady_nanos_call();
 }
 
 // Converts span clock readings to Unix nanoseconds. Anchored once: every span of a
@@ -54,7 +57,7 @@ class ClockAnchor {
 
   std::uint64_t to_unix_nanos(std::uint64_t ticks) const noexcept;
   std::uint64_t to_nanos(std::uint64_t tick_delta) const noexcept;
-  bool uses_tsc() const noexcept { return detail::g_clock_uses_tsc; }
+  static constexpr bool uses_tsc() noexcept { return ZSPAN_HAVE_TSC; }
 
  private:
   ClockAnchor() noexcept;

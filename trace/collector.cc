@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "trace/clock.hpp"
 #include "trace/context.hpp"
 #include "trace/diagnostics.hpp"
 #include "trace/run_time_name.hpp"
@@ -227,6 +228,10 @@ class Collector {
   }
 
   void run(std::uint64_t generation) {
+    if (!tsc_invariant()) {
+      static RateLimitedWarning variable_tsc{"zspan: this CPU does not report an invariant TSC"};
+      variable_tsc.emit("span durations follow its frequency changes; build with -DZSPAN_STEADY_CLOCK if they matter");
+    }
     if (span_cost_nanos_.load(std::memory_order_relaxed) == 0)
       span_cost_nanos_.store(measure_span_cost(), std::memory_order_relaxed);
     for (;;) {

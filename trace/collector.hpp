@@ -119,10 +119,12 @@ extern constinit thread_local ThreadBuffer* tls_buffer;
 // The rest of submit: attaching the thread's buffer, wrapping, dropping, waking.
 void submit_slow(const SpanRecord& record) noexcept;
 
-// Appends a finished span to this thread's buffer.
+// Appends a finished span to this thread's buffer. kCopiedEntryBytes: see
+// ThreadBuffer::try_write_fast.
+template <std::uint32_t kCopiedEntryBytes = 0>
 [[gnu::always_inline]] inline void submit(const SpanRecord& record) noexcept {
   ThreadBuffer* buffer = tls_buffer;
-  if (!buffer || !buffer->try_write_fast(record)) [[unlikely]]
+  if (!buffer || !buffer->try_write_fast<kCopiedEntryBytes>(record)) [[unlikely]]
     submit_slow(record);
 }
 

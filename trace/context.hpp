@@ -27,11 +27,11 @@
 #include "trace/span_context.hpp"
 #include "trace/span_record.hpp"
 
-// For the few hot-path functions that must inline whatever the caller's size.
-#define ZSPAN_ALWAYS_INLINE [[gnu::always_inline]] inline
-
 namespace zspan {
 
+// Fill a node with one of its init functions before it is pushed or read: each writes
+// every field that the node's kind reads, so that a span guard's node is not zeroed
+// first (ContextNode{} still is: all fields zero, for the few that fill by hand).
 struct ContextNode {
   enum class Kind : std::uint8_t {
     kRecording,  // a sampled span of this process: record is written when it ends
@@ -40,6 +40,71 @@ struct ContextNode {
     kCaptured,   // a copy made to resume elsewhere (trace/captured_context.hpp): shared
                  // by every thread resuming it, so read-only, and never ends
   };
+  struct Unfilled {};
+
+  ContextNode() noexcept
+      : prev(nullptr), owner(nullptr), entries_capacity(0), flags{}, kind(Kind::kRecording), record{} {}
+  // What a span guard holds: references null, the rest written by init_span.
+  explicit ContextNode(Unfilled) noexcept {}
+
+  // A sampled span of this process. Its record's header is complete but for end_ticks;
+  // its fields follow it (entries_capacity bytes). The flags' forced bit is recorded.
+  [[gnu::always_inline]] inline void init_recording(const Callsite& callsite, std::uint16_t tracer,
+                                                    std::uint32_t fields_capacity, std::uint8_t record_flags,
+                                                    TraceId trace_id, TraceFlags trace_flags, SpanId span_id,
+                                                    SpanId parent_id, std::uint64_t start_ticks) noexcept {
+    kind = Kind::kRecording;
+    owner = this;
+    entries_capacity = fields_capacity;
+    flags = trace_flags;
+    record.size_bytes = sizeof(SpanRecord);
+    record.tracer = tracer;
+    record.flags = static_cast<std::uint8_t>(SpanRecord::kSampled | record_flags | (trace_flags.bits & TraceFlags::kForced));
+    record.dropped_fields = 0;
+    record.callsite = &callsite;
+    record.trace_id = trace_id;
+    record.span_id = span_id;
+    record.parent_id = parent_id;
+    record.start_ticks = start_ticks;
+  }
+  // A sampled-out span with a context of its own. Zero ids are minted when the context
+  // is first read (minted_holder): a root's, or just a span id when the sampler drew the
+  // trace id.
+  [[gnu::always_inline]] inline void init_silent(TraceId trace_id, SpanId span_id, TraceFlags trace_flags) noexcept {
+    kind = Kind::kSilent;
+    owner = nullptr;
+    flags = trace_flags;
+    record.trace_id = trace_id;
+    record.span_id = span_id;
+  }
+  // A sampled-out child whose context is its parent's (`prev`): no id or flag is copied,
+  // the zero trace id says so (see "Lazy contexts" above); read its context_holder's.
+  [[gnu::always_inline]] inline void init_lazy_silent() noexcept {
+    kind = Kind::kSilent;
+    owner = nullptr;
+    record.trace_id = {};
+  }
+  // The parent of spans that continue a context from another process.
+  void init_remote(const SpanContext& remote, TraceFlags trace_flags) noexcept {
+    *this = {};
+    kind = Kind::kRemote;
+    flags = trace_flags;
+    trace_state = remote.trace_state;
+    baggage = remote.baggage;
+    record.trace_id = remote.trace_id;
+    record.span_id = remote.span_id;
+  }
+  // A copy of `holder`'s context and record (holder: a node with its ids, from
+  // minted_holder), of the given kind, whose fields go to `fields_owner` (or nowhere).
+  void init_copy_of(const ContextNode& holder, Kind copy_kind, ContextNode* fields_owner) noexcept {
+    owner = fields_owner;
+    trace_state = holder.trace_state;
+    baggage = holder.baggage;
+    entries_capacity = 0;
+    flags = holder.flags;
+    kind = copy_kind;
+    record = holder.record;
+  }
 
   ContextNode* prev;
   // The node whose record takes this span's fields: itself for a span guard, the span's
@@ -48,10 +113,16 @@ struct ContextNode {
   SharedRef<const TraceState> trace_state;
   SharedRef<const Baggage> baggage;
   std::uint32_t entries_capacity;  // bytes of entry storage right after `record`
-  TraceFlags flags;
+  // In unions, so that a guard's node does not zero them (TraceFlags and SpanRecord's ids
+  // have initializers) before its init function writes them.
+  union {
+    TraceFlags flags;
+  };
   Kind kind;
   // Header of the span's record while it runs; its ids are the node's context.
-  alignas(16) SpanRecord record;
+  union {
+    alignas(16) SpanRecord record;
+  };
 
   bool recording() const noexcept { return kind == Kind::kRecording; }
   std::byte* entries() noexcept { return reinterpret_cast<std::byte*>(&record + 1); }
@@ -82,11 +153,11 @@ extern constinit thread_local ContextNode* tls_current;
 void unlink_out_of_order(ContextNode* node) noexcept;
 std::uint64_t out_of_order_ends() noexcept;
 
-ZSPAN_ALWAYS_INLINE void push(ContextNode* node) noexcept {
+[[gnu::always_inline]] inline void push(ContextNode* node) noexcept {
   node->prev = tls_current;
   tls_current = node;
 }
-ZSPAN_ALWAYS_INLINE void pop(ContextNode* node) noexcept {
+[[gnu::always_inline]] inline void pop(ContextNode* node) noexcept {
   if (tls_current == node) [[likely]]
     tls_current = node->prev;
   else

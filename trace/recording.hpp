@@ -52,10 +52,11 @@ inline constexpr bool kRootsNeverSampled = [] {
     return false;
 }();
 
+// local_parent: the parent when it is of this process, else nullptr.
 template <class T>
-inline std::uint16_t tracer_slot(T& tracer, const ContextNode* parent) noexcept {
+inline std::uint16_t tracer_slot(T& tracer, const ContextNode* local_parent) noexcept {
   if constexpr (std::is_same_v<T, InheritTracer>) {
-    if (parent && parent->kind != ContextNode::Kind::kRemote) return parent->record.tracer;
+    if (local_parent) return local_parent->record.tracer;
     TracerBase* t = default_tracer();
     return t ? t->slot() : kNoSinkSlot;
   } else {
@@ -63,35 +64,11 @@ inline std::uint16_t tracer_slot(T& tracer, const ContextNode* parent) noexcept 
   }
 }
 
-ZSPAN_ALWAYS_INLINE void init_recording(ContextNode& node, const Callsite& callsite, std::uint16_t tracer_slot,
-                                        std::uint32_t entries_capacity, std::uint8_t record_flags, SpanId span_id,
-                                        SpanId parent_id) noexcept {
-  node.kind = ContextNode::Kind::kRecording;
-  node.owner = &node;
-  node.entries_capacity = entries_capacity;
-  node.record.size_bytes = sizeof(SpanRecord);
-  node.record.tracer = tracer_slot;
-  node.record.flags = static_cast<std::uint8_t>(SpanRecord::kSampled | record_flags | (node.flags.bits & TraceFlags::kForced));
-  node.record.dropped_fields = 0;
-  node.record.callsite = &callsite;
-  node.record.span_id = span_id;
-  node.record.parent_id = parent_id;
-  node.record.start_ticks = now_ticks();
-}
-
-// Sampled out: nothing recorded. The ids it has (none, a root's trace id, or a copy of
-// its parent's) say whose context it carries (trace/context.hpp).
-ZSPAN_ALWAYS_INLINE void init_silent(ContextNode& node) noexcept {
-  node.kind = ContextNode::Kind::kSilent;
-  node.owner = nullptr;
-}
-
 // The parent is remote (the local root of its trace, sampled by the tracer) or captured,
 // or carries trace state or baggage: the node takes a copy of its context.
 template <class T>
 [[gnu::noinline]] void init_under_shared(ContextNode& node, const ContextNode& parent, const Callsite& callsite,
                                          T& tracer, std::uint32_t entries_capacity, std::uint8_t record_flags) noexcept {
-  node.record.trace_id = parent.record.trace_id;
   node.trace_state = parent.trace_state;
   node.baggage = parent.baggage;
   bool sampled = parent.flags.sampled();
@@ -99,13 +76,13 @@ template <class T>
     sampled = parent.flags.forced() || sample_local_root(tracer, {parent.record.trace_id, &callsite, true, parent.flags});
     record_flags |= SpanRecord::kRemoteParent;
   }
-  node.flags = parent.flags.with_sampled(sampled);
+  const TraceFlags flags = parent.flags.with_sampled(sampled);
   if (sampled) {
-    init_recording(node, callsite, tracer_slot(tracer, &parent), entries_capacity, record_flags, SpanId::generate(),
-                   parent.record.span_id);
+    const ContextNode* local_parent = parent.kind == ContextNode::Kind::kRemote ? nullptr : &parent;
+    node.init_recording(callsite, tracer_slot(tracer, local_parent), entries_capacity, record_flags, parent.record.trace_id,
+                        flags, SpanId::generate(), parent.record.span_id, now_ticks());
   } else {
-    init_silent(node);
-    node.record.span_id = parent.record.span_id;
+    node.init_silent(parent.record.trace_id, parent.record.span_id, flags);
   }
 }
 
@@ -113,62 +90,66 @@ template <class T>
 
 static_assert(SpanRecord::kForced == TraceFlags::kForced, "a record's forced bit is its context's");
 
-// Fills `node` (freshly constructed: ids zero) as a new span under the current context,
-// without making it current.
+// Fills `node` (constructed unfilled) as a new span under the current context, without
+// making it current.
 template <class T>
-ZSPAN_ALWAYS_INLINE void init_span(ContextNode& node, const Callsite& callsite, T& tracer,
+[[gnu::always_inline]] inline void init_span(ContextNode& node, const Callsite& callsite, T& tracer,
                                    std::uint32_t entries_capacity, Reference reference = Reference::kChildOf) noexcept {
   ContextNode* const parent = detail::tls_current;
   node.prev = parent;
   const std::uint8_t record_flags = reference == Reference::kFollowsFrom ? SpanRecord::kFollowsFrom : 0;
   if (!parent) {
     if constexpr (detail::kRootsNeverSampled<T>) {
-      detail::init_silent(node);  // ids minted if its context is ever read
+      node.init_silent({}, {}, {});  // ids minted if its context is ever read
     } else {
       const std::uint64_t s = detail::advance_id_state(2);
-      node.record.trace_id = TraceId::from_state(s + detail::kIdGamma);
-      const bool sampled = detail::sample_local_root(tracer, {node.record.trace_id, &callsite, false, {}});
-      node.flags = TraceFlags{TraceFlags::kRandom}.with_sampled(sampled);
+      const TraceId trace_id = TraceId::from_state(s + detail::kIdGamma);
+      const bool sampled = detail::sample_local_root(tracer, {trace_id, &callsite, false, {}});
+      const TraceFlags flags = TraceFlags{TraceFlags::kRandom}.with_sampled(sampled);
       if (sampled) [[likely]] {
         const std::uint64_t span_id = detail::id_mix(s + 2 * detail::kIdGamma);
-        detail::init_recording(node, callsite, detail::tracer_slot(tracer, parent), entries_capacity, record_flags,
-                               {span_id != 0 ? span_id : 1}, {});
+        node.init_recording(callsite, detail::tracer_slot(tracer, nullptr), entries_capacity, record_flags, trace_id,
+                            flags, {span_id != 0 ? span_id : 1}, {}, now_ticks());
       } else {
-        detail::init_silent(node);  // its span id is minted if its context is ever read
+        node.init_silent(trace_id, {}, flags);  // its span id is minted if its context is ever read
       }
     }
   } else if (parent->kind == ContextNode::Kind::kRecording &&
              (reinterpret_cast<std::uintptr_t>(parent->trace_state.get()) |
               reinterpret_cast<std::uintptr_t>(parent->baggage.get())) == 0) [[likely]] {
-    node.record.trace_id = parent->record.trace_id;
-    node.flags = parent->flags;
-    detail::init_recording(node, callsite, detail::tracer_slot(tracer, parent), entries_capacity, record_flags,
-                           SpanId::generate(), parent->record.span_id);
+    node.init_recording(callsite, detail::tracer_slot(tracer, parent), entries_capacity, record_flags,
+                        parent->record.trace_id, parent->flags, SpanId::generate(), parent->record.span_id, now_ticks());
   } else if (parent->kind == ContextNode::Kind::kSilent) {
-    detail::init_silent(node);
+    node.init_lazy_silent();
   } else {
     detail::init_under_shared(node, *parent, callsite, tracer, entries_capacity, record_flags);
   }
 }
 
 // Ends a span that is not current: stamps its end and hands its record to the buffer.
-ZSPAN_ALWAYS_INLINE void finish_span(ContextNode& node) noexcept {
+// kFieldBytes: the node's entry storage, known at compile time (a span guard's): up to
+// ThreadBuffer::kSlackBytes of it are copied without a loop.
+template <std::uint32_t kFieldBytes = 0>
+[[gnu::always_inline]] inline void finish_span(ContextNode& node) noexcept {
   if (node.kind == ContextNode::Kind::kRecording) {
     node.record.end_ticks = now_ticks();
-    detail::submit(node.record);
+    detail::submit<(kFieldBytes < ThreadBuffer::kSlackBytes ? kFieldBytes : ThreadBuffer::kSlackBytes)>(node.record);
   }
 }
 
+// init_span, then makes the node current (init_span set its `prev`).
 template <class T>
-ZSPAN_ALWAYS_INLINE void start_span(ContextNode& node, const Callsite& callsite, T& tracer,
-                                    std::uint32_t entries_capacity, Reference reference = Reference::kChildOf) noexcept {
+[[gnu::always_inline]] inline void start_span(ContextNode& node, const Callsite& callsite, T& tracer,
+                                              std::uint32_t entries_capacity,
+                                              Reference reference = Reference::kChildOf) noexcept {
   init_span(node, callsite, tracer, entries_capacity, reference);
-  detail::push(&node);
+  detail::tls_current = &node;
 }
 
-ZSPAN_ALWAYS_INLINE void end_span(ContextNode& node) noexcept {
+template <std::uint32_t kFieldBytes = 0>
+[[gnu::always_inline]] inline void end_span(ContextNode& node) noexcept {
   detail::pop(&node);
-  finish_span(node);
+  finish_span<kFieldBytes>(node);
 }
 // Room for `count` more entries in the span's record, or nullptr (and the span counts a
 // dropped field) when its storage is full or it is not recording.

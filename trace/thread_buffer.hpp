@@ -7,6 +7,9 @@
 // end of the ring's current lap (a record is never split), and half the ring past the
 // last tail it saw (past that, the collector should be woken). Everything else (wrapping,
 // a full ring, waking) is the out-of-line slow path, taken about once per half ring.
+// The fast path may also copy a fixed number of bytes past the record (kSlackBytes at
+// most: the ring has that much room past its end, and never less than that free past
+// its head), so that the entries most spans have are copied without a loop.
 #pragma once
 
 #include <atomic>
@@ -23,6 +26,8 @@ class ThreadBuffer {
  public:
   // Marks the unused tail of the ring when a record would not fit before the end.
   static constexpr std::uint16_t kPaddingTracer = 0xffff;
+  // The most entry bytes try_write_fast copies whatever the record's size.
+  static constexpr std::uint32_t kSlackBytes = 32;
 
   explicit ThreadBuffer(std::size_t capacity_bytes);  // rounded up to a power of two
 
@@ -36,13 +41,17 @@ class ThreadBuffer {
   }
 
   // The fast path alone: writes and returns true when the record fits before the limit;
-  // false (nothing written) when write_slow must decide.
+  // false (nothing written) when write_slow must decide. The header and the next
+  // kCopiedEntryBytes are copied whatever the record's size: the caller's record must be
+  // followed by that many readable bytes.
+  template <std::uint32_t kCopiedEntryBytes = 0>
   [[gnu::always_inline]] bool try_write_fast(const SpanRecord& record) noexcept {
+    static_assert(kCopiedEntryBytes <= kSlackBytes && kCopiedEntryBytes % 16 == 0);
     const std::uint64_t size = record.size_bytes;
     const std::uint64_t head = head_.load(std::memory_order_relaxed);
     if (head + size > write_limit_) [[unlikely]]
       return false;
-    copy_record(data_.get() + (head & mask_), record, size);
+    copy_record<kCopiedEntryBytes>(data_.get() + (head & mask_), record, size);
     head_.store(head + size, std::memory_order_release);
     return true;
   }
@@ -91,12 +100,15 @@ class ThreadBuffer {
   std::size_t capacity() const noexcept { return capacity_; }
 
  private:
-  // The 64-byte header in four 16-byte moves, then the entries 16 bytes at a time: no
-  // call to memcpy, and no length dispatch for the common sizes.
+  // The 64-byte header and the next kCopiedEntryBytes in 16-byte moves, then the other
+  // entries 16 bytes at a time: no call to memcpy, and no length dispatch for the common
+  // sizes.
+  template <std::uint32_t kCopiedEntryBytes>
   [[gnu::always_inline]] static void copy_record(std::byte* to, const SpanRecord& record, std::uint64_t size) noexcept {
     const std::byte* from = reinterpret_cast<const std::byte*>(&record);
-    __builtin_memcpy(to, from, sizeof(SpanRecord));
-    for (std::uint64_t off = sizeof(SpanRecord); off < size; off += 16) __builtin_memcpy(to + off, from + off, 16);
+    constexpr std::uint64_t kFixed = sizeof(SpanRecord) + kCopiedEntryBytes;
+    __builtin_memcpy(to, from, kFixed);
+    for (std::uint64_t off = kFixed; off < size; off += 16) __builtin_memcpy(to + off, from + off, 16);
   }
 
   void update_limit(std::uint64_t head) noexcept {
@@ -107,6 +119,8 @@ class ThreadBuffer {
 
   const std::uint64_t capacity_;
   const std::uint64_t mask_;
+  // The ring, and kSlackBytes past its end for the fixed copies of the fast path (the
+  // fast path's limit keeps half a ring free past its head).
   const std::unique_ptr<std::byte[]> data_;
   // The producer's and the consumer's indices sit on separate cache lines.
   alignas(64) std::atomic<std::uint64_t> head_{0};

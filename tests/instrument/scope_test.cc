@@ -237,28 +237,36 @@ TEST(Scope, GuardsEndedOutOfOrderLeaveTheRestOfTheChainIntact) {
 TEST(Scope, ThreadsNeverSeeEachOthersSpans) {
   MemoryTracer tracer{"svc"};
   std::atomic<int> ready{0};
-  auto worker = [&](std::string_view expected_root_name, zspan::SpanId* seen_parent) {
+  struct Seen {
+    zspan::SpanId root, child;
+  };
+  auto worker = [&](Seen* seen) {
     EXPECT_EQ(zspan::current_node(), nullptr);
     TRACE_SCOPE_WITH(tracer, "thread root");
+    seen->root = zspan::current_context().span_id;
     ready.fetch_add(1);
     while (ready.load() < 2) std::this_thread::yield();  // both threads have a span open
     TRACE_SCOPE("thread child");
-    *seen_parent = zspan::current_node()->record.parent_id;
-    (void)expected_root_name;
+    seen->child = zspan::current_context().span_id;
   };
-  zspan::SpanId parent1, parent2;
-  std::thread t1(worker, "1", &parent1);
-  std::thread t2(worker, "2", &parent2);
+  Seen seen1, seen2;
+  std::thread t1(worker, &seen1);
+  std::thread t2(worker, &seen2);
   t1.join();
   t2.join();
   const auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 4u);
-  std::vector<zspan::SpanId> roots;
-  for (const auto& s : spans)
-    if (s.name == "thread root") roots.push_back(s.span_id);
-  ASSERT_EQ(roots.size(), 2u);
-  EXPECT_NE(parent1, parent2);
-  EXPECT_TRUE((parent1 == roots[0] && parent2 == roots[1]) || (parent1 == roots[1] && parent2 == roots[0]));
+  const auto with_id = [&](zspan::SpanId id) -> const zspan::SpanData& {
+    auto it = std::find_if(spans.begin(), spans.end(), [&](const auto& s) { return s.span_id == id; });
+    if (it == spans.end()) throw std::runtime_error("no span with the id seen");
+    return *it;
+  };
+  EXPECT_NE(seen1.root, seen2.root);
+  for (const Seen& seen : {seen1, seen2}) {
+    EXPECT_EQ(with_id(seen.root).name, "thread root");
+    EXPECT_EQ(with_id(seen.child).name, "thread child");
+    EXPECT_EQ(with_id(seen.child).parent_id, seen.root) << "the child of its own thread's root";
+  }
 }
 
 TEST(Scope, AMovableSpanCrossesScopesAndThreads) {

@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "exporters/discard/discard_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/discard/discard_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace zspan_bench {
 

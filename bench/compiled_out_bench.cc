@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 static_assert(!zspan::kTracingEnabled, "built with local_defines = [\"ZSPAN_DISABLED\"]");
 

@@ -9,10 +9,10 @@
 #include <optional>
 #include <type_traits>
 
-#include "exporters/discard/discard_exporter.hpp"
-#include "instrument/bind_context.hpp"
-#include "instrument/coroutine.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/discard/discard_exporter.hpp"
+#include "zspan/instrument/bind_context.hpp"
+#include "zspan/instrument/coroutine.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace {
 

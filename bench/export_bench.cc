@@ -28,13 +28,13 @@
 #include <memory>
 #include <string>
 
-#include "exporters/chrome/chrome_trace_exporter.hpp"
-#include "exporters/jaeger/jaeger_encoding.hpp"
-#include "exporters/jsonl/json_lines_exporter.hpp"
-#include "exporters/otlp/otlp_encoding.hpp"
-#include "exporters/otlp/otlp_json.hpp"
-#include "exporters/otlp/otlp_wire.hpp"
-#include "exporters/zipkin/zipkin_exporter.hpp"
+#include "zspan/exporters/chrome/chrome_trace_exporter.hpp"
+#include "zspan/exporters/jaeger/jaeger_encoding.hpp"
+#include "zspan/exporters/jsonl/json_lines_exporter.hpp"
+#include "zspan/exporters/otlp/otlp_encoding.hpp"
+#include "zspan/exporters/otlp/otlp_json.hpp"
+#include "zspan/exporters/otlp/otlp_wire.hpp"
+#include "zspan/exporters/zipkin/zipkin_exporter.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/jaeger/jaeger_test_support.hpp"
 #include "tests/exporters/otlp/protobuf_json.hpp"

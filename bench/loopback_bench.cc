@@ -11,8 +11,8 @@
 #include <chrono>
 #include <thread>
 
-#include "exporters/otlp/otlp_http_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/otlp/otlp_http_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/exporters/http/receiver.hpp"
 
 namespace {

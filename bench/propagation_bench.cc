@@ -7,11 +7,11 @@
 #include <utility>
 #include <vector>
 
-#include "trace/propagation/b3.hpp"
-#include "trace/propagation/jaeger.hpp"
-#include "trace/propagation/peer_whitelist.hpp"
-#include "trace/propagation/propagator.hpp"
-#include "trace/sampler.hpp"
+#include "zspan/trace/propagation/b3.hpp"
+#include "zspan/trace/propagation/jaeger.hpp"
+#include "zspan/trace/propagation/peer_whitelist.hpp"
+#include "zspan/trace/propagation/propagator.hpp"
+#include "zspan/trace/sampler.hpp"
 
 namespace {
 

@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "bench/cases.hpp"
-#include "trace/clock.hpp"
+#include "zspan/trace/clock.hpp"
 
 namespace {
 

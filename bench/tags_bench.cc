@@ -8,8 +8,8 @@
 
 #include <cstdint>
 
-#include "exporters/discard/discard_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/discard/discard_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace {
 

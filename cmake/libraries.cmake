@@ -59,9 +59,11 @@ zspan_library(instrument_asio
   DEPS instrument
   THIRD_PARTY boost)
 zspan_library(instrument_headers
-  HDRS instrument/baggage.hpp instrument/baggage_key.hpp instrument/bind_context.hpp instrument/compiled_out_span.hpp instrument/config.hpp instrument/coroutine.hpp instrument/current_exception.hpp instrument/force_tracing.hpp instrument/log.hpp instrument/log_declarations.hpp instrument/log_format.hpp instrument/macros.hpp instrument/schema.hpp instrument/scope.hpp instrument/scoped_span.hpp instrument/span.hpp instrument/span_name.hpp instrument/span_operations.hpp instrument/tag_key.hpp instrument/tag_writer.hpp instrument/tags.hpp instrument/zspan.hpp
-  DEPS trace_headers
+  HDRS instrument/baggage.hpp instrument/baggage_key.hpp instrument/bind_context.hpp instrument/compiled_out_span.hpp instrument/config.hpp instrument/coroutine.hpp instrument/current_exception.hpp instrument/force_tracing.hpp instrument/log.hpp instrument/log_declarations.hpp instrument/log_format.hpp instrument/macros.hpp instrument/schema.hpp instrument/scope.hpp instrument/scoped_span.hpp instrument/span.hpp instrument/span_name.hpp instrument/span_operations.hpp instrument/tag_key.hpp instrument/tags.hpp instrument/zspan.hpp
+  DEPS instrument_internal trace_headers
   THIRD_PARTY boost)
+zspan_library(instrument_internal
+  HDRS instrument/internal/tag_writer.hpp)
 zspan_library(instrument_remote
   HDRS instrument/remote.hpp
   DEPS instrument trace_propagation)
@@ -69,12 +71,15 @@ zspan_library(instrument_semconv
   HDRS instrument/semconv.hpp
   DEPS instrument)
 zspan_library(trace
-  SRCS trace/baggage.cc trace/clock.cc trace/collector.cc trace/context.cc trace/diagnostics.cc trace/env.cc trace/export/export_options.cc trace/export/otel.cc trace/export/pipeline.cc trace/export/span_data.cc trace/export/span_limits.cc trace/ids.cc trace/run_time_name.cc trace/sampler.cc trace/self_measurement.cc trace/text.cc trace/thread_buffer.cc trace/trace_state.cc trace/tracer.cc
+  SRCS trace/baggage.cc trace/clock.cc trace/collector.cc trace/context.cc trace/diagnostics.cc trace/env.cc trace/export/export_options.cc trace/export/otel.cc trace/export/pipeline.cc trace/export/span_data.cc trace/export/span_limits.cc trace/ids.cc trace/internal/text.cc trace/internal/thread_buffer.cc trace/run_time_name.cc trace/sampler.cc trace/self_measurement.cc trace/trace_state.cc trace/tracer.cc
   DEPS trace_headers
   LINKOPTS -pthread)
 zspan_library(trace_headers
-  HDRS trace/baggage.hpp trace/callsite.hpp trace/captured_context.hpp trace/clock.hpp trace/collector.hpp trace/context.hpp trace/diagnostics.hpp trace/env.hpp trace/export/exporter.hpp trace/export/fanout.hpp trace/export/field_reader.hpp trace/export/otel.hpp trace/export/pipeline.hpp trace/export/span_data.hpp trace/export/span_limits.hpp trace/export/span_view.hpp trace/field.hpp trace/ids.hpp trace/recording.hpp trace/run_time_name.hpp trace/sampler.hpp trace/self_measurement.hpp trace/shared_ref.hpp trace/span_context.hpp trace/span_record.hpp trace/text.hpp trace/thread_buffer.hpp trace/trace_state.hpp trace/tracer.hpp trace/version.hpp
+  HDRS trace/baggage.hpp trace/callsite.hpp trace/captured_context.hpp trace/clock.hpp trace/collector.hpp trace/context.hpp trace/diagnostics.hpp trace/env.hpp trace/export/exporter.hpp trace/export/fanout.hpp trace/export/field_reader.hpp trace/export/otel.hpp trace/export/pipeline.hpp trace/export/span_data.hpp trace/export/span_limits.hpp trace/export/span_view.hpp trace/ids.hpp trace/run_time_name.hpp trace/sampler.hpp trace/self_measurement.hpp trace/span_context.hpp trace/trace_state.hpp trace/tracer.hpp trace/version.hpp
+  DEPS trace_internal
   THIRD_PARTY fmt)
+zspan_library(trace_internal
+  HDRS trace/internal/field.hpp trace/internal/recording.hpp trace/internal/shared_ref.hpp trace/internal/span_record.hpp trace/internal/text.hpp trace/internal/thread_buffer.hpp)
 zspan_library(trace_propagation
   SRCS trace/propagation/b3.cc trace/propagation/configured_propagator.cc trace/propagation/drops.cc trace/propagation/header_text.cc trace/propagation/jaeger.cc trace/propagation/peer_whitelist.cc trace/propagation/trace_context.cc trace/propagation/w3c_baggage.cc
   HDRS trace/propagation/b3.hpp trace/propagation/carrier.hpp trace/propagation/composite.hpp trace/propagation/configured_propagator.hpp trace/propagation/drops.hpp trace/propagation/header_text.hpp trace/propagation/host_verdict_cache.hpp trace/propagation/jaeger.hpp trace/propagation/peer_whitelist.hpp trace/propagation/propagator.hpp trace/propagation/trace_context.hpp trace/propagation/trust.hpp trace/propagation/w3c_baggage.hpp

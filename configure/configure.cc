@@ -1,4 +1,4 @@
-#include "configure/configure.hpp"
+#include "zspan/configure/configure.hpp"
 
 #include <errno.h>
 
@@ -7,11 +7,11 @@
 #include <mutex>
 #include <vector>
 
-#include "trace/diagnostics.hpp"
-#include "trace/env.hpp"
-#include "trace/propagation/peer_whitelist.hpp"
-#include "trace/sampling/jaeger_remote_sampler.hpp"
-#include "trace/text.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/env.hpp"
+#include "zspan/trace/propagation/peer_whitelist.hpp"
+#include "zspan/trace/sampling/jaeger_remote_sampler.hpp"
+#include "zspan/trace/internal/text.hpp"
 
 namespace zspan {
 namespace {
@@ -45,7 +45,7 @@ std::vector<std::string> exporters_from_env() {
   std::string_view rest = *list;
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
-    std::string name(trim_ows(rest.substr(0, comma)));
+    std::string name(detail::trim_ows(rest.substr(0, comma)));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
     if (name.empty()) continue;
@@ -60,7 +60,7 @@ std::vector<std::string> exporters_from_env() {
 // The sampler `config` names; jaeger_remote (parent-based or not) polls its strategy for
 // `service` on a thread of its own, shared by every tracer of the configuration.
 ConfiguredSampler sampler_for(const Config& config, const std::string& service) {
-  std::string name(trim_ows(config.sampler));
+  std::string name(detail::trim_ows(config.sampler));
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
   const bool parent_based = name == "parentbased_jaeger_remote";
   if (parent_based || name == "jaeger_remote")
@@ -91,9 +91,9 @@ Config Config::from_env() noexcept {
   Config c;
   try {
     if (std::optional<std::string> disabled = env::value("OTEL_SDK_DISABLED")) {
-      if (equals_ignoring_case(*disabled, "true")) {
+      if (detail::equals_ignoring_case(*disabled, "true")) {
         c.disabled = true;
-      } else if (!equals_ignoring_case(*disabled, "false")) {
+      } else if (!detail::equals_ignoring_case(*disabled, "false")) {
         env::bad_value("OTEL_SDK_DISABLED", *disabled, "is neither true nor false", "false");
       }
     }

@@ -52,12 +52,12 @@
 #include <string>
 #include <vector>
 
-#include "configure/configured_exporter.hpp"
-#include "trace/export/exporter.hpp"
-#include "trace/propagation/configured_propagator.hpp"
-#include "trace/propagation/peer_whitelist.hpp"
-#include "trace/sampler.hpp"
-#include "trace/tracer.hpp"
+#include "zspan/configure/configured_exporter.hpp"
+#include "zspan/trace/export/exporter.hpp"
+#include "zspan/trace/propagation/configured_propagator.hpp"
+#include "zspan/trace/propagation/peer_whitelist.hpp"
+#include "zspan/trace/sampler.hpp"
+#include "zspan/trace/tracer.hpp"
 
 namespace zspan {
 

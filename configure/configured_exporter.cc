@@ -1,18 +1,18 @@
-#include "configure/configured_exporter.hpp"
+#include "zspan/configure/configured_exporter.hpp"
 
 #include <algorithm>
 #include <array>
 #include <mutex>
 
-#include "exporters/chrome/chrome_trace_exporter.hpp"
-#include "exporters/console/console_exporter.hpp"
-#include "exporters/jaeger/jaeger_agent_exporter.hpp"
-#include "exporters/jaeger/jaeger_collector_exporter.hpp"
-#include "exporters/jsonl/json_lines_exporter.hpp"
-#include "exporters/otlp/otlp_http_exporter.hpp"
-#include "exporters/zipkin/zipkin_exporter.hpp"
-#include "trace/diagnostics.hpp"
-#include "trace/env.hpp"
+#include "zspan/exporters/chrome/chrome_trace_exporter.hpp"
+#include "zspan/exporters/console/console_exporter.hpp"
+#include "zspan/exporters/jaeger/jaeger_agent_exporter.hpp"
+#include "zspan/exporters/jaeger/jaeger_collector_exporter.hpp"
+#include "zspan/exporters/jsonl/json_lines_exporter.hpp"
+#include "zspan/exporters/otlp/otlp_http_exporter.hpp"
+#include "zspan/exporters/zipkin/zipkin_exporter.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/env.hpp"
 
 namespace zspan {
 namespace {

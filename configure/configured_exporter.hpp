@@ -27,8 +27,8 @@
 #include <string_view>
 #include <vector>
 
-#include "trace/export/exporter.hpp"
-#include "trace/export/pipeline.hpp"
+#include "zspan/trace/export/exporter.hpp"
+#include "zspan/trace/export/pipeline.hpp"
 
 namespace zspan {
 

@@ -35,7 +35,7 @@
 //
 // The run ends with a summary: requests, spans recorded, exported and dropped, and what
 // tracing cost per span on this machine (zspan::stats()).
-#include "instrument/asio.hpp"  // before any asio header: it enables asio's coroutines under clang
+#include "zspan/instrument/asio.hpp"  // before any asio header: it enables asio's coroutines under clang
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -64,17 +64,17 @@
 #include <thread>
 #include <vector>
 
-#include "configure/configure.hpp"
-#include "exporters/chrome/chrome_trace_exporter.hpp"
-#include "exporters/console/console_exporter.hpp"
-#include "instrument/baggage.hpp"
-#include "instrument/bind_context.hpp"
-#include "instrument/http/beast_server.hpp"
-#include "instrument/http/curl_client.hpp"
-#include "instrument/http/httplib_server.hpp"
-#include "instrument/log/correlation.hpp"
-#include "instrument/sql/traced_database.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/configure/configure.hpp"
+#include "zspan/exporters/chrome/chrome_trace_exporter.hpp"
+#include "zspan/exporters/console/console_exporter.hpp"
+#include "zspan/instrument/baggage.hpp"
+#include "zspan/instrument/bind_context.hpp"
+#include "zspan/instrument/http/beast_server.hpp"
+#include "zspan/instrument/http/curl_client.hpp"
+#include "zspan/instrument/http/httplib_server.hpp"
+#include "zspan/instrument/log/correlation.hpp"
+#include "zspan/instrument/sql/traced_database.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace {
 

@@ -10,9 +10,9 @@
 
 #include <memory>
 
-#include "exporters/console/console_exporter.hpp"
-#include "instrument/log/spdlog_ids.hpp"
-#include "instrument/macros.hpp"
+#include "zspan/exporters/console/console_exporter.hpp"
+#include "zspan/instrument/log/spdlog_ids.hpp"
+#include "zspan/instrument/macros.hpp"
 
 int main() {
   zspan::Tracer<zspan::AlwaysOnSampler, zspan::ConsoleExporter> tracer{"checkout"};

@@ -29,10 +29,10 @@
 #include <thread>
 #include <vector>
 
-#include "exporters/discard/discard_exporter.hpp"
-#include "instrument/remote.hpp"
-#include "trace/propagation/configured_propagator.hpp"
-#include "trace/propagation/peer_whitelist.hpp"
+#include "zspan/exporters/discard/discard_exporter.hpp"
+#include "zspan/instrument/remote.hpp"
+#include "zspan/trace/propagation/configured_propagator.hpp"
+#include "zspan/trace/propagation/peer_whitelist.hpp"
 
 namespace {
 

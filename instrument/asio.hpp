@@ -38,8 +38,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <type_traits>
 
-#include "instrument/coroutine.hpp"
-#include "trace/captured_context.hpp"
+#include "zspan/instrument/coroutine.hpp"
+#include "zspan/trace/captured_context.hpp"
 
 namespace zspan {
 

@@ -17,10 +17,10 @@
 #include <optional>
 #include <string_view>
 
-#include "instrument/baggage_key.hpp"
-#include "instrument/config.hpp"
-#include "trace/baggage.hpp"
-#include "trace/context.hpp"
+#include "zspan/instrument/baggage_key.hpp"
+#include "zspan/instrument/config.hpp"
+#include "zspan/trace/baggage.hpp"
+#include "zspan/trace/context.hpp"
 
 namespace zspan {
 
@@ -29,9 +29,9 @@ inline std::optional<std::string_view> baggage_get(std::string_view key) noexcep
   static_cast<void>(key);
   return std::nullopt;  // compiled out: no span, so no baggage, and no zspan library to link
 #else
-  const ContextNode* node = current_node();
+  const detail::ContextNode* node = current_node();
   if (!node) return std::nullopt;
-  const ContextNode& holder = node->context_holder();
+  const detail::ContextNode& holder = node->context_holder();
   if (!holder.baggage) return std::nullopt;
   return holder.baggage->find(key);
 #endif
@@ -52,13 +52,13 @@ std::optional<T> baggage_get(const BaggageKey<Name, T>& key) noexcept {
 }
 
 // Sets baggage on `node`, the context of a span (sampled or not: baggage travels anyway).
-inline BaggageResult set_baggage(ContextNode& node, std::string_view key, std::string_view value) noexcept {
+inline BaggageResult set_baggage(detail::ContextNode& node, std::string_view key, std::string_view value) noexcept {
   node.adopt_inherited_context();  // the new baggage is this span's, not its parent's
   return Baggage::set(node.baggage, key, value);
 }
 
 template <FixedName Name, class T, class V>
-BaggageResult set_baggage(ContextNode& node, const BaggageKey<Name, T>& key, const V& value) noexcept {
+BaggageResult set_baggage(detail::ContextNode& node, const BaggageKey<Name, T>& key, const V& value) noexcept {
   return set_baggage(node, Name.view(), key.text(value).view());
 }
 
@@ -69,10 +69,10 @@ inline BaggageResult baggage_set(std::string_view key, std::string_view value) n
   static_cast<void>(value);
   return BaggageResult::kNoSpan;
 #else
-  ContextNode* node = detail::tls_current;
+  detail::ContextNode* node = detail::tls_current;
   // A remote or captured context is shared, not a span of this scope: its baggage is
   // read, never changed.
-  if (!node || node->kind == ContextNode::Kind::kRemote || node->kind == ContextNode::Kind::kCaptured)
+  if (!node || node->kind == detail::ContextNode::Kind::kRemote || node->kind == detail::ContextNode::Kind::kCaptured)
     return detail::count_baggage_refusal(BaggageResult::kNoSpan);
   return set_baggage(*node, key, value);
 #endif

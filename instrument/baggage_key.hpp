@@ -51,8 +51,8 @@
 #include <system_error>
 #include <type_traits>
 
-#include "instrument/tag_key.hpp"
-#include "trace/text.hpp"
+#include "zspan/instrument/tag_key.hpp"
+#include "zspan/trace/internal/text.hpp"
 
 namespace zspan {
 

@@ -14,7 +14,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "trace/captured_context.hpp"
+#include "zspan/trace/captured_context.hpp"
 
 namespace zspan {
 

@@ -14,11 +14,11 @@
 
 #include <string_view>
 
-#include "instrument/baggage.hpp"
-#include "instrument/log_declarations.hpp"
-#include "trace/baggage.hpp"
-#include "trace/span_context.hpp"
-#include "trace/span_record.hpp"
+#include "zspan/instrument/baggage.hpp"
+#include "zspan/instrument/log_declarations.hpp"
+#include "zspan/trace/baggage.hpp"
+#include "zspan/trace/span_context.hpp"
+#include "zspan/trace/internal/span_record.hpp"
 
 namespace zspan::detail {
 

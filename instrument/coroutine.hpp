@@ -36,9 +36,9 @@
 #include <type_traits>
 #include <utility>
 
-#include "instrument/macros.hpp"
-#include "instrument/scoped_span.hpp"
-#include "trace/captured_context.hpp"
+#include "zspan/instrument/macros.hpp"
+#include "zspan/instrument/scoped_span.hpp"
+#include "zspan/trace/captured_context.hpp"
 
 namespace zspan {
 
@@ -47,7 +47,7 @@ namespace zspan {
 // a plain task, and needs no zspan library.
 class CoroutineContext {
  public:
-  explicit CoroutineContext(ContextNode* base) noexcept : context_(base) {}
+  explicit CoroutineContext(detail::ContextNode* base) noexcept : context_(base) {}
 
 #if !ZSPAN_ENABLED
   void resume() noexcept {}
@@ -66,13 +66,13 @@ class CoroutineContext {
 #endif
 
   // Before the coroutine starts: its base. While it is suspended: its innermost span.
-  ContextNode* suspended_context() const noexcept { return context_; }
-  void start_in(ContextNode* base) noexcept { context_ = base; }
+  detail::ContextNode* suspended_context() const noexcept { return context_; }
+  void start_in(detail::ContextNode* base) noexcept { context_ = base; }
 
  private:
-  ContextNode* context_;
+  detail::ContextNode* context_;
 #if ZSPAN_ENABLED
-  ContextNode* resumer_ = nullptr;
+  detail::ContextNode* resumer_ = nullptr;
 #endif
 };
 
@@ -161,7 +161,7 @@ class TracedPromise {
 
   // Before the coroutine starts: runs it in `parent` instead of its creator's context.
   // `parent` must outlive the coroutine, as the chain of a coroutine awaiting it does.
-  void start_in(ContextNode* parent) noexcept {
+  void start_in(detail::ContextNode* parent) noexcept {
     creator_ = {};
     context_.start_in(parent);
   }

@@ -23,9 +23,9 @@
 //  - Compiled out (ZSPAN_DISABLED), it does nothing, and needs no zspan library.
 #pragma once
 
-#include "instrument/config.hpp"
-#include "trace/context.hpp"
-#include "trace/tracer.hpp"
+#include "zspan/instrument/config.hpp"
+#include "zspan/trace/context.hpp"
+#include "zspan/trace/tracer.hpp"
 
 namespace zspan {
 
@@ -53,18 +53,18 @@ class ForceTracing {
   // records nothing, and passes on the current span's ids (or a new trace id) forced.
   ForceTracing(TracerBase* tracer, bool on) noexcept : pushed_(on) {
     if (!on) return;
-    const ContextNode* current = detail::tls_current;
+    const detail::ContextNode* current = detail::tls_current;
     if (current) {
-      const ContextNode& holder = current->minted_holder();  // a lazy sampled-out span's context
+      const detail::ContextNode& holder = current->minted_holder();  // a lazy sampled-out span's context
       // A remote parent stays remote: a span under it is the local root of its trace.
       node_.init_copy_of(
-          holder, holder.kind == ContextNode::Kind::kRemote ? ContextNode::Kind::kRemote : ContextNode::Kind::kCaptured,
+          holder, holder.kind == detail::ContextNode::Kind::kRemote ? detail::ContextNode::Kind::kRemote : detail::ContextNode::Kind::kCaptured,
           nullptr);
       node_.flags = holder.flags.with_forced();
     } else {
       node_.record.trace_id = TraceId::generate();
       node_.flags = TraceFlags{TraceFlags::kRandom}.with_forced();
-      node_.kind = ContextNode::Kind::kCaptured;
+      node_.kind = detail::ContextNode::Kind::kCaptured;
     }
     if (tracer) {
       node_.record.tracer = tracer->slot();
@@ -75,7 +75,7 @@ class ForceTracing {
     detail::push(&node_);
   }
 
-  ContextNode node_{};  // owner null: fields written while it is current are dropped
+  detail::ContextNode node_{};  // owner null: fields written while it is current are dropped
   bool pushed_;
 };
 #endif

@@ -1,4 +1,4 @@
-#include "instrument/log.hpp"
+#include "zspan/instrument/log.hpp"
 
 #include <fmt/format.h>
 

@@ -24,10 +24,10 @@
 
 #include <fmt/core.h>
 
-#include "instrument/log_declarations.hpp"
-#include "instrument/log_format.hpp"
-#include "instrument/tag_writer.hpp"
-#include "instrument/tags.hpp"
+#include "zspan/instrument/log_declarations.hpp"
+#include "zspan/instrument/log_format.hpp"
+#include "zspan/instrument/internal/tag_writer.hpp"
+#include "zspan/instrument/tags.hpp"
 
 namespace zspan {
 
@@ -62,18 +62,18 @@ void with_message(ContextNode& node, Record&& record, fmt::format_string<Args...
 
 // Records a log of `fields` (key = value, as tags) on the span `node` writes to.
 template <class... Key, class... Stored>
-void log_fields(ContextNode& node, const Tagged<Key, Stored>&... fields) noexcept {
+void log_fields(detail::ContextNode& node, const Tagged<Key, Stored>&... fields) noexcept {
   static_assert(sizeof...(fields) > 0, "zspan: a log needs at least one field");
-  ContextNode* owner = node.owner;
+  detail::ContextNode* owner = node.owner;
   if (!owner) return;
   const std::uint64_t entries[] = {detail::tag_entries(fields)...};
   std::uint64_t payload = 0;
   for (std::uint64_t e : entries) payload += e;
-  if (payload > kMaxLogEntries) return detail::count_dropped_field(node);
-  FieldEntry* at = reserve_entries(node, static_cast<std::uint32_t>(payload + 1));
+  if (payload > detail::kMaxLogEntries) return detail::count_dropped_field(node);
+  detail::FieldEntry* at = detail::reserve_entries(node, static_cast<std::uint32_t>(payload + 1));
   if (!at) return;
-  at[0] = {&kLogKey, log_value(now_ticks() - owner->record.start_ticks, static_cast<std::uint32_t>(payload))};
-  FieldEntry* next = at + 1;
+  at[0] = {&detail::kLogKey, detail::log_value(now_ticks() - owner->record.start_ticks, static_cast<std::uint32_t>(payload))};
+  detail::FieldEntry* next = at + 1;
   std::size_t i = 0;
   ((detail::write_tag(node, next, entries[i], fields), next += entries[i++]), ...);
   if constexpr ((detail::fails_span<Key> || ...)) detail::mark_error(node, true);
@@ -81,7 +81,7 @@ void log_fields(ContextNode& node, const Tagged<Key, Stored>&... fields) noexcep
 
 // Records a log whose message is formatted from `format` and `args`.
 template <class... Args>
-void log_message(ContextNode& node, LogFormat<Args...> format, Args&&... args) noexcept {
+void log_message(detail::ContextNode& node, LogFormat<Args...> format, Args&&... args) noexcept {
   detail::with_message(
       node, [&](const detail::MessageField& message) { log_fields(node, message); }, format.format,
       std::forward<Args>(args)...);
@@ -89,7 +89,7 @@ void log_message(ContextNode& node, LogFormat<Args...> format, Args&&... args) n
 
 // Marks the span failed and records an "error" event with a formatted message.
 template <class... Args>
-void log_error(ContextNode& node, LogFormat<Args...> format, Args&&... args) noexcept {
+void log_error(detail::ContextNode& node, LogFormat<Args...> format, Args&&... args) noexcept {
   detail::mark_error(node, true);
   detail::with_message(
       node, [&](const detail::MessageField& message) { log_fields(node, logs::event = "error", message); },

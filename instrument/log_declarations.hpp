@@ -6,11 +6,13 @@
 
 #include <type_traits>
 
-#include "instrument/tag_key.hpp"
+#include "zspan/instrument/tag_key.hpp"
 
 namespace zspan {
 
+namespace detail {
 struct ContextNode;
+}  // namespace detail
 
 template <class... Args>
 struct BasicLogFormat;
@@ -20,10 +22,10 @@ template <class... Args>
 using LogFormat = BasicLogFormat<std::type_identity_t<Args>...>;
 
 template <class... Key, class... Stored>
-void log_fields(ContextNode& node, const Tagged<Key, Stored>&... fields) noexcept;
+void log_fields(detail::ContextNode& node, const Tagged<Key, Stored>&... fields) noexcept;
 template <class... Args>
-void log_message(ContextNode& node, LogFormat<Args...> format, Args&&... args) noexcept;
+void log_message(detail::ContextNode& node, LogFormat<Args...> format, Args&&... args) noexcept;
 template <class... Args>
-void log_error(ContextNode& node, LogFormat<Args...> format, Args&&... args) noexcept;
+void log_error(detail::ContextNode& node, LogFormat<Args...> format, Args&&... args) noexcept;
 
 }  // namespace zspan

@@ -20,7 +20,7 @@
 
 #include <fmt/core.h>
 
-#include "instrument/log_declarations.hpp"
+#include "zspan/instrument/log_declarations.hpp"
 
 namespace zspan {
 

@@ -38,9 +38,9 @@
 // -Wunused-lambda-capture: capture with [&] or [=] there.)
 #pragma once
 
-#include "instrument/baggage.hpp"
-#include "instrument/log.hpp"
-#include "instrument/scope.hpp"
+#include "zspan/instrument/baggage.hpp"
+#include "zspan/instrument/log.hpp"
+#include "zspan/instrument/scope.hpp"
 
 // A removed log: its format string is checked against its arguments' types, which are
 // not evaluated.

@@ -19,9 +19,9 @@
 // the curious.
 #pragma once
 
-#include "instrument/macros.hpp"
-#include "instrument/scoped_span.hpp"
-#include "trace/propagation/propagator.hpp"
+#include "zspan/instrument/macros.hpp"
+#include "zspan/instrument/scoped_span.hpp"
+#include "zspan/trace/propagation/propagator.hpp"
 
 namespace zspan {
 
@@ -33,7 +33,7 @@ class RemoteParentScope {
   explicit RemoteParentScope(const SpanContext& remote) noexcept : pushed_(remote.valid()) {
     if (!pushed_) return;
     // Under zspan::ForceTracing (a forced trace is current), the caller's trace is forced.
-    const ContextNode* enclosing = detail::tls_current;
+    const detail::ContextNode* enclosing = detail::tls_current;
     const bool forced = enclosing && enclosing->context_holder().flags.forced();
     node_.init_remote(remote, forced ? remote.flags.with_forced() : remote.flags);
     detail::push(&node_);
@@ -45,7 +45,7 @@ class RemoteParentScope {
   RemoteParentScope& operator=(const RemoteParentScope&) = delete;
 
  private:
-  ContextNode node_;
+  detail::ContextNode node_;
   bool pushed_;
 };
 

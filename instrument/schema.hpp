@@ -27,9 +27,9 @@
 #include <boost/hana/string.hpp>
 #include <boost/hana/type.hpp>
 
-#include "instrument/tag_key.hpp"
-#include "instrument/tag_writer.hpp"
-#include "trace/tracer.hpp"
+#include "zspan/instrument/tag_key.hpp"
+#include "zspan/instrument/internal/tag_writer.hpp"
+#include "zspan/trace/tracer.hpp"
 
 namespace zspan {
 
@@ -113,7 +113,7 @@ class StrictTracer {
 };
 
 template <class SchemaT, class SamplerT, class ExporterT>
-struct schema_of<StrictTracer<SchemaT, SamplerT, ExporterT>> {
+struct detail::schema_of<StrictTracer<SchemaT, SamplerT, ExporterT>> {
   using type = SchemaT;
 };
 

@@ -15,10 +15,10 @@
 //   }
 #pragma once
 
-#include "instrument/config.hpp"
-#include "instrument/scoped_span.hpp"
-#include "instrument/tag_writer.hpp"
-#include "instrument/tags.hpp"
+#include "zspan/instrument/config.hpp"
+#include "zspan/instrument/scoped_span.hpp"
+#include "zspan/instrument/internal/tag_writer.hpp"
+#include "zspan/instrument/tags.hpp"
 
 #define ZSPAN_CONCAT_IMPL(a, b) a##b
 #define ZSPAN_CONCAT(a, b) ZSPAN_CONCAT_IMPL(a, b)
@@ -43,7 +43,7 @@ constexpr bool compiles(const Args&...) noexcept {
   ZSPAN_CALLSITE(ZSPAN_CONCAT(zspan_callsite_, id), name, level);                                            \
   ::zspan::ScopedSpan ZSPAN_CONCAT(zspan_scope_, id) { tracer, ZSPAN_CONCAT(zspan_callsite_, id), reference } \
   __VA_OPT__(; if (ZSPAN_CONCAT(zspan_scope_, id).recording())                                               \
-             ::zspan::set_scope_tags<decltype(tracer)>(ZSPAN_CONCAT(zspan_scope_, id).node(), __VA_ARGS__))
+             ::zspan::detail::set_scope_tags<decltype(tracer)>(ZSPAN_CONCAT(zspan_scope_, id).node(), __VA_ARGS__))
 
 // A scope named at run time: its callsite, which samplers see, has the function's name.
 // The name is copied after the tags, which a fresh span writes first.
@@ -57,7 +57,7 @@ constexpr bool compiles(const Args&...) noexcept {
 
 // A removed scope: its tags are still checked against the tracer's schema.
 #define ZSPAN_NO_SCOPE(tracer, name, ...) \
-  ZSPAN_DISCARD(tracer, name __VA_OPT__(, ::zspan::check_scope_tags<decltype(tracer)>(__VA_ARGS__)))
+  ZSPAN_DISCARD(tracer, name __VA_OPT__(, ::zspan::detail::check_scope_tags<decltype(tracer)>(__VA_ARGS__)))
 
 #if ZSPAN_ENABLED
 #define ZSPAN_INFO_SCOPE(tracer, reference, name, ...) \
@@ -84,13 +84,13 @@ constexpr bool compiles(const Args&...) noexcept {
 // not evaluated otherwise.
 #define ZSPAN_ON_CURRENT_SPAN(call, ...)                                            \
   do {                                                                              \
-    if (::zspan::ContextNode* zspan_current_node = ::zspan::detail::tls_current;    \
+    if (::zspan::detail::ContextNode* zspan_current_node = ::zspan::detail::tls_current;    \
         zspan_current_node && zspan_current_node->owner)                            \
       call(*zspan_current_node, __VA_ARGS__);                                       \
   } while (false)
 
 #if ZSPAN_ENABLED
-#define ZSPAN_TAG(key, value) ZSPAN_ON_CURRENT_SPAN(::zspan::set_tag, (key) = (value))
+#define ZSPAN_TAG(key, value) ZSPAN_ON_CURRENT_SPAN(::zspan::detail::set_tag, (key) = (value))
 #define ZSPAN_SCOPE_NAMED_WITH(tracer, name, ...) \
   ZSPAN_NAMED_SCOPE_IMPL(__COUNTER__, tracer, name __VA_OPT__(, ) __VA_ARGS__)
 #define ZSPAN_RENAME(name) ZSPAN_ON_CURRENT_SPAN(::zspan::rename_span, name)

@@ -19,10 +19,10 @@
 
 #include <cstddef>
 
-#include "instrument/compiled_out_span.hpp"
-#include "instrument/config.hpp"
-#include "instrument/span_operations.hpp"
-#include "trace/recording.hpp"
+#include "zspan/instrument/compiled_out_span.hpp"
+#include "zspan/instrument/config.hpp"
+#include "zspan/instrument/span_operations.hpp"
+#include "zspan/trace/internal/recording.hpp"
 
 namespace zspan {
 
@@ -47,23 +47,23 @@ class BasicScopedSpan : public SpanOperations<BasicScopedSpan<FieldBytes>> {
   template <class T>
   [[gnu::always_inline]] BasicScopedSpan(T& tracer, const Callsite& callsite,
                                          Reference reference = Reference::kChildOf) noexcept {
-    static_assert(offsetof(BasicScopedSpan, fields_) == sizeof(ContextNode), "fields continue the record");
-    start_span(node_, callsite, tracer, FieldBytes, reference);
+    static_assert(offsetof(BasicScopedSpan, fields_) == sizeof(detail::ContextNode), "fields continue the record");
+    detail::start_span(node_, callsite, tracer, FieldBytes, reference);
   }
-  [[gnu::always_inline]] ~BasicScopedSpan() { end_span<FieldBytes>(node_); }
+  [[gnu::always_inline]] ~BasicScopedSpan() { detail::end_span<FieldBytes>(node_); }
 
   BasicScopedSpan(const BasicScopedSpan&) = delete;
   BasicScopedSpan& operator=(const BasicScopedSpan&) = delete;
 
   bool recording() const noexcept { return node_.recording(); }
-  ContextNode& node() noexcept { return node_; }
+  detail::ContextNode& node() noexcept { return node_; }
 
  private:
   friend class SpanOperations<BasicScopedSpan>;
-  ContextNode* span_node() noexcept { return &node_; }
-  const ContextNode* span_node() const noexcept { return &node_; }
+  detail::ContextNode* span_node() noexcept { return &node_; }
+  const detail::ContextNode* span_node() const noexcept { return &node_; }
 
-  ContextNode node_{ContextNode::Unfilled{}};
+  detail::ContextNode node_{detail::ContextNode::Unfilled{}};
   [[maybe_unused]] std::byte fields_[FieldBytes];  // the record's entries continue here
 };
 #endif

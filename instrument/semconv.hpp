@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "instrument/tag_key.hpp"
+#include "zspan/instrument/tag_key.hpp"
 
 namespace zspan::semconv {
 inline constexpr TagKey<"http.route", std::string_view> http_route;

@@ -18,11 +18,11 @@
 
 #include <utility>
 
-#include "instrument/compiled_out_span.hpp"
-#include "instrument/config.hpp"
-#include "instrument/log.hpp"
-#include "instrument/span_operations.hpp"
-#include "trace/recording.hpp"
+#include "zspan/instrument/compiled_out_span.hpp"
+#include "zspan/instrument/config.hpp"
+#include "zspan/instrument/log.hpp"
+#include "zspan/instrument/span_operations.hpp"
+#include "zspan/trace/internal/recording.hpp"
 
 namespace zspan {
 
@@ -58,10 +58,10 @@ class Span : public SpanOperations<Span> {
   template <class T>
   static Span start(T& tracer, const Callsite& callsite, Reference reference = Reference::kChildOf) noexcept {
     Span span;
-    span.state_ = SharedRef<State>::make();
+    span.state_ = detail::SharedRef<State>::make();
     if (!span.state_) return span;
     // Not on a chain, its node may outlive its parent's: it takes its context now.
-    init_span(span.state_->node, callsite, tracer, kSpanFieldBytes, reference);
+    detail::init_span(span.state_->node, callsite, tracer, kSpanFieldBytes, reference);
     span.state_->node.adopt_inherited_context();
     return span;
   }
@@ -78,7 +78,7 @@ class Span : public SpanOperations<Span> {
   void end() noexcept {
     if (state_ && !state_->ended) {
       state_->ended = true;
-      finish_span<kSpanFieldBytes>(state_->node);
+      detail::finish_span<kSpanFieldBytes>(state_->node);
       state_->node.owner = nullptr;  // fields set after the end are dropped
     }
     state_ = nullptr;
@@ -93,14 +93,14 @@ class Span : public SpanOperations<Span> {
  private:
   friend class ActiveScope;
   friend class SpanOperations<Span>;
-  ContextNode* span_node() const noexcept { return state_ ? &state_->node : nullptr; }
+  detail::ContextNode* span_node() const noexcept { return state_ ? &state_->node : nullptr; }
 
-  struct State final : RefCounted {
-    ContextNode node{};
+  struct State final : detail::RefCounted {
+    detail::ContextNode node{};
     std::byte fields[kSpanFieldBytes];
     bool ended = false;
   };
-  SharedRef<State> state_;
+  detail::SharedRef<State> state_;
 };
 
 // Makes a Span current for a scope. Children started meanwhile are its children, and
@@ -115,15 +115,15 @@ class ActiveScope {
 
  private:
   friend class Span;
-  explicit ActiveScope(const SharedRef<Span::State>& state) noexcept : state_(state) {
+  explicit ActiveScope(const detail::SharedRef<Span::State>& state) noexcept : state_(state) {
     if (!state_) return;
-    const ContextNode& span = state_->node.minted_holder();  // the Span's node itself, with ids
+    const detail::ContextNode& span = state_->node.minted_holder();  // the Span's node itself, with ids
     node_.init_copy_of(span, span.kind, state_->ended ? nullptr : span.owner);
     detail::push(&node_);
   }
 
-  SharedRef<Span::State> state_;
-  ContextNode node_{ContextNode::Unfilled{}};
+  detail::SharedRef<Span::State> state_;
+  detail::ContextNode node_{detail::ContextNode::Unfilled{}};
 };
 
 inline ActiveScope Span::make_current() const noexcept { return ActiveScope(state_); }

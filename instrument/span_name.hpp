@@ -19,15 +19,15 @@
 
 #include <string_view>
 
-#include "instrument/tag_writer.hpp"
-#include "trace/recording.hpp"
-#include "trace/run_time_name.hpp"
+#include "zspan/instrument/internal/tag_writer.hpp"
+#include "zspan/trace/internal/recording.hpp"
+#include "zspan/trace/run_time_name.hpp"
 
 namespace zspan {
 
 // Names the span `node` writes to.
-inline void rename_span(ContextNode& node, std::string_view name) noexcept {
-  ContextNode* const owner = node.owner;
+inline void rename_span(detail::ContextNode& node, std::string_view name) noexcept {
+  detail::ContextNode* const owner = node.owner;
   if (!owner) return;
   const RunTimeName n = run_time_name(name);
   if (n.irregular()) [[unlikely]] {
@@ -36,9 +36,9 @@ inline void rename_span(ContextNode& node, std::string_view name) noexcept {
   }
   const detail::CutString stored{n.text, n.original_size};
   const std::uint64_t entries = detail::field_entries<std::string_view>(stored);
-  if (FieldEntry* at = reserve_entries(node, detail::clamp_entries(entries))) {
-    detail::write_field<std::string_view>(at, entries, &kSpanNameKey, stored);
-    owner->record.flags |= SpanRecord::kRenamed;
+  if (detail::FieldEntry* at = detail::reserve_entries(node, detail::clamp_entries(entries))) {
+    detail::write_field<std::string_view>(at, entries, &detail::kSpanNameKey, stored);
+    owner->record.flags |= detail::SpanRecord::kRenamed;
   }
 }
 

@@ -1,7 +1,7 @@
 // SpanOperations: what every span handle offers, ScopedSpan (TRACE_SCOPE's guard) and
 // Span (the movable one) alike.
 //
-//   span.tag(tags::http_status_code, 200);       // instrument/tag_writer.hpp
+//   span.tag(tags::http_status_code, 200);       // instrument/internal/tag_writer.hpp
 //   span.log("retry {}", attempt);               // instrument/log.hpp
 //   span.log_error("timeout after {} ms", ms);   // an error event; the span failed
 //   span.log_fields(logs::event = "retry");
@@ -23,11 +23,11 @@
 #include <string_view>
 #include <utility>
 
-#include "instrument/baggage.hpp"
-#include "instrument/log_declarations.hpp"
-#include "instrument/span_name.hpp"
-#include "instrument/tag_writer.hpp"
-#include "trace/recording.hpp"
+#include "zspan/instrument/baggage.hpp"
+#include "zspan/instrument/log_declarations.hpp"
+#include "zspan/instrument/span_name.hpp"
+#include "zspan/instrument/internal/tag_writer.hpp"
+#include "zspan/trace/internal/recording.hpp"
 
 namespace zspan {
 
@@ -35,43 +35,43 @@ template <class Handle>
 class SpanOperations {
  public:
   SpanContext context() const noexcept {
-    const ContextNode* n = static_cast<const Handle&>(*this).span_node();
+    const detail::ContextNode* n = static_cast<const Handle&>(*this).span_node();
     return n ? n->context() : SpanContext{};
   }
   void set_error() noexcept {
-    if (ContextNode* n = node()) detail::mark_error(*n, true);
+    if (detail::ContextNode* n = node()) detail::mark_error(*n, true);
   }
   void add_reference(Reference reference, const SpanContext& other) noexcept {
-    if (ContextNode* n = node()) zspan::add_reference(*n, reference, other);
+    if (detail::ContextNode* n = node()) zspan::detail::add_reference(*n, reference, other);
   }
   template <class Key, class V>
   void tag(const Key& key, const V& value) noexcept {
-    if (ContextNode* n = node()) set_tag(*n, key = value);
+    if (detail::ContextNode* n = node()) detail::set_tag(*n, key = value);
   }
   template <class... Args>
   void log(LogFormat<Args...> format, Args&&... args) noexcept {
-    if (ContextNode* n = node()) log_message(*n, format, std::forward<Args>(args)...);
+    if (detail::ContextNode* n = node()) log_message(*n, format, std::forward<Args>(args)...);
   }
   template <class... Args>
   void log_error(LogFormat<Args...> format, Args&&... args) noexcept {
-    if (ContextNode* n = node()) zspan::log_error(*n, format, std::forward<Args>(args)...);
+    if (detail::ContextNode* n = node()) zspan::log_error(*n, format, std::forward<Args>(args)...);
   }
   template <class... Key, class... Stored>
   void log_fields(const Tagged<Key, Stored>&... fields) noexcept {
-    if (ContextNode* n = node()) zspan::log_fields(*n, fields...);
+    if (detail::ContextNode* n = node()) zspan::log_fields(*n, fields...);
   }
   // Children started after the call (and scopes made current after it) see the entry.
   template <class Key, class V>  // a string key, or a BaggageKey (instrument/baggage_key.hpp)
   BaggageResult set_baggage(const Key& key, const V& value) noexcept {
-    ContextNode* n = node();
+    detail::ContextNode* n = node();
     return n ? zspan::set_baggage(*n, key, value) : detail::count_baggage_refusal(BaggageResult::kNoSpan);
   }
   void rename(std::string_view name) noexcept {
-    if (ContextNode* n = node()) rename_span(*n, name);
+    if (detail::ContextNode* n = node()) rename_span(*n, name);
   }
 
  private:
-  ContextNode* node() noexcept { return static_cast<Handle&>(*this).span_node(); }
+  detail::ContextNode* node() noexcept { return static_cast<Handle&>(*this).span_node(); }
 };
 
 }  // namespace zspan

@@ -35,7 +35,7 @@
 #include <string_view>
 #include <type_traits>
 
-#include "trace/field.hpp"
+#include "zspan/trace/internal/field.hpp"
 
 namespace zspan {
 
@@ -147,7 +147,7 @@ struct TagKey {
   using value_type = T;
   static constexpr FixedName name = Name;
   // What the span record points to. otel_name is the OpenTelemetry attribute name.
-  static constexpr FieldKey field{Name.view(), detail::TagValueTraits<T>::type,
+  static constexpr detail::FieldKey field{Name.view(), detail::TagValueTraits<T>::type,
                                   OtelName.view() == Name.view() ? std::string_view() : OtelName.view()};
 
   template <class V>

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "instrument/tag_key.hpp"
+#include "zspan/instrument/tag_key.hpp"
 
 namespace zspan {
 

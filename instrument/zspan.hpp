@@ -5,11 +5,11 @@
 // only opens spans can include instrument/scope.hpp, which compiles no fmt at all.
 #pragma once
 
-#include "instrument/config.hpp"
-#include "instrument/force_tracing.hpp"
-#include "instrument/macros.hpp"
-#include "instrument/scoped_span.hpp"
-#include "instrument/span.hpp"
-#include "trace/context.hpp"
-#include "trace/sampler.hpp"
-#include "trace/tracer.hpp"
+#include "zspan/instrument/config.hpp"
+#include "zspan/instrument/force_tracing.hpp"
+#include "zspan/instrument/macros.hpp"
+#include "zspan/instrument/scoped_span.hpp"
+#include "zspan/instrument/span.hpp"
+#include "zspan/trace/context.hpp"
+#include "zspan/trace/sampler.hpp"
+#include "zspan/trace/tracer.hpp"

@@ -1,7 +1,7 @@
-#include "trace/baggage.hpp"
+#include "zspan/trace/baggage.hpp"
 
-#include "trace/diagnostics.hpp"
-#include "trace/text.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/internal/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -39,7 +39,7 @@ std::string_view to_string(BaggageResult result) noexcept {
   return "unknown";
 }
 
-bool Baggage::valid_key(std::string_view key) noexcept { return is_token(key); }
+bool Baggage::valid_key(std::string_view key) noexcept { return detail::is_token(key); }
 
 std::size_t Baggage::header_bytes(const Entry& entry) noexcept {
   return entry.key.size() + 1 + encoded_size(entry.value) + (entry.metadata.empty() ? 0 : 1 + entry.metadata.size());
@@ -51,7 +51,7 @@ std::size_t Baggage::header_bytes() const noexcept {
   return total;
 }
 
-BaggageResult Baggage::set(SharedRef<const Baggage>& baggage, std::string_view key, std::string_view value) noexcept {
+BaggageResult Baggage::set(detail::SharedRef<const Baggage>& baggage, std::string_view key, std::string_view value) noexcept {
   try {
     BaggageBuilder builder(baggage);
     const BaggageResult result = builder.add({std::string(key), std::string(value), {}});
@@ -77,7 +77,7 @@ BaggageResult BaggageBudget::take(std::size_t bytes, std::optional<std::size_t> 
   return BaggageResult::kOk;
 }
 
-BaggageBuilder::BaggageBuilder(SharedRef<const Baggage> start) : start_(std::move(start)) {
+BaggageBuilder::BaggageBuilder(detail::SharedRef<const Baggage> start) : start_(std::move(start)) {
   if (!start_) return;
   entries_ = start_->entries();
   budget_ = BaggageBudget(*start_);
@@ -98,9 +98,9 @@ BaggageResult BaggageBuilder::add(Baggage::Entry entry) {
   return result;
 }
 
-SharedRef<const Baggage> BaggageBuilder::build() && {
+detail::SharedRef<const Baggage> BaggageBuilder::build() && {
   if (!added_) return std::move(start_);
-  return SharedRef<const Baggage>::adopt(new Baggage(std::move(entries_)));
+  return detail::SharedRef<const Baggage>::adopt(new Baggage(std::move(entries_)));
 }
 
 BaggageStats baggage_stats() noexcept {

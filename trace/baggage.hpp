@@ -27,7 +27,7 @@
 #include <string_view>
 #include <vector>
 
-#include "trace/shared_ref.hpp"
+#include "zspan/trace/internal/shared_ref.hpp"
 
 namespace zspan {
 
@@ -55,7 +55,7 @@ enum class BaggageResult : std::uint8_t {
 };
 std::string_view to_string(BaggageResult result) noexcept;
 
-class Baggage final : public RefCounted {
+class Baggage final : public detail::RefCounted {
  public:
   struct Entry {
     std::string key;
@@ -80,7 +80,7 @@ class Baggage final : public RefCounted {
 
   // Makes `baggage` a new Baggage with `key` set to `value` (replacing an entry of that
   // key), or leaves it alone and says why not. Never throws.
-  static BaggageResult set(SharedRef<const Baggage>& baggage, std::string_view key, std::string_view value) noexcept;
+  static BaggageResult set(detail::SharedRef<const Baggage>& baggage, std::string_view key, std::string_view value) noexcept;
 
  private:
   std::vector<Entry> entries_;
@@ -111,15 +111,15 @@ class BaggageBudget {
 class BaggageBuilder {
  public:
   // Starts from `start` (null: no baggage), taken as it is.
-  explicit BaggageBuilder(SharedRef<const Baggage> start);
+  explicit BaggageBuilder(detail::SharedRef<const Baggage> start);
 
   // Adds `entry`, or says why not. Throws std::bad_alloc only.
   BaggageResult add(Baggage::Entry entry);
   // The baggage made: `start` itself when nothing was added. Throws std::bad_alloc only.
-  SharedRef<const Baggage> build() &&;
+  detail::SharedRef<const Baggage> build() &&;
 
  private:
-  SharedRef<const Baggage> start_;
+  detail::SharedRef<const Baggage> start_;
   std::vector<Baggage::Entry> entries_;
   BaggageBudget budget_;
   bool added_ = false;

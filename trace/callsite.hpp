@@ -12,6 +12,12 @@ namespace zspan {
 // time (instrument/config.hpp), as Rust's `tracing` does with its max_level features.
 enum class Level : std::uint8_t { kInfo = 0, kDebug = 1, kVerbose = 2 };
 
+// How a span relates to the span that caused it (OpenTracing references).
+enum class Reference : std::uint8_t {
+  kChildOf,      // the parent waits for this span
+  kFollowsFrom,  // fire-and-forget: the parent does not wait
+};
+
 struct Callsite {
   std::string_view name;
   const char* function;

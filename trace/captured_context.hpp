@@ -22,8 +22,8 @@
 
 #include <utility>
 
-#include "trace/context.hpp"
-#include "trace/shared_ref.hpp"
+#include "zspan/trace/context.hpp"
+#include "zspan/trace/internal/shared_ref.hpp"
 
 namespace zspan {
 
@@ -41,14 +41,14 @@ class CapturedContext {
   }
   // The node to make current: shared by every copy, and by every thread resuming it, so
   // it is only ever read (its `prev` is null and stays so).
-  ContextNode* node() const noexcept { return state_ ? &state_->node : nullptr; }
+  detail::ContextNode* node() const noexcept { return state_ ? &state_->node : nullptr; }
 
  private:
   friend CapturedContext capture_context() noexcept;
-  struct State final : RefCounted {
-    ContextNode node{};  // prev and owner stay null
+  struct State final : detail::RefCounted {
+    detail::ContextNode node{};  // prev and owner stay null
   };
-  SharedRef<State> state_;
+  detail::SharedRef<State> state_;
 };
 
 // The current context as a value. An empty context when no span is current, or when the
@@ -58,14 +58,14 @@ inline CapturedContext capture_context() noexcept {
 #if defined(ZSPAN_DISABLED)
   return {};
 #else
-  const ContextNode* current = detail::tls_current;
+  const detail::ContextNode* current = detail::tls_current;
   CapturedContext captured;
   if (!current) return captured;
-  captured.state_ = SharedRef<CapturedContext::State>::make();
+  captured.state_ = detail::SharedRef<CapturedContext::State>::make();
   if (!captured.state_) return captured;
-  const ContextNode& holder = current->minted_holder();
+  const detail::ContextNode& holder = current->minted_holder();
   captured.state_->node.init_copy_of(
-      holder, holder.kind == ContextNode::Kind::kRemote ? ContextNode::Kind::kRemote : ContextNode::Kind::kCaptured,
+      holder, holder.kind == detail::ContextNode::Kind::kRemote ? detail::ContextNode::Kind::kRemote : detail::ContextNode::Kind::kCaptured,
       nullptr);
   return captured;
 #endif

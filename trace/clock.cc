@@ -1,4 +1,4 @@
-#include "trace/clock.hpp"
+#include "zspan/trace/clock.hpp"
 
 #include <thread>
 

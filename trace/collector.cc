@@ -1,4 +1,4 @@
-#include "trace/collector.hpp"
+#include "zspan/trace/collector.hpp"
 
 #include <pthread.h>
 
@@ -15,12 +15,12 @@
 #include <thread>
 #include <vector>
 
-#include "trace/clock.hpp"
-#include "trace/context.hpp"
-#include "trace/diagnostics.hpp"
-#include "trace/run_time_name.hpp"
-#include "trace/self_measurement.hpp"
-#include "trace/tracer.hpp"
+#include "zspan/trace/clock.hpp"
+#include "zspan/trace/context.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/run_time_name.hpp"
+#include "zspan/trace/self_measurement.hpp"
+#include "zspan/trace/tracer.hpp"
 
 namespace zspan {
 namespace detail {
@@ -517,7 +517,7 @@ void set_thread_buffer_capacity(std::size_t bytes) noexcept {
 }
 
 bool reserve_thread_buffer() noexcept {
-  ThreadBuffer* buffer = detail::tls_buffer ? detail::tls_buffer : detail::attach_thread_buffer();
+  detail::ThreadBuffer* buffer = detail::tls_buffer ? detail::tls_buffer : detail::attach_thread_buffer();
   if (!buffer) return false;
   const std::size_t full = detail::Collector::instance().buffer_capacity_.load(std::memory_order_relaxed);
   if (buffer->capacity() < full) {

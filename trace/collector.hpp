@@ -24,8 +24,8 @@
 #include <string_view>
 #include <vector>
 
-#include "trace/export/pipeline.hpp"
-#include "trace/thread_buffer.hpp"
+#include "zspan/trace/export/pipeline.hpp"
+#include "zspan/trace/internal/thread_buffer.hpp"
 
 namespace zspan {
 
@@ -121,10 +121,10 @@ void submit_slow(const SpanRecord& record) noexcept;
 
 // Appends a finished span to this thread's buffer. kCopiedEntryBytes: see
 // ThreadBuffer::try_write_fast.
-template <std::uint32_t kCopiedEntryBytes = 0>
+template <std::uint32_t kCopiedEntryBytes = 0, bool kWhole = false>
 [[gnu::always_inline]] inline void submit(const SpanRecord& record) noexcept {
   ThreadBuffer* buffer = tls_buffer;
-  if (!buffer || !buffer->try_write_fast<kCopiedEntryBytes>(record)) [[unlikely]]
+  if (!buffer || !buffer->try_write_fast<kCopiedEntryBytes, kWhole>(record)) [[unlikely]]
     submit_slow(record);
 }
 

@@ -1,4 +1,4 @@
-#include "trace/context.hpp"
+#include "zspan/trace/context.hpp"
 
 #include <atomic>
 
@@ -27,8 +27,8 @@ std::uint64_t out_of_order_ends() noexcept { return g_out_of_order_ends.load(std
 
 namespace zspan {
 
-const ContextNode& ContextNode::minted_holder() const noexcept {
-  auto& holder = const_cast<ContextNode&>(context_holder());
+const zspan::detail::ContextNode& zspan::detail::ContextNode::minted_holder() const noexcept {
+  auto& holder = const_cast<zspan::detail::ContextNode&>(context_holder());
   if (!holder.record.span_id.valid()) [[unlikely]] {
     if (!holder.record.trace_id.valid()) {
       holder.record.trace_id = TraceId::generate();
@@ -39,14 +39,14 @@ const ContextNode& ContextNode::minted_holder() const noexcept {
   return holder;
 }
 
-SpanContext ContextNode::context() const noexcept {
-  const ContextNode& h = minted_holder();
+SpanContext zspan::detail::ContextNode::context() const noexcept {
+  const zspan::detail::ContextNode& h = minted_holder();
   return {h.record.trace_id, h.record.span_id, h.flags, h.kind == Kind::kRemote, h.trace_state, h.baggage};
 }
 
-void ContextNode::adopt_inherited_context() noexcept {
+void zspan::detail::ContextNode::adopt_inherited_context() noexcept {
   if (!inherits_context()) return;
-  const ContextNode& h = prev->minted_holder();
+  const zspan::detail::ContextNode& h = prev->minted_holder();
   record.trace_id = h.record.trace_id;
   record.span_id = h.record.span_id;
   flags = h.flags;

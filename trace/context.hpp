@@ -24,14 +24,16 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "trace/span_context.hpp"
-#include "trace/span_record.hpp"
+#include "zspan/trace/span_context.hpp"
+#include "zspan/trace/internal/span_record.hpp"
 
 namespace zspan {
 
 // Fill a node with one of its init functions before it is pushed or read: each writes
 // every field that the node's kind reads, so that a span guard's node is not zeroed
 // first (ContextNode{} still is: all fields zero, for the few that fill by hand).
+namespace detail {
+
 struct ContextNode {
   enum class Kind : std::uint8_t {
     kRecording,  // a sampled span of this process: record is written when it ends
@@ -145,7 +147,6 @@ struct ContextNode {
 static_assert(sizeof(ContextNode) % 16 == 0 && offsetof(ContextNode, record) + sizeof(SpanRecord) == sizeof(ContextNode),
               "entries must follow the record header directly");
 
-namespace detail {
 extern constinit thread_local ContextNode* tls_current;
 
 // Unlinks `node` from this thread's chain when it is not the innermost (see above), and
@@ -168,22 +169,22 @@ std::uint64_t out_of_order_ends() noexcept;
 // Compiled out (ZSPAN_DISABLED), no span is ever current, and what follows needs no
 // zspan library: there is no current node or context, and ContextSwap swaps nothing.
 #if defined(ZSPAN_DISABLED)
-inline const ContextNode* current_node() noexcept { return nullptr; }
+inline const detail::ContextNode* current_node() noexcept { return nullptr; }
 inline SpanContext current_context() noexcept { return {}; }
 
 class ContextSwap {
  public:
-  explicit ContextSwap(ContextNode*) noexcept {}
+  explicit ContextSwap(detail::ContextNode*) noexcept {}
   ContextSwap(const ContextSwap&) = delete;
   ContextSwap& operator=(const ContextSwap&) = delete;
 };
 #else
 // The innermost active span on this thread, or nullptr.
-inline const ContextNode* current_node() noexcept { return detail::tls_current; }
+inline const detail::ContextNode* current_node() noexcept { return detail::tls_current; }
 
 // The context of the current span; an invalid context when no span is active.
 inline SpanContext current_context() noexcept {
-  const ContextNode* n = detail::tls_current;
+  const detail::ContextNode* n = detail::tls_current;
   return n ? n->context() : SpanContext{};
 }
 
@@ -192,13 +193,13 @@ inline SpanContext current_context() noexcept {
 // was created in: the chain itself is left untouched.
 class ContextSwap {
  public:
-  explicit ContextSwap(ContextNode* context) noexcept : saved_(detail::tls_current) { detail::tls_current = context; }
+  explicit ContextSwap(detail::ContextNode* context) noexcept : saved_(detail::tls_current) { detail::tls_current = context; }
   ~ContextSwap() { detail::tls_current = saved_; }
   ContextSwap(const ContextSwap&) = delete;
   ContextSwap& operator=(const ContextSwap&) = delete;
 
  private:
-  ContextNode* saved_;
+  detail::ContextNode* saved_;
 };
 #endif
 

@@ -1,4 +1,4 @@
-#include "trace/diagnostics.hpp"
+#include "zspan/trace/diagnostics.hpp"
 
 #include <cstdio>
 

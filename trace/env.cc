@@ -1,4 +1,4 @@
-#include "trace/env.hpp"
+#include "zspan/trace/env.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -6,8 +6,8 @@
 #include <memory>
 #include <mutex>
 
-#include "trace/diagnostics.hpp"
-#include "trace/text.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/internal/text.hpp"
 
 namespace zspan::env {
 namespace {
@@ -35,7 +35,7 @@ std::optional<std::string> value(std::string_view name) noexcept {
   try {
     const char* raw = std::getenv(std::string(name).c_str());
     if (!raw) return std::nullopt;
-    const std::string_view trimmed = trim_ows(raw);
+    const std::string_view trimmed = zspan::detail::trim_ows(raw);
     if (trimmed.empty()) return std::nullopt;
     return std::string(trimmed);
   } catch (...) {
@@ -88,7 +88,7 @@ std::chrono::milliseconds millis(std::string_view name, std::chrono::millisecond
 
 bool is_http_url(std::string_view url) noexcept {
   for (std::string_view scheme : {"http://", "https://"})
-    if (url.size() > scheme.size() && equals_ignoring_case(url.substr(0, scheme.size()), scheme)) return true;
+    if (url.size() > scheme.size() && zspan::detail::equals_ignoring_case(url.substr(0, scheme.size()), scheme)) return true;
   return false;
 }
 
@@ -107,14 +107,14 @@ std::vector<std::pair<std::string, std::string>> key_values(std::string_view nam
     std::string_view rest = list ? std::string_view(*list) : std::string_view();
     while (!rest.empty()) {
       const std::size_t comma = rest.find(',');
-      const std::string_view member = trim_ows(rest.substr(0, comma));
+      const std::string_view member = zspan::detail::trim_ows(rest.substr(0, comma));
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
       if (member.empty()) continue;
       const std::size_t eq = member.find('=');
       std::optional<std::string> key, decoded;
       if (eq != std::string_view::npos) {
-        key = percent_decode(trim_ows(member.substr(0, eq)));
-        decoded = percent_decode(trim_ows(member.substr(eq + 1)));
+        key = zspan::detail::percent_decode(zspan::detail::trim_ows(member.substr(0, eq)));
+        decoded = zspan::detail::percent_decode(zspan::detail::trim_ows(member.substr(eq + 1)));
       }
       if (key && !key->empty() && decoded) {
         out.emplace_back(std::move(*key), std::move(*decoded));

@@ -1,4 +1,4 @@
-#include "trace/ids.hpp"
+#include "zspan/trace/ids.hpp"
 
 #include <bit>
 #include <chrono>

@@ -1,8 +1,8 @@
-#include "trace/run_time_name.hpp"
+#include "zspan/trace/run_time_name.hpp"
 
 #include <atomic>
 
-#include "trace/diagnostics.hpp"
+#include "zspan/trace/diagnostics.hpp"
 
 namespace zspan {
 namespace {

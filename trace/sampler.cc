@@ -1,13 +1,13 @@
-#include "trace/sampler.hpp"
+#include "zspan/trace/sampler.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <mutex>
 
-#include "trace/diagnostics.hpp"
-#include "trace/env.hpp"
-#include "trace/text.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/env.hpp"
+#include "zspan/trace/internal/text.hpp"
 
 namespace zspan {
 
@@ -23,7 +23,7 @@ constexpr double kMaxTracesPerSecond = 1e9;
 
 // A finite number in [low, high], or `fallback` (reported) when `arg` is set but is not one.
 double parse_argument(std::string_view arg, double low, double high, double fallback) noexcept {
-  arg = trim_ows(arg);
+  arg = detail::trim_ows(arg);
   if (arg.empty()) return fallback;
   double value = 0;
   const auto [end, error] = std::from_chars(arg.data(), arg.data() + arg.size(), value);
@@ -66,19 +66,19 @@ double ConfiguredSampler::argument() const noexcept {
 }
 
 ConfiguredSampler ConfiguredSampler::parse(std::string_view name, std::string_view arg) noexcept {
-  name = trim_ows(name);
+  name = detail::trim_ows(name);
   constexpr std::string_view kParentBased = "parentbased_";
   const bool parent_based =
-      name.size() > kParentBased.size() && equals_ignoring_case(name.substr(0, kParentBased.size()), kParentBased);
+      name.size() > kParentBased.size() && detail::equals_ignoring_case(name.substr(0, kParentBased.size()), kParentBased);
   const std::string_view root = parent_based ? name.substr(kParentBased.size()) : name;
   if (name.empty()) return spec_default();
-  if (equals_ignoring_case(root, "always_on")) return {Kind::kAlwaysOn, parent_based, 0.0};
-  if (equals_ignoring_case(root, "always_off")) return {Kind::kAlwaysOff, parent_based, 0.0};
-  if (equals_ignoring_case(root, "traceidratio"))
+  if (detail::equals_ignoring_case(root, "always_on")) return {Kind::kAlwaysOn, parent_based, 0.0};
+  if (detail::equals_ignoring_case(root, "always_off")) return {Kind::kAlwaysOff, parent_based, 0.0};
+  if (detail::equals_ignoring_case(root, "traceidratio"))
     return {Kind::kTraceIdRatio, parent_based, parse_argument(arg, 0.0, 1.0, kDefaultRatio)};
-  if (equals_ignoring_case(root, "ratelimited"))
+  if (detail::equals_ignoring_case(root, "ratelimited"))
     return {Kind::kRateLimited, parent_based, parse_argument(arg, 0.0, kMaxTracesPerSecond, kDefaultTracesPerSecond)};
-  if (equals_ignoring_case(root, "jaeger_remote")) {
+  if (detail::equals_ignoring_case(root, "jaeger_remote")) {
     static RateLimitedWarning needs_configure{
         "zspan: OTEL_TRACES_SAMPLER=jaeger_remote is made by zspan::configure() (configure/configure.hpp); "
         "using parentbased_always_on"};

@@ -19,10 +19,10 @@
 #include <string_view>
 #include <utility>
 
-#include "trace/callsite.hpp"
-#include "trace/clock.hpp"
-#include "trace/ids.hpp"
-#include "trace/span_context.hpp"
+#include "zspan/trace/callsite.hpp"
+#include "zspan/trace/clock.hpp"
+#include "zspan/trace/ids.hpp"
+#include "zspan/trace/span_context.hpp"
 
 namespace zspan {
 

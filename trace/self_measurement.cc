@@ -1,9 +1,9 @@
-#include "trace/self_measurement.hpp"
+#include "zspan/trace/self_measurement.hpp"
 
 #include <algorithm>
 #include <limits>
 
-#include "trace/recording.hpp"
+#include "zspan/trace/internal/recording.hpp"
 
 namespace zspan::detail {
 

@@ -7,10 +7,10 @@
 
 #include <cstdint>
 
-#include "trace/baggage.hpp"
-#include "trace/ids.hpp"
-#include "trace/shared_ref.hpp"
-#include "trace/trace_state.hpp"
+#include "zspan/trace/baggage.hpp"
+#include "zspan/trace/ids.hpp"
+#include "zspan/trace/internal/shared_ref.hpp"
+#include "zspan/trace/trace_state.hpp"
 
 namespace zspan {
 
@@ -46,8 +46,8 @@ struct SpanContext {
   SpanId span_id;
   TraceFlags flags;
   bool remote = false;  // extracted from another process, not started here
-  SharedRef<const TraceState> trace_state;
-  SharedRef<const Baggage> baggage;
+  detail::SharedRef<const TraceState> trace_state;
+  detail::SharedRef<const Baggage> baggage;
 
   // Takes the ids and decision a header carried from another process. The trace state
   // of any earlier format is dropped: only W3C carries one, and it sets its own after.

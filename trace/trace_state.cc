@@ -1,4 +1,4 @@
-#include "trace/trace_state.hpp"
+#include "zspan/trace/trace_state.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -13,7 +13,7 @@ static_assert(kMembersOffset % alignof(TraceState::Member) == 0 &&
               alignof(TraceState) >= alignof(TraceState::Member));
 }  // namespace
 
-SharedRef<const TraceState> TraceState::make(std::span<const Member> members) noexcept {
+detail::SharedRef<const TraceState> TraceState::make(std::span<const Member> members) noexcept {
   if (members.empty()) return nullptr;
   std::size_t text_size = members.size() - 1;  // the commas
   for (const Member& m : members) text_size += m.key.size() + 1 + m.value.size();
@@ -38,7 +38,7 @@ SharedRef<const TraceState> TraceState::make(std::span<const Member> members) no
     *out++ = '=';
     std::construct_at(own_members + i, Member{key, append(members[i].value)});
   }
-  return SharedRef<const TraceState>::adopt(
+  return detail::SharedRef<const TraceState>::adopt(
       new (storage) TraceState(own_members, members.size(), std::string_view(text, text_size)));
 }
 

@@ -16,11 +16,11 @@
 #include <span>
 #include <string_view>
 
-#include "trace/shared_ref.hpp"
+#include "zspan/trace/internal/shared_ref.hpp"
 
 namespace zspan {
 
-class TraceState final : public RefCounted {
+class TraceState final : public detail::RefCounted {
  public:
   struct Member {
     std::string_view key;
@@ -29,7 +29,7 @@ class TraceState final : public RefCounted {
 
   // Null when `members` is empty (a trace without a state carries no object) or when
   // memory ran out.
-  static SharedRef<const TraceState> make(std::span<const Member> members) noexcept;
+  static detail::SharedRef<const TraceState> make(std::span<const Member> members) noexcept;
 
   std::span<const Member> members() const noexcept { return {members_, size_}; }
   // "key=value,key=value", ready to be sent as the tracestate header.

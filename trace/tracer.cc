@@ -1,8 +1,8 @@
-#include "trace/tracer.hpp"
+#include "zspan/trace/tracer.hpp"
 
 #include <atomic>
 
-#include "trace/diagnostics.hpp"
+#include "zspan/trace/diagnostics.hpp"
 
 namespace zspan {
 

@@ -26,10 +26,10 @@
 #include <string_view>
 #include <utility>
 
-#include "trace/collector.hpp"
-#include "trace/export/fanout.hpp"
-#include "trace/export/pipeline.hpp"
-#include "trace/sampler.hpp"
+#include "zspan/trace/collector.hpp"
+#include "zspan/trace/export/fanout.hpp"
+#include "zspan/trace/export/pipeline.hpp"
+#include "zspan/trace/sampler.hpp"
 
 namespace zspan {
 

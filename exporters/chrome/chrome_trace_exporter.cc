@@ -1,4 +1,4 @@
-#include "exporters/chrome/chrome_trace_exporter.hpp"
+#include "zspan/exporters/chrome/chrome_trace_exporter.hpp"
 
 #include <unistd.h>
 
@@ -6,9 +6,9 @@
 #include <bit>
 #include <cerrno>
 
-#include "exporters/json/json_writer.hpp"
-#include "trace/diagnostics.hpp"
-#include "trace/export/otel.hpp"
+#include "zspan/exporters/json/json_writer.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/export/otel.hpp"
 
 namespace zspan {
 namespace {

@@ -58,10 +58,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "exporters/chrome/track_layout.hpp"
-#include "exporters/json/json_writer.hpp"
-#include "exporters/json/output_sink.hpp"
-#include "trace/export/exporter.hpp"
+#include "zspan/exporters/chrome/track_layout.hpp"
+#include "zspan/exporters/json/json_writer.hpp"
+#include "zspan/exporters/json/output_sink.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan {
 

@@ -1,4 +1,4 @@
-#include "exporters/chrome/track_layout.hpp"
+#include "zspan/exporters/chrome/track_layout.hpp"
 
 #include <iterator>
 

@@ -1,4 +1,4 @@
-#include "exporters/console/cells.hpp"
+#include "zspan/exporters/console/cells.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "exporters/console/console_exporter.hpp"
+#include "zspan/exporters/console/console_exporter.hpp"
 
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <cstring>
 #include <unordered_set>
 
-#include "trace/diagnostics.hpp"
+#include "zspan/trace/diagnostics.hpp"
 
 namespace zspan {
 namespace {

@@ -56,8 +56,8 @@
 #include <string>
 #include <vector>
 
-#include "exporters/console/waterfall.hpp"
-#include "trace/export/exporter.hpp"
+#include "zspan/exporters/console/waterfall.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan {
 

@@ -1,4 +1,4 @@
-#include "exporters/console/waterfall.hpp"
+#include "zspan/exporters/console/waterfall.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,8 +12,8 @@
 
 #include <fmt/format.h>
 
-#include "exporters/console/cells.hpp"
-#include "trace/export/otel.hpp"
+#include "zspan/exporters/console/cells.hpp"
+#include "zspan/trace/export/otel.hpp"
 
 namespace zspan::console {
 namespace {

@@ -42,7 +42,7 @@
 #include <string_view>
 #include <vector>
 
-#include "trace/export/span_view.hpp"
+#include "zspan/trace/export/span_view.hpp"
 
 namespace zspan::console {
 

@@ -6,7 +6,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "trace/export/exporter.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan {
 

@@ -1,4 +1,4 @@
-#include "exporters/http/http_client.hpp"
+#include "zspan/exporters/http/http_client.hpp"
 
 #include <curl/curl.h>
 #include <zlib.h>

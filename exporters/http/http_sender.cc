@@ -1,9 +1,9 @@
-#include "exporters/http/http_sender.hpp"
+#include "zspan/exporters/http/http_sender.hpp"
 
 #include <algorithm>
 #include <thread>
 
-#include "trace/ids.hpp"
+#include "zspan/trace/ids.hpp"
 
 namespace zspan {
 namespace {

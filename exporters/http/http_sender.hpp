@@ -31,9 +31,9 @@
 #include <string>
 #include <string_view>
 
-#include "exporters/http/http_client.hpp"
-#include "trace/diagnostics.hpp"
-#include "trace/export/exporter.hpp"
+#include "zspan/exporters/http/http_client.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan {
 

@@ -1,4 +1,4 @@
-#include "exporters/jaeger/jaeger_agent_exporter.hpp"
+#include "zspan/exporters/jaeger/jaeger_agent_exporter.hpp"
 
 #include <netdb.h>
 #include <sys/socket.h>
@@ -11,9 +11,9 @@
 #include <cstring>
 #include <new>
 
-#include "trace/diagnostics.hpp"
-#include "trace/export/otel.hpp"
-#include "trace/env.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/export/otel.hpp"
+#include "zspan/trace/env.hpp"
 
 namespace zspan {
 namespace {

@@ -54,8 +54,8 @@
 #include <string>
 #include <string_view>
 
-#include "exporters/jaeger/jaeger_encoding.hpp"
-#include "trace/export/exporter.hpp"
+#include "zspan/exporters/jaeger/jaeger_encoding.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan {
 

@@ -1,11 +1,11 @@
-#include "exporters/jaeger/jaeger_collector_exporter.hpp"
+#include "zspan/exporters/jaeger/jaeger_collector_exporter.hpp"
 
 #include <new>
 #include <utility>
 
-#include "trace/diagnostics.hpp"
-#include "trace/env.hpp"
-#include "trace/version.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/env.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan {
 namespace {

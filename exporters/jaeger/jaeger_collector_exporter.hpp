@@ -38,9 +38,9 @@
 #include <string>
 #include <string_view>
 
-#include "exporters/http/http_sender.hpp"
-#include "exporters/jaeger/jaeger_encoding.hpp"
-#include "trace/export/exporter.hpp"
+#include "zspan/exporters/http/http_sender.hpp"
+#include "zspan/exporters/jaeger/jaeger_encoding.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan {
 

@@ -1,4 +1,4 @@
-#include "exporters/jaeger/jaeger_encoding.hpp"
+#include "zspan/exporters/jaeger/jaeger_encoding.hpp"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -9,10 +9,10 @@
 #include <charconv>
 #include <type_traits>
 
-#include "exporters/jaeger/thrift_writer.hpp"
-#include "exporters/json/json_writer.hpp"
-#include "trace/export/otel.hpp"
-#include "trace/version.hpp"
+#include "zspan/exporters/jaeger/thrift_writer.hpp"
+#include "zspan/exporters/json/json_writer.hpp"
+#include "zspan/trace/export/otel.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan::jaeger {
 namespace {
@@ -135,7 +135,7 @@ void write_span(W& w, const SpanView& span, Trim trim, std::string& scratch, con
       });
   }
   const std::uint8_t flags = span.record().flags;
-  w.field_i32(7, ((flags & SpanRecord::kSampled) ? kSampledFlag : 0) | ((flags & SpanRecord::kForced) ? kDebugFlag : 0));
+  w.field_i32(7, ((flags & zspan::detail::SpanRecord::kSampled) ? kSampledFlag : 0) | ((flags & zspan::detail::SpanRecord::kForced) ? kDebugFlag : 0));
   w.field_i64(8, micros(span.start_unix_nanos()));
   w.field_i64(9, micros(span.duration_nanos()));
 

@@ -53,7 +53,7 @@
 #include <utility>
 #include <vector>
 
-#include "trace/export/exporter.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan::jaeger {
 

@@ -1,4 +1,4 @@
-#include "exporters/jaeger/thrift_writer.hpp"
+#include "zspan/exporters/jaeger/thrift_writer.hpp"
 
 namespace zspan::thrift {
 

@@ -1,4 +1,4 @@
-#include "exporters/json/json_writer.hpp"
+#include "zspan/exporters/json/json_writer.hpp"
 
 #include <algorithm>
 #include <array>
@@ -284,7 +284,7 @@ void JsonWriter::value(SpanId id) {
 
 bool was_cut(const ArrayValue& v) noexcept {
   bool cut = false;
-  if (v.element_type() == FieldType::kString)
+  if (v.element_type() == detail::FieldType::kString)
     v.for_each([&](const ScalarValue& element) {
       const auto* s = std::get_if<StringValue>(&element);
       cut = cut || (s && s->truncated());

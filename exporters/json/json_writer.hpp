@@ -53,8 +53,8 @@
 #include <string_view>
 #include <vector>
 
-#include "trace/export/field_reader.hpp"
-#include "trace/ids.hpp"
+#include "zspan/trace/export/field_reader.hpp"
+#include "zspan/trace/ids.hpp"
 
 namespace zspan {
 

@@ -1,4 +1,4 @@
-#include "exporters/json/output_sink.hpp"
+#include "zspan/exporters/json/output_sink.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,7 +1,7 @@
-#include "exporters/jsonl/json_lines_exporter.hpp"
+#include "zspan/exporters/jsonl/json_lines_exporter.hpp"
 
-#include "trace/diagnostics.hpp"
-#include "trace/export/otel.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/export/otel.hpp"
 
 namespace zspan {
 namespace {

@@ -43,9 +43,9 @@
 #include <string_view>
 #include <vector>
 
-#include "exporters/json/json_writer.hpp"
-#include "exporters/json/output_sink.hpp"
-#include "trace/export/exporter.hpp"
+#include "zspan/exporters/json/json_writer.hpp"
+#include "zspan/exporters/json/output_sink.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan {
 

@@ -1,4 +1,4 @@
-#include "exporters/memory/memory_exporter.hpp"
+#include "zspan/exporters/memory/memory_exporter.hpp"
 
 #include <new>
 

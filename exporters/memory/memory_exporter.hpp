@@ -10,8 +10,8 @@
 #include <mutex>
 #include <vector>
 
-#include "trace/export/exporter.hpp"
-#include "trace/export/span_data.hpp"
+#include "zspan/trace/export/exporter.hpp"
+#include "zspan/trace/export/span_data.hpp"
 
 namespace zspan {
 

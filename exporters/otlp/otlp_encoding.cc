@@ -1,11 +1,11 @@
-#include "exporters/otlp/otlp_encoding.hpp"
+#include "zspan/exporters/otlp/otlp_encoding.hpp"
 
 #include <cstdint>
 #include <utility>
 #include <vector>
 
-#include "trace/export/otel.hpp"
-#include "trace/version.hpp"
+#include "zspan/trace/export/otel.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan::otlp {
 namespace {
@@ -104,14 +104,14 @@ void encode_span(const SpanView& span, pb::trace::v1::Span& out) {
 std::uint32_t span_flags(const SpanView& span) noexcept {
   constexpr std::uint32_t kSampled = 0x01;  // the W3C sampled bit
   std::uint32_t flags = pb::trace::v1::SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
-  if (span.record().flags & SpanRecord::kSampled) flags |= kSampled;
+  if (span.record().flags & zspan::detail::SpanRecord::kSampled) flags |= kSampled;
   if (span.has_remote_parent()) flags |= pb::trace::v1::SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK;
   return flags;
 }
 
 bool uint64s_as_strings(const ArrayValue& array) noexcept {
   bool as_strings = false;
-  if (array.element_type() == FieldType::kUint64)
+  if (array.element_type() == zspan::detail::FieldType::kUint64)
     array.for_each([&](const ScalarValue& e) { as_strings |= !fits_int64(std::get<std::uint64_t>(e)); });
   return as_strings;
 }

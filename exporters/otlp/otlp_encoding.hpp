@@ -35,8 +35,8 @@
 #include <string_view>
 
 #include "exporters/otlp/proto/trace_service.pb.h"
-#include "trace/export/exporter.hpp"
-#include "trace/export/field_reader.hpp"
+#include "zspan/trace/export/exporter.hpp"
+#include "zspan/trace/export/field_reader.hpp"
 
 namespace zspan::otlp {
 

@@ -1,4 +1,4 @@
-#include "exporters/otlp/otlp_http_exporter.hpp"
+#include "zspan/exporters/otlp/otlp_http_exporter.hpp"
 
 #include <google/protobuf/util/json_util.h>
 
@@ -7,10 +7,10 @@
 #include <optional>
 
 #include "exporters/otlp/proto/trace_service.pb.h"
-#include "trace/diagnostics.hpp"
-#include "trace/env.hpp"
-#include "trace/text.hpp"
-#include "trace/version.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/env.hpp"
+#include "zspan/trace/internal/text.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan {
 namespace {
@@ -43,7 +43,7 @@ std::vector<std::pair<std::string, std::string>> headers_from(const std::string&
   std::vector<std::pair<std::string, std::string>> headers = env::key_values(variable);
   std::erase_if(headers, [&](const std::pair<std::string, std::string>& header) {
     const auto& [key, value] = header;
-    const bool valid = is_token(key) && std::none_of(value.begin(), value.end(), [](char c) {
+    const bool valid = detail::is_token(key) && std::none_of(value.begin(), value.end(), [](char c) {
       return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
     });
     if (!valid) env::bad_value(variable, key, "names a header that is not a token, or its value has control characters", "the other headers");

@@ -47,10 +47,10 @@
 #include <utility>
 #include <vector>
 
-#include "exporters/http/http_sender.hpp"
-#include "exporters/otlp/otlp_json.hpp"
-#include "exporters/otlp/otlp_wire.hpp"
-#include "trace/export/exporter.hpp"
+#include "zspan/exporters/http/http_sender.hpp"
+#include "zspan/exporters/otlp/otlp_json.hpp"
+#include "zspan/exporters/otlp/otlp_wire.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan {
 

@@ -1,13 +1,13 @@
-#include "exporters/otlp/otlp_json.hpp"
+#include "zspan/exporters/otlp/otlp_json.hpp"
 
 #include <cstdint>
 #include <string_view>
 #include <variant>
 
-#include "exporters/json/json_writer.hpp"
-#include "exporters/otlp/otlp_encoding.hpp"
-#include "trace/export/otel.hpp"
-#include "trace/version.hpp"
+#include "zspan/exporters/json/json_writer.hpp"
+#include "zspan/exporters/otlp/otlp_encoding.hpp"
+#include "zspan/trace/export/otel.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan::otlp {
 namespace {

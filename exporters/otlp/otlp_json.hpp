@@ -34,8 +34,8 @@
 
 #include <string>
 
-#include "exporters/otlp/resource_groups.hpp"
-#include "trace/export/exporter.hpp"
+#include "zspan/exporters/otlp/resource_groups.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan::otlp {
 

@@ -1,4 +1,4 @@
-#include "exporters/otlp/otlp_wire.hpp"
+#include "zspan/exporters/otlp/otlp_wire.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -6,9 +6,9 @@
 #include <cstring>
 #include <variant>
 
-#include "exporters/otlp/otlp_encoding.hpp"
-#include "trace/export/otel.hpp"
-#include "trace/version.hpp"
+#include "zspan/exporters/otlp/otlp_encoding.hpp"
+#include "zspan/trace/export/otel.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan::otlp {
 namespace {

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "trace/export/exporter.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan::otlp {
 

@@ -1,4 +1,4 @@
-#include "exporters/zipkin/zipkin_exporter.hpp"
+#include "zspan/exporters/zipkin/zipkin_exporter.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,10 +10,10 @@
 #include <new>
 #include <type_traits>
 
-#include "trace/diagnostics.hpp"
-#include "trace/env.hpp"
-#include "trace/export/otel.hpp"
-#include "trace/version.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/env.hpp"
+#include "zspan/trace/export/otel.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan {
 namespace {

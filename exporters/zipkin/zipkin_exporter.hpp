@@ -92,9 +92,9 @@
 #include <string>
 #include <string_view>
 
-#include "exporters/http/http_sender.hpp"
-#include "exporters/json/json_writer.hpp"
-#include "trace/export/exporter.hpp"
+#include "zspan/exporters/http/http_sender.hpp"
+#include "zspan/exporters/json/json_writer.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan {
 

@@ -30,7 +30,7 @@
 // the span starts).
 #pragma once
 
-#include "instrument/asio.hpp"  // before any asio header: it enables asio's coroutines under clang
+#include "zspan/instrument/asio.hpp"  // before any asio header: it enables asio's coroutines under clang
 
 #include <boost/beast/http/message.hpp>
 
@@ -38,9 +38,9 @@
 #include <type_traits>
 #include <utility>
 
-#include "instrument/current_exception.hpp"
-#include "instrument/http/server_span.hpp"
-#include "trace/propagation/configured_propagator.hpp"
+#include "zspan/instrument/current_exception.hpp"
+#include "zspan/instrument/http/server_span.hpp"
+#include "zspan/trace/propagation/configured_propagator.hpp"
 
 namespace zspan::http {
 

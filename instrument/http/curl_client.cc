@@ -1,4 +1,4 @@
-#include "instrument/http/curl_client.hpp"
+#include "zspan/instrument/http/curl_client.hpp"
 
 #include <charconv>
 #include <iterator>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "instrument/http/server_span.hpp"
+#include "zspan/instrument/http/server_span.hpp"
 
 namespace zspan::http {
 namespace {
@@ -93,7 +93,7 @@ CurlClient::CurlClient(PeerWhitelist peers, const ConfiguredPropagator& propagat
 
 CURLcode CurlClient::perform(CURL* curl, std::string_view method, const char* url, curl_slist* headers) const noexcept {
   const Route route = Route::of_method(method);
-  InheritTracer tracer;
+  zspan::detail::InheritTracer tracer;
   BasicScopedSpan<kHttpSpanFieldBytes> span(tracer, route.callsite());
   span.tag(tags::span_kind, "client");
   span.tag(tags::http_method, route.method());

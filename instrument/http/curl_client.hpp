@@ -38,9 +38,9 @@
 
 #include <string_view>
 
-#include "instrument/http/route.hpp"
-#include "trace/propagation/configured_propagator.hpp"
-#include "trace/propagation/peer_whitelist.hpp"
+#include "zspan/instrument/http/route.hpp"
+#include "zspan/trace/propagation/configured_propagator.hpp"
+#include "zspan/trace/propagation/peer_whitelist.hpp"
 
 namespace zspan::http {
 

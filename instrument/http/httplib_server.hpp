@@ -28,8 +28,8 @@
 #include <string>
 #include <utility>
 
-#include "trace/propagation/configured_propagator.hpp"
-#include "instrument/http/server_span.hpp"
+#include "zspan/trace/propagation/configured_propagator.hpp"
+#include "zspan/instrument/http/server_span.hpp"
 
 namespace zspan::http {
 

@@ -1,4 +1,4 @@
-#include "instrument/http/route.hpp"
+#include "zspan/instrument/http/route.hpp"
 
 #include <array>
 #include <atomic>
@@ -7,7 +7,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "trace/diagnostics.hpp"
+#include "zspan/trace/diagnostics.hpp"
 
 namespace zspan::http {
 namespace {

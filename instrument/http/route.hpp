@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "trace/callsite.hpp"
+#include "zspan/trace/callsite.hpp"
 
 namespace zspan::http {
 

@@ -25,11 +25,11 @@
 #include <string_view>
 #include <utility>
 
-#include "instrument/current_exception.hpp"
-#include "instrument/http/route.hpp"
-#include "instrument/remote.hpp"
-#include "instrument/semconv.hpp"
-#include "trace/propagation/peer_whitelist.hpp"
+#include "zspan/instrument/current_exception.hpp"
+#include "zspan/instrument/http/route.hpp"
+#include "zspan/instrument/remote.hpp"
+#include "zspan/instrument/semconv.hpp"
+#include "zspan/trace/propagation/peer_whitelist.hpp"
 
 namespace zspan::http {
 

@@ -19,8 +19,8 @@
 
 #include <algorithm>
 
-#include "trace/context.hpp"
-#include "trace/ids.hpp"
+#include "zspan/trace/context.hpp"
+#include "zspan/trace/ids.hpp"
 
 namespace zspan {
 
@@ -33,9 +33,9 @@ struct CurrentIds {
 };
 
 inline CurrentIds current_ids() noexcept {
-  const ContextNode* node = current_node();
+  const detail::ContextNode* node = current_node();
   if (!node) return {};
-  const ContextNode& holder = node->minted_holder();  // a sampled-out span's ids (trace/context.hpp)
+  const detail::ContextNode& holder = node->minted_holder();  // a sampled-out span's ids (trace/context.hpp)
   return {holder.record.trace_id, holder.record.span_id, holder.flags.sampled()};
 }
 

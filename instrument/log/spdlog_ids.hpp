@@ -17,7 +17,7 @@
 #include <iterator>
 #include <memory>
 
-#include "instrument/log/correlation.hpp"
+#include "zspan/instrument/log/correlation.hpp"
 
 namespace zspan {
 

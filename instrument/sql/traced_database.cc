@@ -1,13 +1,13 @@
-#include "instrument/sql/traced_database.hpp"
+#include "zspan/instrument/sql/traced_database.hpp"
 
 #include <array>
 #include <atomic>
 #include <cctype>
 #include <climits>
 
-#include "instrument/macros.hpp"
-#include "instrument/semconv.hpp"
-#include "trace/recording.hpp"
+#include "zspan/instrument/macros.hpp"
+#include "zspan/instrument/semconv.hpp"
+#include "zspan/trace/internal/recording.hpp"
 
 namespace zspan::sql {
 namespace {
@@ -65,7 +65,7 @@ TracedStatement::TracedStatement(const TracedDatabase& db, std::string_view& sql
   span_->tag(tags::span_kind, "client");
   span_->tag(tags::db_type, "sqlite");
   span_->tag(tags::db_instance, db.name_);
-  if (!set_long_string_tag(span_->node(), tags::db_statement, text, kMaxStatementBytes))
+  if (!zspan::detail::set_long_string_tag(span_->node(), tags::db_statement, text, kMaxStatementBytes))
     g_statements_truncated.fetch_add(1, std::memory_order_relaxed);
 }
 

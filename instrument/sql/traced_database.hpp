@@ -38,8 +38,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "instrument/current_exception.hpp"
-#include "instrument/scoped_span.hpp"
+#include "zspan/instrument/current_exception.hpp"
+#include "zspan/instrument/scoped_span.hpp"
 
 #ifndef ZSPAN_SQL_STATEMENT_BYTES
 #define ZSPAN_SQL_STATEMENT_BYTES 2048

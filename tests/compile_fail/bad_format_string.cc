@@ -1,5 +1,5 @@
 // Must not compile: the format string wants two arguments and gets one.
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 void handle(int attempt) {
   TRACE_SCOPE("handle");

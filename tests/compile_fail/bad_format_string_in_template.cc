@@ -1,6 +1,6 @@
 // Must not compile: the format string wants two arguments and gets one, in a template
 // (checked where the template is instantiated, tracing compiled out too).
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 template <class Attempt>
 void handle(Attempt attempt) {

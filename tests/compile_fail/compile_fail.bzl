@@ -11,6 +11,14 @@ load("@bazel_tools//tools/cpp:toolchain_utils.bzl", "find_cpp_toolchain")
 def _shell_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
+def _runfiles_path(include):
+    """An include directory as the test sees it from its runfiles: generated directories
+    (bazel-out/<config>/bin/..., where include_prefix puts zspan's headers) lose that prefix."""
+    parts = include.split("/")
+    if len(parts) >= 3 and parts[0] == "bazel-out" and parts[2] == "bin":
+        return "/".join(parts[3:]) or "."
+    return include
+
 def _compile_fail_test_impl(ctx):
     cc_toolchain = find_cpp_toolchain(ctx)
     compilation = cc_common.merge_cc_infos(cc_infos = [dep[CcInfo] for dep in ctx.attr.deps]).compilation_context
@@ -18,9 +26,9 @@ def _compile_fail_test_impl(ctx):
     flags = ctx.fragments.cpp.copts + ctx.fragments.cpp.cxxopts + ["-std=c++20", "-fsyntax-only"]
     flags += ["-D" + define for define in compilation.defines.to_list() + ctx.attr.defines]
     for include in compilation.quote_includes.to_list():
-        flags += ["-iquote", include]
+        flags += ["-iquote", _runfiles_path(include)]
     for include in compilation.includes.to_list():
-        flags += ["-I", include]
+        flags += ["-I", _runfiles_path(include)]
     for include in compilation.system_includes.to_list():
         flags += ["-isystem", include]
     command = " ".join([_shell_quote(arg) for arg in [cc_toolchain.compiler_executable] + flags + [ctx.file.src.short_path]])

@@ -1,5 +1,5 @@
 // Must not compile: one key twice in one span's tags.
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 void handle() {
 #ifdef ZSPAN_COMPILE_FAIL

@@ -1,9 +1,9 @@
 // Must not compile: a strict tracer's schema cannot check a key known only at run time.
 #include <string_view>
 
-#include "exporters/discard/discard_exporter.hpp"
-#include "instrument/schema.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/discard/discard_exporter.hpp"
+#include "zspan/instrument/schema.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 using HttpSchema = zspan::Schema<zspan::tags::http_method, zspan::tags::http_status_code>;
 zspan::StrictTracer<HttpSchema, zspan::AlwaysOnSampler, zspan::DiscardExporter> http{"http"};

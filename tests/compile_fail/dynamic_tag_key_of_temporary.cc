@@ -1,7 +1,7 @@
 // Must not compile: a run-time key views its name, which a temporary string would not outlive.
 #include <string>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 void handle(const std::string& prefix) {
 #ifdef ZSPAN_COMPILE_FAIL

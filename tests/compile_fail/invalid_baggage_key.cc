@@ -1,6 +1,6 @@
 // Must not compile: a baggage key is a W3C token (a space is not allowed, nor is an empty
 // key), and its value type one of std::string_view, std::int64_t and bool.
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 #ifdef ZSPAN_COMPILE_FAIL
 constexpr zspan::BaggageKey<"tenant id", std::string_view> tenant;

@@ -1,8 +1,8 @@
 // Must not compile: a strict tracer's span takes only the tags its schema lists, in a
 // template (checked where the template is instantiated, tracing compiled out too).
-#include "exporters/discard/discard_exporter.hpp"
-#include "instrument/schema.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/discard/discard_exporter.hpp"
+#include "zspan/instrument/schema.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 using HttpSchema = zspan::Schema<zspan::tags::http_method, zspan::tags::http_status_code>;
 zspan::StrictTracer<HttpSchema, zspan::AlwaysOnSampler, zspan::DiscardExporter> http{"http"};

@@ -1,6 +1,6 @@
 // Must not compile: retries is declared as an integer, through the macro (whose value is
 // not evaluated with tracing compiled out, but still checked), the function and a span.
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 constexpr zspan::BaggageKey<"retries", std::int64_t> retries;
 

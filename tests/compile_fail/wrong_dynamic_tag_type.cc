@@ -1,7 +1,7 @@
 // Must not compile: a run-time key is still typed; this one wants an integer.
 #include <string_view>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 void handle(std::string_view attribute) {
   const zspan::DynamicTagKey<std::int64_t> quota{attribute};

@@ -1,5 +1,5 @@
 // Must not compile: http.status_code is declared as an integer.
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 void handle() {
   TRACE_SCOPE("handle");

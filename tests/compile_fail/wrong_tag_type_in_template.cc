@@ -1,6 +1,6 @@
 // Must not compile: http.status_code is declared as an integer, and the value's type is
 // the template's (checked where the template is instantiated, tracing compiled out too).
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 template <class Status>
 void handle(const Status& status) {

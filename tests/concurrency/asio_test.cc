@@ -1,6 +1,6 @@
 // Boost.Asio coroutines carry their context: zspan::co_spawn and zspan::traced on an
 // io_context run by several threads.
-#include "instrument/asio.hpp"
+#include "zspan/instrument/asio.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/concurrency/span_check.hpp"
 #include "tests/support/memory_tracer.hpp"
 

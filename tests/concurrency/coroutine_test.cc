@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "instrument/coroutine.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/coroutine.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/concurrency/span_check.hpp"
 #include "tests/concurrency/test_pool.hpp"
 #include "tests/support/memory_tracer.hpp"
@@ -86,7 +86,7 @@ TEST(Task, SuspendedSpansAreNotCurrentAndComeBackOnResume) {
   EXPECT_EQ(zspan::current_node(), nullptr);
   std::thread([&] {
     TRACE_SCOPE_WITH(tracer, "resumer");
-    const zspan::ContextNode* own = zspan::current_node();
+    const zspan::detail::ContextNode* own = zspan::current_node();
     parked.handle.resume();
     EXPECT_EQ(zspan::current_node(), own);
   }).join();
@@ -154,7 +154,7 @@ TEST(Task, DetachedTaskRunsInASpanThatFollowsFromTheSpawner) {
 TEST(Task, ExceptionReachesTheAwaiterWithTheContextRestored) {
   MemoryTracer tracer{"svc"};
   TRACE_SCOPE_WITH(tracer, "request");
-  const zspan::ContextNode* own = zspan::current_node();
+  const zspan::detail::ContextNode* own = zspan::current_node();
   sync_wait([]() -> zspan::Task<> {
     TRACE_SCOPE("catches");
     const zspan::SpanId self = current_id();

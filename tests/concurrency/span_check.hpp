@@ -12,11 +12,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "exporters/memory/memory_exporter.hpp"
-#include "trace/collector.hpp"
-#include "instrument/macros.hpp"
-#include "trace/captured_context.hpp"
-#include "trace/context.hpp"
+#include "zspan/exporters/memory/memory_exporter.hpp"
+#include "zspan/trace/collector.hpp"
+#include "zspan/instrument/macros.hpp"
+#include "zspan/trace/captured_context.hpp"
+#include "zspan/trace/context.hpp"
 
 namespace zspan::testing {
 

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "trace/captured_context.hpp"
+#include "zspan/trace/captured_context.hpp"
 
 namespace zspan::testing {
 
@@ -58,7 +58,7 @@ class ThreadPool {
  private:
   void work() {
     ContextScope own(worker_context_);
-    const ContextNode* const mine = current_node();
+    const zspan::detail::ContextNode* const mine = current_node();
     for (;;) {
       std::function<void()> job;
       {

@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include "instrument/bind_context.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/bind_context.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/concurrency/span_check.hpp"
 #include "tests/concurrency/test_pool.hpp"
 #include "tests/support/memory_tracer.hpp"
@@ -51,7 +51,7 @@ TEST(CapturedContext, EmptyResumesAsNoSpanAndGivesTheThreadItsContextBack) {
   const zspan::CapturedContext nothing = zspan::capture_context();
   EXPECT_TRUE(nothing.empty());
   TRACE_SCOPE_WITH(tracer, "own");
-  const zspan::ContextNode* own = zspan::current_node();
+  const zspan::detail::ContextNode* own = zspan::current_node();
   {
     zspan::ContextScope scope(nothing);
     EXPECT_EQ(zspan::current_node(), nullptr);

@@ -1,7 +1,7 @@
 // configure_from_env(): a program that calls it and nothing else is traced as its
 // OpenTelemetry environment says, exporters, sampler and service name included; tracers of
 // the configured policy types declared later pick the same up.
-#include "configure/configure.hpp"
+#include "zspan/configure/configure.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
 
 namespace zspan::testing {

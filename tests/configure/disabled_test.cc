@@ -6,8 +6,8 @@
 
 #include <cstdlib>
 
-#include "configure/configure.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/configure/configure.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace zspan {
 namespace {

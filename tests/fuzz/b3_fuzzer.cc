@@ -1,7 +1,7 @@
 // B3: the first line as a single header, the next four as X-B3-TraceId, -SpanId,
 // -Sampled and -Flags.
 #include "tests/fuzz/fuzz_input.hpp"
-#include "trace/propagation/b3.hpp"
+#include "zspan/trace/propagation/b3.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace zspan;

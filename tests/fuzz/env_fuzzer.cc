@@ -3,9 +3,9 @@
 // ZSPAN_TRUSTED_PEERS list (line 5): compiled (RE2, hostile patterns included), and,
 // when valid, asked about the peer.
 #include "tests/fuzz/fuzz_input.hpp"
-#include "trace/propagation/configured_propagator.hpp"
-#include "trace/propagation/peer_whitelist.hpp"
-#include "trace/sampler.hpp"
+#include "zspan/trace/propagation/configured_propagator.hpp"
+#include "zspan/trace/propagation/peer_whitelist.hpp"
+#include "zspan/trace/sampler.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace zspan;

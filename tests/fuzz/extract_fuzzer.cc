@@ -4,8 +4,8 @@
 #include <string>
 
 #include "tests/fuzz/fuzz_input.hpp"
-#include "trace/propagation/configured_propagator.hpp"
-#include "trace/propagation/propagator.hpp"
+#include "zspan/trace/propagation/configured_propagator.hpp"
+#include "zspan/trace/propagation/propagator.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace zspan;

@@ -1,6 +1,6 @@
 // parse_traceparent; what parses must format and parse back to the same ids.
 #include "tests/fuzz/fuzz_input.hpp"
-#include "trace/propagation/trace_context.hpp"
+#include "zspan/trace/propagation/trace_context.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace zspan;

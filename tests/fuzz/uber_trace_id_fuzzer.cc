@@ -1,6 +1,6 @@
 // Jaeger: parse_uber_trace_id on the first line, parse_uberctx on "name: value" lines.
 #include "tests/fuzz/fuzz_input.hpp"
-#include "trace/propagation/jaeger.hpp"
+#include "zspan/trace/propagation/jaeger.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace zspan;

@@ -1,5 +1,5 @@
 // Typed baggage: BaggageKey<"name", T>, its text form, and what a read makes of a peer's value.
-#include "instrument/baggage_key.hpp"
+#include "zspan/instrument/baggage_key.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "exporters/memory/memory_exporter.hpp"
-#include "instrument/remote.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/memory/memory_exporter.hpp"
+#include "zspan/instrument/remote.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace {
 

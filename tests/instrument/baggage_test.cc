@@ -3,9 +3,9 @@
 #include <optional>
 #include <string>
 
-#include "exporters/memory/memory_exporter.hpp"
-#include "instrument/zspan.hpp"
-#include "trace/captured_context.hpp"
+#include "zspan/exporters/memory/memory_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
+#include "zspan/trace/captured_context.hpp"
 
 namespace {
 

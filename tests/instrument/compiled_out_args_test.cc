@@ -1,8 +1,8 @@
 // Built with ZSPAN_DISABLED: the macros evaluate none of their arguments.
 #include <gtest/gtest.h>
 
-#include "exporters/discard/discard_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/discard/discard_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 static_assert(!zspan::kTracingEnabled);
 

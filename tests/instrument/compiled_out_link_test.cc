@@ -4,10 +4,10 @@
 // calls each of them, and each does nothing.
 #include <gtest/gtest.h>
 
-#include "instrument/bind_context.hpp"
-#include "instrument/coroutine.hpp"
-#include "instrument/zspan.hpp"
-#include "trace/captured_context.hpp"
+#include "zspan/instrument/bind_context.hpp"
+#include "zspan/instrument/coroutine.hpp"
+#include "zspan/instrument/zspan.hpp"
+#include "zspan/trace/captured_context.hpp"
 
 static_assert(!zspan::kTracingEnabled, "this test must be built with ZSPAN_DISABLED");
 

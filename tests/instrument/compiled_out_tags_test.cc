@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "exporters/memory/memory_exporter.hpp"
-#include "instrument/schema.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/memory/memory_exporter.hpp"
+#include "zspan/instrument/schema.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 static_assert(!zspan::kTracingEnabled, "this test must be built with ZSPAN_DISABLED");
 

@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-#include "instrument/log_format.hpp"
+#include "zspan/instrument/log_format.hpp"
 
 namespace {
 

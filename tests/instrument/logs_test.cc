@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/support/memory_tracer.hpp"
 #include "tests/support/span_lookup.hpp"
 
@@ -125,7 +125,7 @@ TEST(Logs, LogsOverTheLimitAreDroppedAndCounted) {
   }
   auto spans = flushed(tracer);
   // A short message takes 2 entries: the log and its field.
-  const std::size_t fit = zspan::kSpanFieldBytes / sizeof(zspan::FieldEntry) / 2;
+  const std::size_t fit = zspan::kSpanFieldBytes / sizeof(zspan::detail::FieldEntry) / 2;
   EXPECT_EQ(spans[0].logs.size(), fit);
   EXPECT_EQ(spans[0].dropped_fields, 100u - fit);
 }

@@ -2,7 +2,7 @@
 // fmt: a translation unit that only opens spans does not pay for the schema machinery
 // (instrument/schema.hpp) or log formatting (instrument/log.hpp). The checks look for the
 // headers' include guards, which tests/instrument/zspan_header_test.cc checks are theirs.
-#include "instrument/scope.hpp"
+#include "zspan/instrument/scope.hpp"
 
 #ifdef BOOST_HANA_CONFIG_HPP
 #error "instrument/scope.hpp includes Boost.Hana"
@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "exporters/discard/discard_exporter.hpp"
+#include "zspan/exporters/discard/discard_exporter.hpp"
 
 namespace {
 
@@ -23,7 +23,7 @@ TEST(ScopeHeader, OpensTaggedSpansAlone) {
     TRACE_SCOPE_WITH(tracer, "outer", zspan::tags::http_method = "GET");
     TRACE_SCOPE("inner");
     TRACE_TAG(zspan::tags::http_status_code, 200);
-    const zspan::ContextNode* current = zspan::current_node();
+    const zspan::detail::ContextNode* current = zspan::current_node();
     ASSERT_NE(current, nullptr);
     EXPECT_TRUE(current->recording());
     EXPECT_EQ(current->record.callsite->name, std::string_view("inner"));

@@ -5,7 +5,7 @@
 #include <optional>
 #include <thread>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/support/memory_tracer.hpp"
 #include "tests/support/span_lookup.hpp"
 
@@ -312,14 +312,14 @@ TEST(Scope, FieldsThatDoNotFitAreCountedOnTheSpan) {
   MemoryTracer tracer{"svc"};
   {
     TRACE_SCOPE_WITH(tracer, "many references");
-    zspan::ContextNode& node = const_cast<zspan::ContextNode&>(*zspan::current_node());
+    zspan::detail::ContextNode& node = const_cast<zspan::detail::ContextNode&>(*zspan::current_node());
     const zspan::SpanContext ctx = node.context();
-    const int fits = zspan::kSpanFieldBytes / (2 * sizeof(zspan::FieldEntry));
-    for (int i = 0; i < fits + 3; ++i) zspan::add_reference(node, zspan::Reference::kFollowsFrom, ctx);
+    const int fits = zspan::kSpanFieldBytes / (2 * sizeof(zspan::detail::FieldEntry));
+    for (int i = 0; i < fits + 3; ++i) zspan::detail::add_reference(node, zspan::Reference::kFollowsFrom, ctx);
   }
   const auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 1u);
-  EXPECT_EQ(spans[0].references.size(), zspan::kSpanFieldBytes / (2 * sizeof(zspan::FieldEntry)));
+  EXPECT_EQ(spans[0].references.size(), zspan::kSpanFieldBytes / (2 * sizeof(zspan::detail::FieldEntry)));
   EXPECT_EQ(spans[0].dropped_fields, 3u);
 }
 

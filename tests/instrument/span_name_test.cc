@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "exporters/memory/memory_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/memory/memory_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "exporters/memory/memory_exporter.hpp"
-#include "instrument/schema.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/memory/memory_exporter.hpp"
+#include "zspan/instrument/schema.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/support/memory_tracer.hpp"
 #include "tests/support/span_lookup.hpp"
 
@@ -152,7 +152,7 @@ TEST(Tags, LongStringsAreCutAndMarked) {
 
 TEST(Tags, FieldsOverTheLimitAreDroppedAndCounted) {
   MemoryTracer tracer{"svc"};
-  constexpr int kTags = zspan::kSpanFieldBytes / sizeof(zspan::FieldEntry);
+  constexpr int kTags = zspan::kSpanFieldBytes / sizeof(zspan::detail::FieldEntry);
   {
     TRACE_SCOPE_WITH(tracer, "work");
     for (int i = 0; i < kTags + 3; ++i) TRACE_TAG(count, i);
@@ -244,14 +244,14 @@ TEST(Tags, OpenTelemetryNamesLiveOnTheKeys) {
   EXPECT_EQ(tags::http_status_code.field.otel(), "http.response.status_code");
   EXPECT_EQ(tags::db_statement.field.otel(), "db.query.text");
   EXPECT_EQ(tags::peer_service.field.otel(), "peer.service");
-  EXPECT_EQ(tags::http_status_code.field.type, zspan::FieldType::kInt64);
-  EXPECT_EQ(words.field.type, zspan::FieldType::kStringArray);
+  EXPECT_EQ(tags::http_status_code.field.type, zspan::detail::FieldType::kInt64);
+  EXPECT_EQ(words.field.type, zspan::detail::FieldType::kStringArray);
 }
 
 // Keys known only at run time: DynamicTagKey.
 
 TEST(DynamicTagKey, TagsOfEveryValueTypeRoundTripUnderTheirRunTimeKeys) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   const std::vector<std::string> names{"config.quota", "config.tenant", "config.weights", "config.cached"};
   const zspan::DynamicTagKey<std::int64_t> quota{names[0]};
   const zspan::DynamicTagKey<std::string_view> tenant{names[1]};
@@ -264,7 +264,7 @@ TEST(DynamicTagKey, TagsOfEveryValueTypeRoundTripUnderTheirRunTimeKeys) {
     span.tag(weights, w);
     span.tag(zspan::DynamicTagKey<bool>{names[3]}, true);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans.size(), 2u);
   ASSERT_EQ(spans[1].tags.size(), 3u);
   EXPECT_EQ(spans[1].tags[0].key, "config.quota");
@@ -277,13 +277,13 @@ TEST(DynamicTagKey, TagsOfEveryValueTypeRoundTripUnderTheirRunTimeKeys) {
 }
 
 TEST(DynamicTagKey, LogFieldsTakeRunTimeKeysToo) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   const std::string key = "retry.reason";
   {
     TRACE_SCOPE_WITH(tracer, "work");
     TRACE_LOG_FIELDS(zspan::logs::event = "retry", zspan::DynamicTagKey<std::string_view>{key} = "timeout");
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans[0].logs.size(), 1u);
   const auto* reason = spans[0].logs[0].field("retry.reason");
   ASSERT_NE(reason, nullptr);
@@ -292,7 +292,7 @@ TEST(DynamicTagKey, LogFieldsTakeRunTimeKeysToo) {
 }
 
 TEST(DynamicTagKey, ALongKeyIsCutAndCountedAnEmptyOneDropsItsTag) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   const std::string long_key = std::string(200, 'k');
   const std::uint64_t cut_before = zspan::stats().names_truncated;
   {
@@ -300,7 +300,7 @@ TEST(DynamicTagKey, ALongKeyIsCutAndCountedAnEmptyOneDropsItsTag) {
     TRACE_TAG(zspan::DynamicTagKey<std::int64_t>{long_key}, 1);
     TRACE_TAG(zspan::DynamicTagKey<std::int64_t>{""}, 2);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans[0].tags.size(), 1u);
   EXPECT_EQ(spans[0].tags[0].key, std::string(zspan::kMaxNameBytes, 'k'));
   EXPECT_EQ(spans[0].dropped_fields, 1u);
@@ -308,22 +308,22 @@ TEST(DynamicTagKey, ALongKeyIsCutAndCountedAnEmptyOneDropsItsTag) {
 }
 
 TEST(DynamicTagKey, ATagThatDoesNotFitIsDroppedWholeAndCounted) {
-  Tracer tracer{"svc"};
-  constexpr int kTags = zspan::kSpanFieldBytes / sizeof(zspan::FieldEntry) / 2;  // a short key and an int: 2 entries
+  MemoryTracer tracer{"svc"};
+  constexpr int kTags = zspan::kSpanFieldBytes / sizeof(zspan::detail::FieldEntry) / 2;  // a short key and an int: 2 entries
   {
     TRACE_SCOPE_WITH(tracer, "work");
     for (int i = 0; i < kTags + 1; ++i) TRACE_TAG(zspan::DynamicTagKey<std::int64_t>{"n"}, i);
   }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   EXPECT_EQ(spans[0].tags.size(), static_cast<std::size_t>(kTags));
   EXPECT_EQ(spans[0].dropped_fields, 1u);
 }
 
 TEST(DynamicTagKey, OneNameTwiceInAScopeIsRecordedTwice) {
-  Tracer tracer{"svc"};
+  MemoryTracer tracer{"svc"};
   const zspan::DynamicTagKey<std::int64_t> a{"same"}, b{"same"};
   { TRACE_SCOPE_WITH(tracer, "work", a = 1, b = 2); }
-  auto spans = finished(tracer);
+  auto spans = flushed(tracer);
   ASSERT_EQ(spans[0].tags.size(), 2u);
   EXPECT_EQ(spans[0].tags[1].value, Value(std::int64_t{2}));
 }

@@ -1,7 +1,7 @@
 // instrument/zspan.hpp, what instrumented code includes, compiles neither Boost.Hana nor
 // fmt's format header: its logs are checked and formatted with fmt/core.h alone (fmt is
 // the compiled library), and a StrictTracer's schema is instrument/schema.hpp's.
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 #ifdef BOOST_HANA_CONFIG_HPP
 #error "instrument/zspan.hpp includes Boost.Hana"
@@ -21,8 +21,8 @@
 
 #include <string>
 
-#include "exporters/discard/discard_exporter.hpp"
-#include "trace/export/field_reader.hpp"
+#include "zspan/exporters/discard/discard_exporter.hpp"
+#include "zspan/trace/export/field_reader.hpp"
 
 namespace {
 
@@ -31,7 +31,7 @@ TEST(ZspanHeader, FormatsLogsWithoutTheFormatHeader) {
   TRACE_SCOPE_WITH(tracer, "request");
   TRACE_LOG("attempt {} of {} after {:.2f} ms", 2, 3, 1.5);
 
-  const zspan::ContextNode* span = zspan::current_node();
+  const zspan::detail::ContextNode* span = zspan::current_node();
   ASSERT_NE(span, nullptr);
   std::string message;
   zspan::for_each_decoded_field(zspan::SpanView(span->record, "svc"), [&](const zspan::Field& field) {

@@ -7,11 +7,11 @@
 #include <utility>
 #include <vector>
 
-#include "trace/propagation/b3.hpp"
-#include "trace/propagation/configured_propagator.hpp"
-#include "trace/propagation/jaeger.hpp"
-#include "trace/propagation/propagator.hpp"
-#include "trace/propagation/w3c_baggage.hpp"
+#include "zspan/trace/propagation/b3.hpp"
+#include "zspan/trace/propagation/configured_propagator.hpp"
+#include "zspan/trace/propagation/jaeger.hpp"
+#include "zspan/trace/propagation/propagator.hpp"
+#include "zspan/trace/propagation/w3c_baggage.hpp"
 
 namespace zspan {
 namespace {
@@ -45,7 +45,7 @@ SpanContext extract_with(const Headers& headers, const P& p = {}) {
 std::vector<Baggage::Entry> parsed(std::string_view line) {
   BaggageBuilder baggage(nullptr);
   parse_baggage(line, baggage);
-  const SharedRef<const Baggage> built = std::move(baggage).build();
+  const detail::SharedRef<const Baggage> built = std::move(baggage).build();
   return built ? built->entries() : std::vector<Baggage::Entry>{};
 }
 
@@ -60,7 +60,7 @@ TEST(W3CBaggage, ParsesDecodesAndKeepsProperties) {
 
 TEST(W3CBaggage, RoundTripsThroughTheHeader) {
   SpanContext ctx = sampled_context();
-  ctx.baggage = SharedRef<const Baggage>::make(
+  ctx.baggage = detail::SharedRef<const Baggage>::make(
       std::vector<Baggage::Entry>{{"user", "a b,c;d%", ""}, {"tier", "gold", "ttl=5"}});
   Headers headers;
   W3CBaggagePropagator{}.inject(ctx, headers);
@@ -157,7 +157,7 @@ TEST(BaggageLimits, AnInjectWritesNoMoreWhateverThePercentEncoding) {
   std::vector<Baggage::Entry> entries;
   for (int i = 0; i < 4; ++i) entries.push_back({"k" + std::to_string(i), std::string(1300, '('), ""});
   SpanContext ctx = sampled_context();
-  ctx.baggage = SharedRef<const Baggage>::make(std::move(entries));
+  ctx.baggage = detail::SharedRef<const Baggage>::make(std::move(entries));
   const std::uint64_t dropped = propagation_drops().baggage_dropped;
   Headers headers;
   inject(ctx, headers, Composite<W3CBaggagePropagator, JaegerPropagator>{});
@@ -170,7 +170,7 @@ TEST(BaggageLimits, AnInjectWritesNoMoreMembersThanTheLimit) {
   std::vector<Baggage::Entry> entries;
   for (int i = 0; i < 100; ++i) entries.push_back({"k" + std::to_string(i), "v", ""});
   SpanContext ctx = sampled_context();
-  ctx.baggage = SharedRef<const Baggage>::make(std::move(entries));
+  ctx.baggage = detail::SharedRef<const Baggage>::make(std::move(entries));
   const std::uint64_t dropped = propagation_drops().baggage_dropped;
   Headers headers;
   inject(ctx, headers, Composite<W3CBaggagePropagator, JaegerPropagator>{});
@@ -283,7 +283,7 @@ TEST(Jaeger, ParsesShortAndEncodedIds) {
 
 TEST(Jaeger, RoundTripWithBaggage) {
   SpanContext ctx = sampled_context();
-  ctx.baggage = SharedRef<const Baggage>::make(std::vector<Baggage::Entry>{{"user-id", "alice smith", ""}});
+  ctx.baggage = detail::SharedRef<const Baggage>::make(std::vector<Baggage::Entry>{{"user-id", "alice smith", ""}});
   Headers headers;
   JaegerPropagator{}.inject(ctx, headers);
   EXPECT_EQ(header(headers, "uber-trace-id"), "80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:0:01");

@@ -1,4 +1,4 @@
-#include "trace/propagation/peer_whitelist.hpp"
+#include "zspan/trace/propagation/peer_whitelist.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "trace/propagation/host_verdict_cache.hpp"
+#include "zspan/trace/propagation/host_verdict_cache.hpp"
 
 namespace zspan {
 namespace {

@@ -1,16 +1,16 @@
 // Server and client in one call each: ServerSpan / TRACE_SCOPE_FROM_REMOTE and inject.
-#include "instrument/remote.hpp"
+#include "zspan/instrument/remote.hpp"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
 
-#include "instrument/force_tracing.hpp"
-#include "trace/propagation/b3.hpp"
-#include "trace/propagation/jaeger.hpp"
-#include "instrument/zspan.hpp"
-#include "trace/propagation/peer_whitelist.hpp"
+#include "zspan/instrument/force_tracing.hpp"
+#include "zspan/trace/propagation/b3.hpp"
+#include "zspan/trace/propagation/jaeger.hpp"
+#include "zspan/instrument/zspan.hpp"
+#include "zspan/trace/propagation/peer_whitelist.hpp"
 #include "tests/support/memory_tracer.hpp"
 
 namespace zspan {

@@ -1,4 +1,4 @@
-#include "trace/sampler.hpp"
+#include "zspan/trace/sampler.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "trace/propagation/trace_context.hpp"
+#include "zspan/trace/propagation/trace_context.hpp"
 
 #include <gtest/gtest.h>
 
@@ -160,7 +160,7 @@ TEST(TraceState, TheMemberLimitSpansLines) {
 TEST(TraceState, OwnsItsBytes) {
   std::string line = "congo=t61rcWkgMzE , rojo=00f067aa0ba902b7";
   std::string_view view = line;
-  const SharedRef<const TraceState> state = parse_tracestate(std::span(&view, 1));
+  const detail::SharedRef<const TraceState> state = parse_tracestate(std::span(&view, 1));
   line.assign(line.size(), 'x');
   ASSERT_TRUE(state);
   ASSERT_EQ(state->members().size(), 2u);
@@ -174,7 +174,7 @@ TEST(TraceState, OwnsItsBytes) {
 TEST(TraceState, MakeFromMembers) {
   EXPECT_FALSE(TraceState::make({}));
   const TraceState::Member one[] = {{"a", "1"}};
-  const SharedRef<const TraceState> state = TraceState::make(one);
+  const detail::SharedRef<const TraceState> state = TraceState::make(one);
   ASSERT_TRUE(state);
   EXPECT_EQ(state->header_value(), "a=1");
   EXPECT_NE(state->members()[0].key.data(), one[0].key.data());

@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "trace/propagation/header_text.hpp"
+#include "zspan/trace/propagation/header_text.hpp"
 
 namespace {
 

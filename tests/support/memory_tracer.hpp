@@ -10,10 +10,10 @@
 
 #include <vector>
 
-#include "exporters/memory/memory_exporter.hpp"
-#include "trace/export/span_data.hpp"
-#include "trace/sampler.hpp"
-#include "trace/tracer.hpp"
+#include "zspan/exporters/memory/memory_exporter.hpp"
+#include "zspan/trace/export/span_data.hpp"
+#include "zspan/trace/sampler.hpp"
+#include "zspan/trace/tracer.hpp"
 
 namespace zspan::testing {
 

@@ -15,7 +15,7 @@
 #include <variant>
 #include <vector>
 
-#include "trace/export/span_data.hpp"
+#include "zspan/trace/export/span_data.hpp"
 
 namespace zspan::testing {
 

@@ -1,6 +1,6 @@
 // The span clock: monotonic, and converted to wall-clock time that agrees with the
 // system clock and with real durations.
-#include "trace/clock.hpp"
+#include "zspan/trace/clock.hpp"
 
 #include <gtest/gtest.h>
 

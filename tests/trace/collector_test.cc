@@ -1,7 +1,7 @@
 // The collecting side: every span ended is counted in exactly one place at every moment,
 // thread buffers stay within their budget, and fork() and exit lose nothing uncounted and
 // never hang.
-#include "trace/collector.hpp"
+#include "zspan/trace/collector.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/sanitizers.hpp"
 #include "tests/support/memory_tracer.hpp"
 #include "tests/trace/export/test_exporters.hpp"

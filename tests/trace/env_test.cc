@@ -1,6 +1,6 @@
 // Settings from the environment (trace/env.hpp): the OpenTelemetry rules for reading them,
 // and one rate-limited line per variable for a value that is wrong.
-#include "trace/env.hpp"
+#include "zspan/trace/env.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,13 +1,13 @@
-// Field writers (trace/field.hpp) read back by trace/field_reader.hpp. Built with UBSan
+// Field writers (trace/internal/field.hpp) read back by trace/field_reader.hpp. Built with UBSan
 // (tests/trace/BUILD): a writer must not rely on undefined behaviour that happens to work.
-#include "trace/field.hpp"
+#include "zspan/trace/internal/field.hpp"
 
 #include <gtest/gtest.h>
 
 #include <array>
 #include <string>
 
-#include "trace/export/field_reader.hpp"
+#include "zspan/trace/export/field_reader.hpp"
 
 namespace zspan {
 namespace {
@@ -20,7 +20,7 @@ struct ReadBack {
 // Writes `text` as a value word followed by its payload, as in a span record, and reads it.
 ReadBack round_trip(std::string_view text) {
   alignas(8) std::array<std::byte, 8 + 64> words{};
-  const std::uint64_t value = write_string(text, text.size(), words.data() + 8);
+  const std::uint64_t value = detail::write_string(text, text.size(), words.data() + 8);
   std::memcpy(words.data(), &value, sizeof(value));
   const StringValue read = detail::string_at(words.data());
   return {std::string(read.text), read.original_size};

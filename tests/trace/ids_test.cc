@@ -1,5 +1,5 @@
 // Ids: W3C-valid, unique, and round-trip through hex.
-#include "trace/ids.hpp"
+#include "zspan/trace/ids.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <thread>
 
-#include "exporters/discard/discard_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/discard/discard_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace zspan {
 namespace {

@@ -1,6 +1,6 @@
 // ThreadBuffer: records come out in order and whole, wrap around the ring, and a full
 // ring drops and counts instead of blocking.
-#include "trace/thread_buffer.hpp"
+#include "zspan/trace/internal/thread_buffer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,53 +9,53 @@
 namespace zspan {
 namespace {
 
-SpanRecord record_with(std::uint64_t span_id) {
-  SpanRecord r{};
-  r.size_bytes = sizeof(SpanRecord);
+detail::SpanRecord record_with(std::uint64_t span_id) {
+  detail::SpanRecord r{};
+  r.size_bytes = sizeof(detail::SpanRecord);
   r.span_id = SpanId{span_id};
   return r;
 }
 
-std::vector<std::uint64_t> drain_ids(ThreadBuffer& buffer) {
+std::vector<std::uint64_t> drain_ids(detail::ThreadBuffer& buffer) {
   std::vector<std::uint64_t> ids;
-  buffer.drain([&](const SpanRecord& r) { ids.push_back(r.span_id.value); });
+  buffer.drain([&](const detail::SpanRecord& r) { ids.push_back(r.span_id.value); });
   return ids;
 }
 
 TEST(ThreadBuffer, CapacityIsAPowerOfTwoAndAtLeastOnePage) {
-  EXPECT_EQ(ThreadBuffer(5000).capacity(), 8192u);
-  EXPECT_EQ(ThreadBuffer(1).capacity(), 4096u);
+  EXPECT_EQ(detail::ThreadBuffer(5000).capacity(), 8192u);
+  EXPECT_EQ(detail::ThreadBuffer(1).capacity(), 4096u);
 }
 
 TEST(ThreadBuffer, RecordsComeOutInWriteOrder) {
-  ThreadBuffer buffer(4096);
-  for (std::uint64_t i = 1; i <= 10; ++i) ASSERT_NE(buffer.try_write(record_with(i)), ThreadBuffer::WriteResult::kDropped);
+  detail::ThreadBuffer buffer(4096);
+  for (std::uint64_t i = 1; i <= 10; ++i) ASSERT_NE(buffer.try_write(record_with(i)), detail::ThreadBuffer::WriteResult::kDropped);
   EXPECT_EQ(drain_ids(buffer), (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
   EXPECT_TRUE(drain_ids(buffer).empty());
 }
 
 TEST(ThreadBuffer, FullRingDropsAndCounts) {
-  ThreadBuffer buffer(4096);  // 64 records of 64 bytes
+  detail::ThreadBuffer buffer(4096);  // 64 records of 64 bytes
   int written = 0;
   for (int i = 0; i < 100; ++i)
-    if (buffer.try_write(record_with(static_cast<std::uint64_t>(i) + 1)) != ThreadBuffer::WriteResult::kDropped) ++written;
+    if (buffer.try_write(record_with(static_cast<std::uint64_t>(i) + 1)) != detail::ThreadBuffer::WriteResult::kDropped) ++written;
   EXPECT_EQ(written, 64);
   EXPECT_EQ(buffer.dropped(), 36u);
   EXPECT_EQ(drain_ids(buffer).size(), 64u);
-  EXPECT_NE(buffer.try_write(record_with(1)), ThreadBuffer::WriteResult::kDropped) << "draining frees the space";
+  EXPECT_NE(buffer.try_write(record_with(1)), detail::ThreadBuffer::WriteResult::kDropped) << "draining frees the space";
 }
 
 TEST(ThreadBuffer, SaysWhenMoreThanHalfIsWaiting) {
-  ThreadBuffer buffer(4096);
-  for (int i = 0; i < 32; ++i) EXPECT_EQ(buffer.try_write(record_with(1)), ThreadBuffer::WriteResult::kWritten);
-  EXPECT_EQ(buffer.try_write(record_with(1)), ThreadBuffer::WriteResult::kWrittenPastHalf);
+  detail::ThreadBuffer buffer(4096);
+  for (int i = 0; i < 32; ++i) EXPECT_EQ(buffer.try_write(record_with(1)), detail::ThreadBuffer::WriteResult::kWritten);
+  EXPECT_EQ(buffer.try_write(record_with(1)), detail::ThreadBuffer::WriteResult::kWrittenPastHalf);
 }
 
 TEST(ThreadBuffer, RecordsThatWouldCrossTheEndWrapWhole) {
-  ThreadBuffer buffer(4096);
+  detail::ThreadBuffer buffer(4096);
   // Records of 64 + 48 = 112 bytes do not divide 4096: the ring must pad and wrap.
   struct Big {
-    SpanRecord header;
+    detail::SpanRecord header;
     std::byte fields[48];
   };
   std::uint64_t next = 1;
@@ -66,10 +66,10 @@ TEST(ThreadBuffer, RecordsThatWouldCrossTheEndWrapWhole) {
       big.header = record_with(next);
       big.header.size_bytes = sizeof(Big);
       big.fields[47] = std::byte{0x5a};
-      ASSERT_NE(buffer.try_write(big.header), ThreadBuffer::WriteResult::kDropped);
+      ASSERT_NE(buffer.try_write(big.header), detail::ThreadBuffer::WriteResult::kDropped);
       ++next;
     }
-    buffer.drain([&](const SpanRecord& r) {
+    buffer.drain([&](const detail::SpanRecord& r) {
       seen.push_back(r.span_id.value);
       EXPECT_EQ(r.size_bytes, sizeof(Big));
       EXPECT_EQ(r.entries_begin()[47], std::byte{0x5a});
@@ -84,10 +84,10 @@ TEST(ThreadBuffer, RecordsThatWouldCrossTheEndWrapWhole) {
 // ring's slack) and in a ring filled until it drops all come out whole: the extra bytes
 // never reach a record not yet drained. Under ASan a copy past the slack fails here.
 TEST(ThreadBuffer, FixedCopiesOfGuardsKeepEveryRecordWhole) {
-  ThreadBuffer buffer(4096);
+  detail::ThreadBuffer buffer(4096);
   struct Guard {
-    SpanRecord header;
-    std::byte fields[ThreadBuffer::kSlackBytes * 2];
+    detail::SpanRecord header;
+    std::byte fields[detail::ThreadBuffer::kSlackBytes * 2];
   };
   const auto entry_bytes = [](std::uint64_t id) { return 16 * static_cast<std::uint32_t>(id % 5); };  // 0 to 64
   std::uint64_t next = 1;
@@ -96,16 +96,16 @@ TEST(ThreadBuffer, FixedCopiesOfGuardsKeepEveryRecordWhole) {
     for (int i = 0; i < 10 + round; ++i) {  // the later rounds fill the ring: drops
       Guard guard{};
       guard.header = record_with(next);
-      guard.header.size_bytes = sizeof(SpanRecord) + entry_bytes(next);
+      guard.header.size_bytes = sizeof(detail::SpanRecord) + entry_bytes(next);
       for (std::uint32_t b = 0; b < entry_bytes(next); ++b) guard.fields[b] = static_cast<std::byte>(next + b);
-      if (buffer.try_write_fast<ThreadBuffer::kSlackBytes>(guard.header) ||
-          buffer.write_slow(guard.header) != ThreadBuffer::WriteResult::kDropped)
+      if (buffer.try_write_fast<detail::ThreadBuffer::kSlackBytes>(guard.header) ||
+          buffer.write_slow(guard.header) != detail::ThreadBuffer::WriteResult::kDropped)
         written.push_back(next);
       ++next;
     }
-    buffer.drain([&](const SpanRecord& r) {
+    buffer.drain([&](const detail::SpanRecord& r) {
       seen.push_back(r.span_id.value);
-      ASSERT_EQ(r.size_bytes, sizeof(SpanRecord) + entry_bytes(r.span_id.value));
+      ASSERT_EQ(r.size_bytes, sizeof(detail::SpanRecord) + entry_bytes(r.span_id.value));
       for (std::uint32_t b = 0; b < entry_bytes(r.span_id.value); ++b) {
         ASSERT_EQ(r.entries_begin()[b], static_cast<std::byte>(r.span_id.value + b)) << "record " << r.span_id.value;
       }

@@ -1,6 +1,6 @@
-#include "trace/diagnostics.hpp"
-#include "trace/env.hpp"
-#include "trace/export/exporter.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/env.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan {
 

@@ -58,7 +58,7 @@
 #include <span>
 #include <string_view>
 
-#include "trace/export/span_view.hpp"
+#include "zspan/trace/export/span_view.hpp"
 
 namespace zspan {
 
@@ -81,7 +81,7 @@ struct ExportResult {
 
 // One finished span as a batch holds it: its record and the name of its tracer's service.
 struct BatchedSpan {
-  const SpanRecord* record;
+  const detail::SpanRecord* record;
   std::string_view service;
 };
 

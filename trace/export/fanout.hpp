@@ -14,7 +14,7 @@
 #include <tuple>
 #include <vector>
 
-#include "trace/export/pipeline.hpp"
+#include "zspan/trace/export/pipeline.hpp"
 
 namespace zspan {
 

@@ -1,5 +1,5 @@
 // Decoding a span's fields: the one place exporters learn what the entries of a record
-// mean (trace/field.hpp writes them). Views point into the record: valid during the
+// mean (trace/internal/field.hpp writes them). Views point into the record: valid during the
 // export call only.
 //
 //   zspan::for_each_decoded_field(span, [&](const zspan::Field& f) {
@@ -15,9 +15,9 @@
 #include <string_view>
 #include <variant>
 
-#include "trace/clock.hpp"
-#include "trace/field.hpp"
-#include "trace/export/span_view.hpp"
+#include "zspan/trace/clock.hpp"
+#include "zspan/trace/internal/field.hpp"
+#include "zspan/trace/export/span_view.hpp"
 
 namespace zspan {
 
@@ -69,10 +69,10 @@ inline ScalarValue scalar(FieldType type, std::uint64_t value) noexcept {
 
 class ArrayValue {
  public:
-  ArrayValue(FieldType element_type, std::uint32_t size, const std::byte* words) noexcept
-      : element_type_(element_type), size_(size), words_(words) {}
+  ArrayValue(detail::FieldType type, std::uint32_t size, const std::byte* words) noexcept
+      : element_type_(type), size_(size), words_(words) {}
 
-  FieldType element_type() const noexcept { return element_type_; }
+  detail::FieldType element_type() const noexcept { return element_type_; }
   std::uint32_t size() const noexcept { return size_; }
 
   // The same array, its strings cut to `max_chars` characters (StringValue::first_chars).
@@ -87,9 +87,9 @@ class ArrayValue {
   void for_each(OnElement&& on_element) const {
     const std::byte* at = words_;
     for (std::uint32_t i = 0; i < size_; ++i) {
-      if (element_type_ == FieldType::kString) {
+      if (element_type_ == detail::FieldType::kString) {
         on_element(ScalarValue(detail::string_at(at).first_chars(max_chars_)));
-        at += 8 * (1 + string_payload_words(detail::load_word(at)));
+        at += 8 * (1 + detail::string_payload_words(detail::load_word(at)));
       } else {
         on_element(detail::scalar(element_type_, detail::load_word(at)));
         at += 8;
@@ -98,7 +98,7 @@ class ArrayValue {
   }
 
  private:
-  FieldType element_type_;
+  detail::FieldType element_type_;
   std::uint32_t size_;
   const std::byte* words_;
   std::uint64_t max_chars_ = UINT64_MAX;
@@ -114,7 +114,7 @@ struct Field;
 
 class LogValue {
  public:
-  LogValue(std::uint64_t offset_ticks, const FieldEntry* begin, const FieldEntry* end) noexcept
+  LogValue(std::uint64_t offset_ticks, const detail::FieldEntry* begin, const detail::FieldEntry* end) noexcept
       : offset_ticks_(offset_ticks), begin_(begin), end_(end) {}
 
   // When the log was written, in span clock ticks after the span's start.
@@ -129,37 +129,37 @@ class LogValue {
 
  private:
   std::uint64_t offset_ticks_;
-  const FieldEntry* begin_;
-  const FieldEntry* end_;
+  const detail::FieldEntry* begin_;
+  const detail::FieldEntry* end_;
 };
 
 using FieldValue =
     std::variant<bool, std::int64_t, std::uint64_t, double, StringValue, ArrayValue, ReferenceValue, LogValue>;
 
 struct Field {
-  const FieldKey* key;  // valid during the call that hands the field out
+  const detail::FieldKey* key;  // valid during the call that hands the field out
   FieldValue value;
 };
 
 // The field of `entry` under `key` (for_each_entry's arguments): `payload` points at the
 // payload_entries(entry) entries that follow `entry`.
-inline Field decode_field(const FieldKey& key, const FieldEntry& entry, const FieldEntry* payload) noexcept {
-  const FieldType type = key.type;
+inline Field decode_field(const detail::FieldKey& key, const detail::FieldEntry& entry, const detail::FieldEntry* payload) noexcept {
+  const detail::FieldType type = key.type;
   const auto* payload_bytes = reinterpret_cast<const std::byte*>(payload);
   switch (type) {
-    case FieldType::kString:
+    case detail::FieldType::kString:
       return {&key, detail::string_at(reinterpret_cast<const std::byte*>(&entry.value))};
-    case FieldType::kReference:
-      return {&key, ReferenceValue{entry.key == &kFollowsFromReference ? Reference::kFollowsFrom : Reference::kChildOf,
-                                   reference_trace_id(payload), SpanId{entry.value}}};
-    case FieldType::kLog:
-      return {&key, LogValue(log_offset_ticks(entry.value), payload, payload + payload_entries(entry))};
-    case FieldType::kBoolArray:
-    case FieldType::kInt64Array:
-    case FieldType::kUint64Array:
-    case FieldType::kDoubleArray:
-    case FieldType::kStringArray:
-      return {&key, ArrayValue(element_type(type), array_size(entry.value), payload_bytes)};
+    case detail::FieldType::kReference:
+      return {&key, ReferenceValue{entry.key == &detail::kFollowsFromReference ? Reference::kFollowsFrom : Reference::kChildOf,
+                                   detail::reference_trace_id(payload), SpanId{entry.value}}};
+    case detail::FieldType::kLog:
+      return {&key, LogValue(detail::log_offset_ticks(entry.value), payload, payload + detail::payload_entries(entry))};
+    case detail::FieldType::kBoolArray:
+    case detail::FieldType::kInt64Array:
+    case detail::FieldType::kUint64Array:
+    case detail::FieldType::kDoubleArray:
+    case detail::FieldType::kStringArray:
+      return {&key, ArrayValue(detail::element_type(type), detail::array_size(entry.value), payload_bytes)};
     default:
       return {&key, std::visit([](auto v) { return FieldValue(v); }, detail::scalar(type, entry.value))};
   }
@@ -167,16 +167,16 @@ inline Field decode_field(const FieldKey& key, const FieldEntry& entry, const Fi
 
 template <class OnField>
 void LogValue::for_each_field(OnField&& on_field) const {
-  for_each_entry(begin_, end_, [&](const FieldKey& key, const FieldEntry& entry, const FieldEntry* payload) {
+  detail::for_each_entry(begin_, end_, [&](const detail::FieldKey& key, const detail::FieldEntry& entry, const detail::FieldEntry* payload) {
     on_field(decode_field(key, entry, payload));
   });
 }
 
 // Calls on_field(const Field&) for each field of the span, in the order they were set.
-// Field::key is valid during the call (a run-time key's, trace/field.hpp).
+// Field::key is valid during the call (a run-time key's, trace/internal/field.hpp).
 template <class OnField>
 void for_each_decoded_field(const SpanView& span, OnField&& on_field) {
-  span.for_each_field([&](const FieldKey& key, const FieldEntry& entry, const FieldEntry* payload) {
+  span.for_each_field([&](const detail::FieldKey& key, const detail::FieldEntry& entry, const detail::FieldEntry* payload) {
     on_field(decode_field(key, entry, payload));
   });
 }

@@ -1,4 +1,4 @@
-#include "trace/export/otel.hpp"
+#include "zspan/trace/export/otel.hpp"
 
 #include <pthread.h>
 #include <unistd.h>
@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <atomic>
 
-#include "trace/env.hpp"
-#include "trace/version.hpp"
+#include "zspan/trace/env.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan::otel {
 namespace {

@@ -36,9 +36,9 @@
 #include <variant>
 #include <vector>
 
-#include "trace/export/field_reader.hpp"
-#include "trace/export/span_limits.hpp"
-#include "trace/export/span_view.hpp"
+#include "zspan/trace/export/field_reader.hpp"
+#include "zspan/trace/export/span_limits.hpp"
+#include "zspan/trace/export/span_view.hpp"
 
 namespace zspan::otel {
 
@@ -75,8 +75,8 @@ struct SpanSummary {
 SpanSummary summarize(const SpanView& span, const SpanLimits& limits = SpanLimits::get()) noexcept;
 
 namespace detail {
-inline bool is_kind_tag(const FieldKey& key) noexcept { return key.name == "span.kind"; }
-inline bool is_event_name(const FieldKey& key) noexcept { return key.name == "event"; }
+inline bool is_kind_tag(const zspan::detail::FieldKey& key) noexcept { return key.name == "span.kind"; }
+inline bool is_event_name(const zspan::detail::FieldKey& key) noexcept { return key.name == "event"; }
 
 // Strings cut to `max_chars` characters.
 template <class Visitor>
@@ -98,8 +98,8 @@ void visit_value(std::string_view key, const FieldValue& value, std::uint64_t ma
 template <class Visitor>
 void for_each_attribute(const SpanView& span, Visitor&& visit, const SpanLimits& limits = SpanLimits::get()) {
   std::uint64_t visited = 0;
-  span.for_each_field([&](const FieldKey& key, const FieldEntry& entry, const FieldEntry* payload) {
-    if (key.type == FieldType::kLog || key.type == FieldType::kReference || detail::is_kind_tag(key)) return;
+  span.for_each_field([&](const zspan::detail::FieldKey& key, const zspan::detail::FieldEntry& entry, const zspan::detail::FieldEntry* payload) {
+    if (key.type == zspan::detail::FieldType::kLog || key.type == zspan::detail::FieldType::kReference || detail::is_kind_tag(key)) return;
     if (visited++ >= limits.attribute_count) return;
     detail::visit_value(key.otel(), decode_field(key, entry, payload).value, limits.attribute_value_length, visit);
   });

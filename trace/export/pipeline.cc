@@ -1,4 +1,4 @@
-#include "trace/export/pipeline.hpp"
+#include "zspan/trace/export/pipeline.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -7,7 +7,7 @@
 #include <random>
 #include <thread>
 
-#include "trace/diagnostics.hpp"
+#include "zspan/trace/diagnostics.hpp"
 
 namespace zspan::detail {
 namespace {

@@ -35,8 +35,8 @@
 #include <utility>
 #include <vector>
 
-#include "trace/export/exporter.hpp"
-#include "trace/span_record.hpp"
+#include "zspan/trace/export/exporter.hpp"
+#include "zspan/trace/internal/span_record.hpp"
 
 namespace zspan {
 

@@ -1,9 +1,9 @@
-#include "trace/export/span_data.hpp"
+#include "zspan/trace/export/span_data.hpp"
 
 #include <algorithm>
 #include <type_traits>
 
-#include "trace/export/field_reader.hpp"
+#include "zspan/trace/export/field_reader.hpp"
 
 namespace zspan {
 namespace {
@@ -43,10 +43,10 @@ struct OwnedValue {
   }
   SpanData::TagValue operator()(const ArrayValue& array) const {
     switch (array.element_type()) {
-      case FieldType::kBool: return copy_elements<bool>(array, truncated);
-      case FieldType::kInt64: return copy_elements<std::int64_t>(array, truncated);
-      case FieldType::kUint64: return copy_elements<std::uint64_t>(array, truncated);
-      case FieldType::kDouble: return copy_elements<double>(array, truncated);
+      case detail::FieldType::kBool: return copy_elements<bool>(array, truncated);
+      case detail::FieldType::kInt64: return copy_elements<std::int64_t>(array, truncated);
+      case detail::FieldType::kUint64: return copy_elements<std::uint64_t>(array, truncated);
+      case detail::FieldType::kDouble: return copy_elements<double>(array, truncated);
       default: return copy_elements<std::string>(array, truncated);
     }
   }

@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "trace/export/span_view.hpp"
+#include "zspan/trace/export/span_view.hpp"
 
 namespace zspan {
 

@@ -1,8 +1,8 @@
-#include "trace/export/span_limits.hpp"
+#include "zspan/trace/export/span_limits.hpp"
 
 #include <optional>
 
-#include "trace/env.hpp"
+#include "zspan/trace/env.hpp"
 
 namespace zspan {
 

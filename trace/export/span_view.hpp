@@ -6,15 +6,15 @@
 #include <cstdint>
 #include <string_view>
 
-#include "trace/clock.hpp"
-#include "trace/field.hpp"
-#include "trace/span_record.hpp"
+#include "zspan/trace/clock.hpp"
+#include "zspan/trace/internal/field.hpp"
+#include "zspan/trace/internal/span_record.hpp"
 
 namespace zspan {
 
 class SpanView {
  public:
-  SpanView(const SpanRecord& record, std::string_view service,
+  SpanView(const detail::SpanRecord& record, std::string_view service,
            const ClockAnchor& anchor = ClockAnchor::instance()) noexcept
       : record_(record), name_(name_of(record)), service_(service), anchor_(anchor) {}
   SpanView(const SpanView&) = delete;
@@ -28,11 +28,11 @@ class SpanView {
   SpanId span_id() const noexcept { return record_.span_id; }
   SpanId parent_id() const noexcept { return record_.parent_id; }
   Reference parent_reference() const noexcept { return record_.parent_reference(); }
-  bool has_remote_parent() const noexcept { return (record_.flags & SpanRecord::kRemoteParent) != 0; }
+  bool has_remote_parent() const noexcept { return (record_.flags & detail::SpanRecord::kRemoteParent) != 0; }
   bool is_error() const noexcept { return record_.is_error(); }
   // Recorded whatever the samplers said: a debug trace from upstream (B3 `d`, Jaeger flag
   // 0x2) or zspan::ForceTracing. Jaeger's exporter writes it as the span's debug flag 0x2.
-  bool forced() const noexcept { return (record_.flags & SpanRecord::kForced) != 0; }
+  bool forced() const noexcept { return (record_.flags & detail::SpanRecord::kForced) != 0; }
   std::uint32_t dropped_fields() const noexcept { return record_.dropped_fields; }
 
   std::uint64_t start_unix_nanos() const noexcept { return anchor_.to_unix_nanos(record_.start_ticks); }
@@ -42,30 +42,30 @@ class SpanView {
   }
 
   // Calls on_field(const FieldKey& key, const FieldEntry& entry, const FieldEntry* payload)
-  // for each field in the order it was set (trace/field.hpp, for_each_entry).
+  // for each field in the order it was set (trace/internal/field.hpp, for_each_entry).
   template <class OnField>
   void for_each_field(OnField&& on_field) const {
-    for_each_entry(begin(record_), end(record_), on_field);
+    detail::for_each_entry(begin(record_), end(record_), on_field);
   }
 
-  const SpanRecord& record() const noexcept { return record_; }
+  const detail::SpanRecord& record() const noexcept { return record_; }
   const ClockAnchor& clock() const noexcept { return anchor_; }
 
  private:
-  static const FieldEntry* begin(const SpanRecord& r) noexcept {
-    return reinterpret_cast<const FieldEntry*>(r.entries_begin());
+  static const detail::FieldEntry* begin(const detail::SpanRecord& r) noexcept {
+    return reinterpret_cast<const detail::FieldEntry*>(r.entries_begin());
   }
-  static const FieldEntry* end(const SpanRecord& r) noexcept { return reinterpret_cast<const FieldEntry*>(r.entries_end()); }
-  static std::string_view name_of(const SpanRecord& r) noexcept {
+  static const detail::FieldEntry* end(const detail::SpanRecord& r) noexcept { return reinterpret_cast<const detail::FieldEntry*>(r.entries_end()); }
+  static std::string_view name_of(const detail::SpanRecord& r) noexcept {
     std::string_view name = r.callsite->name;
-    if (r.flags & SpanRecord::kRenamed) {
-      for (const FieldEntry* e = begin(r); e < end(r); e += 1 + payload_entries(*e))
-        if (e->key == &kSpanNameKey) name = stored_string(reinterpret_cast<const std::byte*>(&e->value));
+    if (r.flags & detail::SpanRecord::kRenamed) {
+      for (const detail::FieldEntry* e = begin(r); e < end(r); e += 1 + detail::payload_entries(*e))
+        if (e->key == &detail::kSpanNameKey) name = detail::stored_string(reinterpret_cast<const std::byte*>(&e->value));
     }
     return name;
   }
 
-  const SpanRecord& record_;
+  const detail::SpanRecord& record_;
   std::string_view name_;
   std::string_view service_;
   const ClockAnchor& anchor_;

@@ -1,4 +1,4 @@
-#include "trace/propagation/b3.hpp"
+#include "zspan/trace/propagation/b3.hpp"
 
 namespace zspan {
 
@@ -24,7 +24,7 @@ std::optional<SpanId> parse_b3_span_id(std::string_view hex) noexcept {
 }  // namespace
 
 std::optional<B3Context> parse_b3_single(std::string_view value) noexcept {
-  value = trim_ows(value);
+  value = detail::trim_ows(value);
   const std::size_t dash1 = value.find('-');
   if (dash1 == std::string_view::npos) return std::nullopt;  // sampling state only
   const std::optional<TraceId> trace_id = parse_b3_trace_id(value.substr(0, dash1));
@@ -46,12 +46,12 @@ std::optional<B3Context> parse_b3_single(std::string_view value) noexcept {
 }
 
 std::optional<B3Context> parse_b3_multi(const B3MultiValues& values) noexcept {
-  const std::optional<TraceId> trace_id = parse_b3_trace_id(trim_ows(values.trace_id));
-  const std::optional<SpanId> span_id = parse_b3_span_id(trim_ows(values.span_id));
+  const std::optional<TraceId> trace_id = parse_b3_trace_id(detail::trim_ows(values.trace_id));
+  const std::optional<SpanId> span_id = parse_b3_span_id(detail::trim_ows(values.span_id));
   if (!trace_id || !span_id) return std::nullopt;
   // "true"/"false" are accepted as older Zipkin clients sent them; "X-B3-Flags: 1" is debug.
-  const std::string_view sampled = trim_ows(values.sampled);
-  const std::string_view flags = trim_ows(values.flags);
+  const std::string_view sampled = detail::trim_ows(values.sampled);
+  const std::string_view flags = detail::trim_ows(values.flags);
   if (!sampled.empty() && sampled != "1" && sampled != "0" && sampled != "true" && sampled != "false")
     return std::nullopt;
   const TraceFlags decision = TraceFlags{}.with_sampled(sampled == "1" || sampled == "true");

@@ -20,9 +20,9 @@
 #include <optional>
 #include <string_view>
 
-#include "trace/propagation/carrier.hpp"
-#include "trace/propagation/drops.hpp"
-#include "trace/span_context.hpp"
+#include "zspan/trace/propagation/carrier.hpp"
+#include "zspan/trace/propagation/drops.hpp"
+#include "zspan/trace/span_context.hpp"
 
 namespace zspan {
 

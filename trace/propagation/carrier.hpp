@@ -21,7 +21,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "trace/propagation/header_text.hpp"
+#include "zspan/trace/propagation/header_text.hpp"
 
 namespace zspan {
 

@@ -10,8 +10,8 @@
 
 #include <tuple>
 
-#include "trace/propagation/carrier.hpp"
-#include "trace/span_context.hpp"
+#include "zspan/trace/propagation/carrier.hpp"
+#include "zspan/trace/span_context.hpp"
 
 namespace zspan {
 

@@ -1,8 +1,8 @@
-#include "trace/propagation/configured_propagator.hpp"
+#include "zspan/trace/propagation/configured_propagator.hpp"
 
 #include <cstdlib>
 
-#include "trace/diagnostics.hpp"
+#include "zspan/trace/diagnostics.hpp"
 
 namespace zspan {
 
@@ -28,7 +28,7 @@ ConfiguredPropagator ConfiguredPropagator::parse(std::string_view names) noexcep
   bool any_name = false;
   while (true) {
     const std::size_t comma = names.find(',');
-    const std::string_view name = trim_ows(names.substr(0, comma));
+    const std::string_view name = detail::trim_ows(names.substr(0, comma));
     if (!name.empty()) {
       any_name = true;
       // OpenTelemetry: enum-like values "SHOULD be interpreted in a case-insensitive manner".

@@ -15,11 +15,11 @@
 #include <cstdint>
 #include <string_view>
 
-#include "trace/propagation/b3.hpp"
-#include "trace/propagation/carrier.hpp"
-#include "trace/propagation/jaeger.hpp"
-#include "trace/propagation/trace_context.hpp"
-#include "trace/propagation/w3c_baggage.hpp"
+#include "zspan/trace/propagation/b3.hpp"
+#include "zspan/trace/propagation/carrier.hpp"
+#include "zspan/trace/propagation/jaeger.hpp"
+#include "zspan/trace/propagation/trace_context.hpp"
+#include "zspan/trace/propagation/w3c_baggage.hpp"
 
 namespace zspan {
 

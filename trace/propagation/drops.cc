@@ -1,4 +1,4 @@
-#include "trace/propagation/drops.hpp"
+#include "zspan/trace/propagation/drops.hpp"
 
 namespace zspan {
 

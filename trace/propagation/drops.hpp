@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "trace/diagnostics.hpp"
+#include "zspan/trace/diagnostics.hpp"
 
 namespace zspan {
 

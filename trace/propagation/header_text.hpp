@@ -1,5 +1,5 @@
 // The text rules every header format shares: case-insensitive names, hex digits,
-// percent-encoding (white space, tokens, hex digits and decoding: trace/text.hpp). Allocation-free except
+// percent-encoding (white space, tokens, hex digits and decoding: trace/internal/text.hpp). Allocation-free except
 // where a decoded string is the result.
 //
 //   zspan::header_name_equals("X-B3-TraceId", "x-b3-traceid");   // true
@@ -11,14 +11,14 @@
 #include <string>
 #include <string_view>
 
-#include "trace/text.hpp"
+#include "zspan/trace/internal/text.hpp"
 
 namespace zspan {
 
 // Header field names are case-insensitive (RFC 9110 §5.1). Most arrive lower-case
 // (HTTP/2 requires it, RFC 9113 §8.2.1), as propagators spell theirs.
 constexpr bool header_name_equals(std::string_view a, std::string_view b) noexcept {
-  return equals_ignoring_case(a, b);
+  return detail::equals_ignoring_case(a, b);
 }
 
 constexpr bool header_name_starts_with(std::string_view name, std::string_view prefix) noexcept {

@@ -17,7 +17,7 @@
 #include <optional>
 #include <string_view>
 
-#include "trace/propagation/trust.hpp"
+#include "zspan/trace/propagation/trust.hpp"
 
 namespace zspan {
 

@@ -1,4 +1,4 @@
-#include "trace/propagation/jaeger.hpp"
+#include "zspan/trace/propagation/jaeger.hpp"
 
 namespace zspan {
 
@@ -8,13 +8,13 @@ constexpr std::size_t kMaxUberTraceIdBytes = 256;
 }  // namespace
 
 std::optional<JaegerContext> parse_uber_trace_id(std::string_view value) noexcept {
-  value = trim_ows(value);
+  value = detail::trim_ows(value);
   if (value.size() > kMaxUberTraceIdBytes) return std::nullopt;
   // Undo URL-encoding of the separators into a bounded buffer: no allocation.
   char decoded[kMaxUberTraceIdBytes];
   std::size_t n = 0;
   for (std::size_t i = 0; i < value.size(); ++i) {
-    if (value[i] == '%' && value.size() - i >= 3 && value[i + 1] == '3' && ascii_lower(value[i + 2]) == 'a') {
+    if (value[i] == '%' && value.size() - i >= 3 && value[i + 1] == '3' && detail::ascii_lower(value[i + 2]) == 'a') {
       decoded[n++] = ':';
       i += 2;
     } else {
@@ -48,9 +48,9 @@ std::optional<JaegerContext> parse_uber_trace_id(std::string_view value) noexcep
 
 std::optional<Baggage::Entry> parse_uberctx(std::string_view header_name, std::string_view value) {
   std::string key(header_name.substr(kUberBaggagePrefix.size()));
-  for (char& c : key) c = ascii_lower(c);
-  if (!is_token(key)) return std::nullopt;
-  std::optional<std::string> decoded = percent_decode(trim_ows(value));
+  for (char& c : key) c = detail::ascii_lower(c);
+  if (!detail::is_token(key)) return std::nullopt;
+  std::optional<std::string> decoded = detail::percent_decode(detail::trim_ows(value));
   if (!decoded) return std::nullopt;
   return Baggage::Entry{std::move(key), std::move(*decoded), {}};
 }

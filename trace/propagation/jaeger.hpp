@@ -25,10 +25,10 @@
 #include <string>
 #include <string_view>
 
-#include "trace/propagation/carrier.hpp"
-#include "trace/propagation/drops.hpp"
-#include "trace/propagation/w3c_baggage.hpp"
-#include "trace/span_context.hpp"
+#include "zspan/trace/propagation/carrier.hpp"
+#include "zspan/trace/propagation/drops.hpp"
+#include "zspan/trace/propagation/w3c_baggage.hpp"
+#include "zspan/trace/span_context.hpp"
 
 namespace zspan {
 
@@ -83,12 +83,12 @@ struct JaegerPropagator {
     BaggageBudget budget;
     std::string name, value;
     for (const Baggage::Entry& e : ctx.baggage->entries()) {
-      if (!is_token(e.key)) {
+      if (!detail::is_token(e.key)) {
         detail::g_baggage_dropped.emit("{}", "key is not a header name");
         continue;
       }
       value.clear();
-      append_percent_encoded(value, e.value, [](char c) { return is_token_char(c) && c != '%'; });
+      append_percent_encoded(value, e.value, [](char c) { return detail::is_token_char(c) && c != '%'; });
       if (detail::count_baggage_drop(budget.take(e.key.size() + 1 + value.size())) != BaggageResult::kOk) continue;
       name.assign(kUberBaggagePrefix).append(e.key);
       set_header(carrier, name, value);

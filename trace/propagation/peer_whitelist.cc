@@ -1,4 +1,4 @@
-#include "trace/propagation/peer_whitelist.hpp"
+#include "zspan/trace/propagation/peer_whitelist.hpp"
 
 #include <re2/re2.h>
 
@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "trace/propagation/host_verdict_cache.hpp"
-#include "trace/text.hpp"
+#include "zspan/trace/propagation/host_verdict_cache.hpp"
+#include "zspan/trace/internal/text.hpp"
 
 namespace zspan {
 
@@ -101,7 +101,7 @@ std::vector<std::string> PeerWhitelist::split_list(std::string_view list) {
   int braces = 0;
   bool in_class = false;
   const auto take = [&](std::size_t end) {
-    const std::string_view entry = trim_ows(list.substr(start, end - start));
+    const std::string_view entry = detail::trim_ows(list.substr(start, end - start));
     if (!entry.empty()) entries.emplace_back(entry);
     start = end + 1;
   };

@@ -43,7 +43,7 @@
 #include <string_view>
 #include <vector>
 
-#include "trace/propagation/trust.hpp"
+#include "zspan/trace/propagation/trust.hpp"
 
 namespace re2 {
 class RE2;

@@ -15,13 +15,13 @@
 // To start a span under an extracted context in one call, see instrument/remote.hpp.
 #pragma once
 
-#include "trace/context.hpp"
-#include "trace/propagation/carrier.hpp"
-#include "trace/propagation/composite.hpp"
-#include "trace/propagation/drops.hpp"
-#include "trace/propagation/trace_context.hpp"
-#include "trace/propagation/trust.hpp"
-#include "trace/propagation/w3c_baggage.hpp"
+#include "zspan/trace/context.hpp"
+#include "zspan/trace/propagation/carrier.hpp"
+#include "zspan/trace/propagation/composite.hpp"
+#include "zspan/trace/propagation/drops.hpp"
+#include "zspan/trace/propagation/trace_context.hpp"
+#include "zspan/trace/propagation/trust.hpp"
+#include "zspan/trace/propagation/w3c_baggage.hpp"
 
 namespace zspan {
 

@@ -1,4 +1,4 @@
-#include "trace/propagation/trace_context.hpp"
+#include "zspan/trace/propagation/trace_context.hpp"
 
 #include <array>
 #include <memory>
@@ -87,7 +87,7 @@ bool parse_tracestate_line(std::string_view line, ParsedMembers& parsed) noexcep
   while (true) {
     const std::size_t comma = line.find(',');
     // §3.3.1.1: empty and white-space-only list-members are allowed and skipped.
-    const std::string_view member = trim_ows(line.substr(0, comma));
+    const std::string_view member = detail::trim_ows(line.substr(0, comma));
     if (!member.empty()) {
       const std::size_t eq = member.find('=');
       if (eq == std::string_view::npos) return false;
@@ -113,7 +113,7 @@ bool parse_tracestate_line(std::string_view line, ParsedMembers& parsed) noexcep
 }  // namespace
 
 std::optional<TraceParent> parse_traceparent(std::string_view value) noexcept {
-  value = trim_ows(value);
+  value = detail::trim_ows(value);
   // §3.2.2.1 (version = 2HEXDIGLC, ff invalid) and §4.3: a header shorter than version
   // 00's is not parsed, whatever its version.
   if (value.size() < kTraceParentSize) return std::nullopt;
@@ -152,7 +152,7 @@ void format_traceparent(TraceId trace_id, SpanId parent_id, TraceFlags flags, ch
   out[54] = kDigits[bits & 0xf];
 }
 
-SharedRef<const TraceState> parse_tracestate(std::span<const std::string_view> values) noexcept {
+detail::SharedRef<const TraceState> parse_tracestate(std::span<const std::string_view> values) noexcept {
   ParsedMembers parsed;
   for (std::string_view line : values) {
     if (!parse_tracestate_line(line, parsed)) {
@@ -161,7 +161,7 @@ SharedRef<const TraceState> parse_tracestate(std::span<const std::string_view> v
     }
   }
   if (parsed.duplicates > 0) detail::g_tracestate_duplicates.emit("{} member(s) dropped", parsed.duplicates);
-  SharedRef<const TraceState> state = TraceState::make(parsed.view());
+  detail::SharedRef<const TraceState> state = TraceState::make(parsed.view());
   if (!state && parsed.size > 0) detail::g_tracestate_rejected.emit("out of memory");
   return state;
 }

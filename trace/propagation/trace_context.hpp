@@ -28,9 +28,9 @@
 #include <string_view>
 #include <vector>
 
-#include "trace/propagation/carrier.hpp"
-#include "trace/propagation/drops.hpp"
-#include "trace/span_context.hpp"
+#include "zspan/trace/propagation/carrier.hpp"
+#include "zspan/trace/propagation/drops.hpp"
+#include "zspan/trace/span_context.hpp"
 
 namespace zspan {
 
@@ -50,7 +50,7 @@ void format_traceparent(TraceId trace_id, SpanId parent_id, TraceFlags flags, ch
 // tracestate split over several header lines is one list). Null when empty or invalid.
 // The header value to send is TraceState::header_value(): members without OWS or empty
 // list-members, comma-separated (§3.3.1.1).
-SharedRef<const TraceState> parse_tracestate(std::span<const std::string_view> values) noexcept;
+detail::SharedRef<const TraceState> parse_tracestate(std::span<const std::string_view> values) noexcept;
 
 struct TraceContextPropagator {
   template <ReadableCarrier C>

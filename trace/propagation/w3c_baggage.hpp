@@ -19,9 +19,9 @@
 #include <string>
 #include <string_view>
 
-#include "trace/baggage.hpp"
-#include "trace/propagation/carrier.hpp"
-#include "trace/span_context.hpp"
+#include "zspan/trace/baggage.hpp"
+#include "zspan/trace/propagation/carrier.hpp"
+#include "zspan/trace/span_context.hpp"
 
 namespace zspan {
 

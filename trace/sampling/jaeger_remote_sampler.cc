@@ -1,4 +1,4 @@
-#include "trace/sampling/jaeger_remote_sampler.hpp"
+#include "zspan/trace/sampling/jaeger_remote_sampler.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -14,10 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "exporters/http/http_client.hpp"
-#include "trace/diagnostics.hpp"
-#include "trace/propagation/header_text.hpp"
-#include "trace/text.hpp"
+#include "zspan/exporters/http/http_client.hpp"
+#include "zspan/trace/diagnostics.hpp"
+#include "zspan/trace/propagation/header_text.hpp"
+#include "zspan/trace/internal/text.hpp"
 
 namespace zspan {
 
@@ -353,12 +353,12 @@ JaegerRemoteOptions parse_jaeger_remote_arg(std::string_view arg) noexcept {
   try {
     while (!arg.empty()) {
       const std::size_t comma = arg.find(',');
-      const std::string_view entry = trim_ows(arg.substr(0, comma));
+      const std::string_view entry = detail::trim_ows(arg.substr(0, comma));
       arg = comma == std::string_view::npos ? std::string_view() : arg.substr(comma + 1);
       if (entry.empty()) continue;
       const std::size_t eq = entry.find('=');
-      const std::string_view key = trim_ows(entry.substr(0, eq));
-      const std::string_view value = eq == std::string_view::npos ? std::string_view() : trim_ows(entry.substr(eq + 1));
+      const std::string_view key = detail::trim_ows(entry.substr(0, eq));
+      const std::string_view value = eq == std::string_view::npos ? std::string_view() : detail::trim_ows(entry.substr(eq + 1));
       if (key == "endpoint") {
         if (value.starts_with("http://") || value.starts_with("https://")) options.endpoint = value;
         else g_bad_arg.emit("endpoint=\"{}\" is not an http(s) URL; using {}", value.substr(0, 256), defaults.endpoint);

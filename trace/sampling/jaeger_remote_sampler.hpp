@@ -46,7 +46,7 @@
 #include <string>
 #include <string_view>
 
-#include "trace/sampler.hpp"
+#include "zspan/trace/sampler.hpp"
 
 namespace zspan {
 

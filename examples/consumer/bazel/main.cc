@@ -2,8 +2,8 @@
 // build"): a tracer of its own prints its spans as a waterfall on stdout.
 //
 //   bazel run //:consumer      # in examples/consumer/bazel
-#include "exporters/console/console_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/console/console_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 zspan::Tracer<zspan::AlwaysOnSampler, zspan::ConsoleExporter> tracer{"consumer"};
 

@@ -2,8 +2,8 @@
 // traced as its environment says, the OpenTelemetry way.
 //
 //   OTEL_SERVICE_NAME=cmake-consumer OTEL_TRACES_EXPORTER=console build/consumer
-#include "configure/configure.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/configure/configure.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 int main() {
   if (!zspan::configure_from_env()) return 1;

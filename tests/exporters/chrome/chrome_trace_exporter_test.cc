@@ -2,7 +2,7 @@
 // file decoded with nlohmann::json (strict: it also rejects invalid UTF-8) and compared
 // event by event with the golden SpanData and the OpenTelemetry mapping; a file valid after
 // every batch and after a kill; arrows across batches; failures.
-#include "exporters/chrome/chrome_trace_exporter.hpp"
+#include "zspan/exporters/chrome/chrome_trace_exporter.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>

@@ -5,8 +5,8 @@
 #include <map>
 #include <thread>
 
-#include "exporters/chrome/chrome_trace_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/chrome/chrome_trace_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/exporters/chrome/chrome_trace_test_util.hpp"
 
 namespace zspan::testing {

@@ -1,6 +1,6 @@
 // Tracks for the Chrome trace: spans on one track never cross, a service gets more tracks
 // only when its spans overlap, and memory stays bounded.
-#include "exporters/chrome/track_layout.hpp"
+#include "zspan/exporters/chrome/track_layout.hpp"
 
 #include <gtest/gtest.h>
 

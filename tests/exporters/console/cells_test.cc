@@ -1,5 +1,5 @@
 // Terminal text: escaping, cell widths, cutting and wrapping.
-#include "exporters/console/cells.hpp"
+#include "zspan/exporters/console/cells.hpp"
 
 #include <gtest/gtest.h>
 

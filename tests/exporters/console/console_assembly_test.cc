@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "exporters/console/console_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/console/console_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 
 namespace zspan {
@@ -108,11 +108,11 @@ constexpr Callsite kQuery = callsite("query");
 constexpr Callsite kNotify = callsite("notify");
 
 // A span without fields; `start` and `end` in nanoseconds after GoldenTrace::kStartUnixNanos.
-SpanRecord span(const Callsite& site, TraceId trace, std::uint64_t id, std::uint64_t parent, std::uint64_t start,
+detail::SpanRecord span(const Callsite& site, TraceId trace, std::uint64_t id, std::uint64_t parent, std::uint64_t start,
                 std::uint64_t end, std::uint8_t flags = 0) {
-  SpanRecord record{};
-  record.size_bytes = sizeof(SpanRecord);
-  record.flags = static_cast<std::uint8_t>(SpanRecord::kSampled | flags);
+  detail::SpanRecord record{};
+  record.size_bytes = sizeof(detail::SpanRecord);
+  record.flags = static_cast<std::uint8_t>(detail::SpanRecord::kSampled | flags);
   record.callsite = &site;
   record.trace_id = trace;
   record.span_id = SpanId{id};
@@ -125,7 +125,7 @@ SpanRecord span(const Callsite& site, TraceId trace, std::uint64_t id, std::uint
 constexpr TraceId kTrace{0x1, 0x2};
 
 TEST(ConsoleAssembly, FlushPrintsWhatWaitsForAParentAsIncomplete) {
-  const SpanRecord query = span(kQuery, kTrace, 0x22, 0x11, 1'000, 3'000);
+  const detail::SpanRecord query = span(kQuery, kTrace, 0x22, 0x11, 1'000, 3'000);
   Console console;
   console.send(std::array{BatchedSpan{&query, "db"}});
   EXPECT_EQ(console.printed(), "");
@@ -139,8 +139,8 @@ TEST(ConsoleAssembly, FlushPrintsWhatWaitsForAParentAsIncomplete) {
 }
 
 TEST(ConsoleAssembly, SpansAfterTheirTraceWasPrintedContinueItOnTheSameAxis) {
-  const SpanRecord request = span(kRequest, kTrace, 0x11, 0, 0, 4'000);
-  const SpanRecord notify = span(kNotify, kTrace, 0x33, 0x11, 3'000, 8'000, SpanRecord::kFollowsFrom);
+  const detail::SpanRecord request = span(kRequest, kTrace, 0x11, 0, 0, 4'000);
+  const detail::SpanRecord notify = span(kNotify, kTrace, 0x33, 0x11, 3'000, 8'000, detail::SpanRecord::kFollowsFrom);
   Console console;
   console.send(std::array{BatchedSpan{&request, "api"}});
   EXPECT_NE(console.printed(), "") << "complete: printed in the call";
@@ -155,7 +155,7 @@ TEST(ConsoleAssembly, SpansAfterTheirTraceWasPrintedContinueItOnTheSameAxis) {
 TEST(ConsoleAssembly, AHostileNameStaysOnItsRow) {
   static const std::string name = "\x1b[2J\x1b]0;title\x07" + std::string(200, 'x') + "\n";
   static const Callsite hostile{name, "test", "console_assembly_test.cc", 1, Level::kInfo};
-  const SpanRecord record = span(hostile, kTrace, 0x11, 0, 0, 1'000, SpanRecord::kError);
+  const detail::SpanRecord record = span(hostile, kTrace, 0x11, 0, 0, 1'000, detail::SpanRecord::kError);
   Console console;
   console.send(std::array{BatchedSpan{&record, "svc\x1b[0m"}});
   const std::vector<std::string> lines = lines_of(console.printed());
@@ -165,7 +165,7 @@ TEST(ConsoleAssembly, AHostileNameStaysOnItsRow) {
 
 TEST(ConsoleAssembly, BeyondTheBoundTheOldestTracePrintsEarly) {
   const std::array traces{TraceId{0, 1}, TraceId{0, 2}, TraceId{0, 3}};
-  std::vector<SpanRecord> queries;
+  std::vector<detail::SpanRecord> queries;
   for (const TraceId& trace : traces) queries.push_back(span(kQuery, trace, 0x22, 0x11, 0, 1'000));
   ConsoleOptions options;
   options.max_buffered_spans = 2;
@@ -183,7 +183,7 @@ TEST(ConsoleAssembly, BeyondTheBoundTheOldestTracePrintsEarly) {
 }
 
 TEST(ConsoleAssembly, AForkedChildForgetsItsParentsTraces) {
-  const SpanRecord query = span(kQuery, kTrace, 0x22, 0x11, 0, 1'000);
+  const detail::SpanRecord query = span(kQuery, kTrace, 0x22, 0x11, 0, 1'000);
   Console console;
   console.send(std::array{BatchedSpan{&query, "db"}});
   console.exporter().on_fork_child();

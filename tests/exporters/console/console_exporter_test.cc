@@ -2,7 +2,7 @@
 // (tree and markers, durations, errors, every tag type, logs, cut strings, dropped fields,
 // text that must not break a row), at 80, 200 and 40 columns; then colors and widths as
 // the terminal and the environment decide them.
-#include "exporters/console/console_exporter.hpp"
+#include "zspan/exporters/console/console_exporter.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "exporters/console/cells.hpp"
-#include "exporters/console/waterfall.hpp"
+#include "zspan/exporters/console/cells.hpp"
+#include "zspan/exporters/console/waterfall.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 
 namespace zspan {

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "tests/exporters/golden/golden_trace.hpp"
-#include "trace/export/otel.hpp"
+#include "zspan/trace/export/otel.hpp"
 
 namespace zspan::testing {
 

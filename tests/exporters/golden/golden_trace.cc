@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace zspan::testing {
 namespace {
@@ -44,7 +44,7 @@ const std::string kReasonKey = "retry.reason";
 }  // namespace
 
 struct GoldenTrace::Span {
-  ContextNode node;
+  zspan::detail::ContextNode node;
   std::byte fields[1024];  // more than a default span: room for every tag type at once
   std::string_view service;
 
@@ -52,12 +52,12 @@ struct GoldenTrace::Span {
   Span(const Callsite& site, std::string_view svc, SpanId id, SpanId parent, std::uint64_t start, std::uint64_t end,
        std::uint8_t flags = 0)
       : node{}, fields{}, service(svc) {
-    node.kind = ContextNode::Kind::kRecording;
+    node.kind = zspan::detail::ContextNode::Kind::kRecording;
     node.owner = &node;
     node.entries_capacity = sizeof(fields);
-    node.record.size_bytes = sizeof(SpanRecord);
+    node.record.size_bytes = sizeof(zspan::detail::SpanRecord);
     node.record.tracer = 0;
-    node.record.flags = static_cast<std::uint8_t>(SpanRecord::kSampled | flags);
+    node.record.flags = static_cast<std::uint8_t>(zspan::detail::SpanRecord::kSampled | flags);
     node.record.callsite = &site;
     node.record.trace_id = kTraceId;
     node.record.span_id = id;
@@ -69,10 +69,10 @@ struct GoldenTrace::Span {
   // Logs are stamped with the real clock when written: pin each to `offsets` in order.
   void pin_log_times(std::initializer_list<std::uint64_t> offsets) {
     auto offset = offsets.begin();
-    auto* end = reinterpret_cast<FieldEntry*>(node.entries() + (node.record.size_bytes - sizeof(SpanRecord)));
-    for (auto* e = reinterpret_cast<FieldEntry*>(node.entries()); e < end; e += 1 + payload_entries(*e))
-      if (e->key->type == FieldType::kLog && offset != offsets.end())
-        e->value = log_value(*offset++, static_cast<std::uint32_t>(payload_entries(*e)));
+    auto* end = reinterpret_cast<zspan::detail::FieldEntry*>(node.entries() + (node.record.size_bytes - sizeof(zspan::detail::SpanRecord)));
+    for (auto* e = reinterpret_cast<zspan::detail::FieldEntry*>(node.entries()); e < end; e += 1 + zspan::detail::payload_entries(*e))
+      if (e->key->type == zspan::detail::FieldType::kLog && offset != offsets.end())
+        e->value = zspan::detail::log_value(*offset++, static_cast<std::uint32_t>(zspan::detail::payload_entries(*e)));
   }
 };
 
@@ -81,10 +81,10 @@ GoldenTrace::GoldenTrace() : clock_(ClockAnchor::fixed(0, kStartUnixNanos, 1.0))
   auto add = [&](auto&&... args) -> Span& { return *spans_.emplace_back(std::make_unique<Span>(args...)); };
 
   Span& root = add(kRoot, kFrontend, SpanId{0x00f067aa0ba902b7}, SpanId{}, 0, 5'000'000);
-  set_tag(root.node, tags::span_kind = "server");
-  set_tag(root.node, tags::http_method = "GET");
-  set_tag(root.node, tags::http_status_code = 200);
-  set_tag(root.node, tags::component = "http");
+  zspan::detail::set_tag(root.node, tags::span_kind = "server");
+  zspan::detail::set_tag(root.node, tags::http_method = "GET");
+  zspan::detail::set_tag(root.node, tags::http_status_code = 200);
+  zspan::detail::set_tag(root.node, tags::component = "http");
   log_fields(root.node, logs::event = "cache miss", cache_key = "users:42");
   root.pin_log_times({1'000'000});
 
@@ -94,44 +94,44 @@ GoldenTrace::GoldenTrace() : clock_(ClockAnchor::fixed(0, kStartUnixNanos, 1.0))
   static constexpr std::uint64_t kMasks[] = {0xffffffffffffffff, 7};
   static constexpr double kWeights[] = {0.5, -2.25};
   static constexpr std::string_view kRoles[] = {"admin", "a role longer than seven"};
-  set_tag(auth.node, auth_ok = true);
-  set_tag(auth.node, auth_attempts = -3);
-  set_tag(auth.node, auth_token_bits = std::uint64_t{18'446'744'073'709'551'615u});
-  set_tag(auth.node, auth_score = 0.875);
-  set_tag(auth.node, auth_user = "bob");
-  set_tag(auth.node, auth_realm = "example.com/users");
-  set_tag(auth.node, auth_flags = std::span(kFlags));
-  set_tag(auth.node, auth_codes = std::span(kCodes));
-  set_tag(auth.node, auth_masks = std::span(kMasks));
-  set_tag(auth.node, auth_weights = std::span(kWeights));
-  set_tag(auth.node, auth_roles = std::span(kRoles));
+  zspan::detail::set_tag(auth.node, auth_ok = true);
+  zspan::detail::set_tag(auth.node, auth_attempts = -3);
+  zspan::detail::set_tag(auth.node, auth_token_bits = std::uint64_t{18'446'744'073'709'551'615u});
+  zspan::detail::set_tag(auth.node, auth_score = 0.875);
+  zspan::detail::set_tag(auth.node, auth_user = "bob");
+  zspan::detail::set_tag(auth.node, auth_realm = "example.com/users");
+  zspan::detail::set_tag(auth.node, auth_flags = std::span(kFlags));
+  zspan::detail::set_tag(auth.node, auth_codes = std::span(kCodes));
+  zspan::detail::set_tag(auth.node, auth_masks = std::span(kMasks));
+  zspan::detail::set_tag(auth.node, auth_weights = std::span(kWeights));
+  zspan::detail::set_tag(auth.node, auth_roles = std::span(kRoles));
 
   Span& select = add(kSelect, kBackend, SpanId{0x2000000000000002}, root.node.record.span_id, 1'200'000, 4'200'000);
-  set_tag(select.node, tags::span_kind = "client");
+  zspan::detail::set_tag(select.node, tags::span_kind = "client");
   static const std::string kLongStatement = "SELECT " + std::string(300, 'x') + " FROM users";
-  set_tag(select.node, tags::db_statement = std::string_view(kLongStatement));
+  zspan::detail::set_tag(select.node, tags::db_statement = std::string_view(kLongStatement));
   log_error(select.node, "upstream returned {}", 503);
   select.pin_log_times({2'500'000});
 
   Span& email = add(kSendEmail, kFrontend, SpanId{0x3000000000000003}, root.node.record.span_id, 4'300'000, 9'000'000,
-                    SpanRecord::kFollowsFrom);
-  set_tag(email.node, tags::span_kind = "producer");
+                    zspan::detail::SpanRecord::kFollowsFrom);
+  zspan::detail::set_tag(email.node, tags::span_kind = "producer");
 
   Span& handle = add(kHandle, kFrontend, SpanId{0x4000000000000004}, kRemoteParent, 4'400'000, 4'600'000,
-                     SpanRecord::kRemoteParent);
-  add_reference(handle.node, Reference::kFollowsFrom, SpanContext{kOtherTraceId, SpanId{0x5555555555555555}, {}, true, {}, {}});
+                     zspan::detail::SpanRecord::kRemoteParent);
+  zspan::detail::add_reference(handle.node, Reference::kFollowsFrom, SpanContext{kOtherTraceId, SpanId{0x5555555555555555}, {}, true, {}, {}});
   handle.node.record.dropped_fields = 3;
 
   Span& odd = add(kOdd, kFrontend, SpanId{0x6000000000000006}, root.node.record.span_id, 4'700'000, 4'800'000);
-  set_tag(odd.node, note = "héllo \"ünïcode\" ✓\\ \x01\x1f\n\r\t end");
+  zspan::detail::set_tag(odd.node, note = "héllo \"ünïcode\" ✓\\ \x01\x1f\n\r\t end");
   log_fields(odd.node, logs::message = "line1\nline2 \"q\" \x7f ✓");
   odd.pin_log_times({50'000});
 
   Span& dispatch = add(kDispatch, kFrontend, SpanId{0x7000000000000007}, root.node.record.span_id, 4'850'000,
                        4'900'000);
   rename_span(dispatch.node, "POST");
-  set_tag(dispatch.node, DynamicTagKey<std::string_view>{kTierKey} = "gold");
-  set_tag(dispatch.node, DynamicTagKey<std::int64_t>{kQuotaKey} = 42);
+  zspan::detail::set_tag(dispatch.node, DynamicTagKey<std::string_view>{kTierKey} = "gold");
+  zspan::detail::set_tag(dispatch.node, DynamicTagKey<std::int64_t>{kQuotaKey} = 42);
   log_fields(dispatch.node, logs::event = "retry", DynamicTagKey<std::string_view>{kReasonKey} = "route not matched yet");
   rename_span(dispatch.node, "POST /orders/:id");
   dispatch.pin_log_times({10'000});

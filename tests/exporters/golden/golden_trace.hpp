@@ -33,8 +33,8 @@
 #include <string>
 #include <vector>
 
-#include "trace/export/exporter.hpp"
-#include "trace/export/span_data.hpp"
+#include "zspan/trace/export/exporter.hpp"
+#include "zspan/trace/export/span_data.hpp"
 
 namespace zspan::testing {
 

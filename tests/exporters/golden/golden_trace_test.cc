@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "trace/export/otel.hpp"
+#include "zspan/trace/export/otel.hpp"
 
 namespace zspan::testing {
 namespace {

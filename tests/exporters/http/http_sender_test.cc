@@ -1,7 +1,7 @@
 // HttpSender: the retry policy of every exporter that POSTs its batches (the OTLP
 // specification's "Failures and retries"), each case against a fresh scripted receiver on
 // loopback, with exact request counts and bounded times.
-#include "exporters/http/http_sender.hpp"
+#include "zspan/exporters/http/http_sender.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

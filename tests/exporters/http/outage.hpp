@@ -18,7 +18,7 @@
 #include <memory>
 #include <thread>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/exporters/http/receiver.hpp"
 
 namespace zspan::testing {

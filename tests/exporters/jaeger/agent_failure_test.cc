@@ -9,7 +9,7 @@
 
 #include <cstdlib>
 
-#include "exporters/jaeger/jaeger_agent_exporter.hpp"
+#include "zspan/exporters/jaeger/jaeger_agent_exporter.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 
 namespace zspan::testing {

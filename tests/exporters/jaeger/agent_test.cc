@@ -10,7 +10,7 @@
 
 #include <map>
 
-#include "exporters/jaeger/jaeger_agent_exporter.hpp"
+#include "zspan/exporters/jaeger/jaeger_agent_exporter.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/jaeger/jaeger_test_support.hpp"
 #include "tests/exporters/jaeger/udp_receiver.hpp"

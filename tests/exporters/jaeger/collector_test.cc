@@ -6,11 +6,11 @@
 
 #include <cstdlib>
 
-#include "exporters/jaeger/jaeger_collector_exporter.hpp"
+#include "zspan/exporters/jaeger/jaeger_collector_exporter.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/http/receiver.hpp"
 #include "tests/exporters/jaeger/jaeger_test_support.hpp"
-#include "trace/version.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan::testing {
 namespace {

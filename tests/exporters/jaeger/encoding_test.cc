@@ -11,11 +11,11 @@
 #include <limits>
 #include <map>
 
-#include "exporters/jaeger/jaeger_encoding.hpp"
-#include "exporters/jaeger/thrift_writer.hpp"
+#include "zspan/exporters/jaeger/jaeger_encoding.hpp"
+#include "zspan/exporters/jaeger/thrift_writer.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/jaeger/jaeger_test_support.hpp"
-#include "trace/version.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan::testing {
 namespace {
@@ -109,10 +109,10 @@ TEST_P(GoldenJaeger, TraceIdSplitsIntoSignedHighAndLow) {
 }
 
 TEST_P(GoldenJaeger, AForcedSpanCarriesTheDebugFlag) {
-  SpanRecord record = (*GoldenTrace::get().batch())[0].record();
-  record.size_bytes = sizeof(SpanRecord);  // no fields
+  zspan::detail::SpanRecord record = (*GoldenTrace::get().batch())[0].record();
+  record.size_bytes = sizeof(zspan::detail::SpanRecord);  // no fields
   for (const auto& [flags, jaeger_flags] : std::vector<std::pair<std::uint8_t, std::int32_t>>{
-           {SpanRecord::kSampled, 1}, {SpanRecord::kSampled | SpanRecord::kForced, 3}, {SpanRecord::kForced, 2}}) {
+           {zspan::detail::SpanRecord::kSampled, 1}, {zspan::detail::SpanRecord::kSampled | zspan::detail::SpanRecord::kForced, 3}, {zspan::detail::SpanRecord::kForced, 2}}) {
     record.flags = flags;
     const BatchedSpan one{&record, "svc"};
     const SpanBatch batch({&one, 1}, GoldenTrace::get().clock());

@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/exporters/jaeger/Agent.h"
-#include "trace/export/otel.hpp"
-#include "trace/version.hpp"
+#include "zspan/trace/export/otel.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan::testing {
 namespace {
@@ -40,7 +40,7 @@ void read_all(std::string_view bytes, jaeger::Protocol protocol, Read&& read) {
 
 // The OpenTelemetry names of the golden trace's keys that have one of their own.
 std::string otel_name(const std::string& key) {
-  for (const FieldKey* k : {&tags::http_method.field, &tags::http_status_code.field, &tags::db_statement.field,
+  for (const zspan::detail::FieldKey* k : {&tags::http_method.field, &tags::http_status_code.field, &tags::db_statement.field,
                             &logs::error_kind.field, &logs::error_object.field, &logs::stack.field})
     if (k->name == key) return std::string(k->otel());
   return key;

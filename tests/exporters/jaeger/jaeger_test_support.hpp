@@ -13,9 +13,9 @@
 #include <string_view>
 #include <vector>
 
-#include "exporters/jaeger/jaeger_encoding.hpp"
+#include "zspan/exporters/jaeger/jaeger_encoding.hpp"
 #include "tests/exporters/jaeger/jaeger_types.h"
-#include "trace/export/span_data.hpp"
+#include "zspan/trace/export/span_data.hpp"
 
 namespace zspan::testing {
 

@@ -1,6 +1,6 @@
 // The JSON writer shared by the JSON exporters: what it writes is JSON a strict parser
 // (nlohmann::json, which also rejects invalid UTF-8) reads back as the value written.
-#include "exporters/json/json_writer.hpp"
+#include "zspan/exporters/json/json_writer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Where the file exporters write: files and streams, writing over the end, and failing
 // without damage.
-#include "exporters/json/output_sink.hpp"
+#include "zspan/exporters/json/output_sink.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 // The JSON Lines exporter, read as its specification: the golden trace exported, each line
 // decoded with nlohmann::json and compared field by field with the golden SpanData and the
 // OpenTelemetry mapping; files, failures and a real tracer.
-#include "exporters/jsonl/json_lines_exporter.hpp"
+#include "zspan/exporters/jsonl/json_lines_exporter.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <set>
 #include <sstream>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/exporters/golden/golden_json.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/test_files.hpp"

@@ -5,8 +5,8 @@
 
 #include <set>
 
-#include "exporters/otlp/otlp_http_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/otlp/otlp_http_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/exporters/http/outage.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
 

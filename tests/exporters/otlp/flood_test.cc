@@ -7,8 +7,8 @@
 #include <fstream>
 #include <thread>
 
-#include "exporters/otlp/otlp_http_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/otlp/otlp_http_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/sanitizers.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
 

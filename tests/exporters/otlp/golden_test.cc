@@ -10,12 +10,12 @@
 #include <limits>
 #include <map>
 
-#include "exporters/otlp/otlp_encoding.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/otlp/otlp_encoding.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
-#include "trace/export/otel.hpp"
-#include "trace/version.hpp"
+#include "zspan/trace/export/otel.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan::testing {
 namespace {
@@ -44,7 +44,7 @@ std::string bytes_of(SpanId id) {
 
 // The OpenTelemetry names of the golden trace's keys that have one of their own.
 std::string otel_name(const std::string& key) {
-  for (const FieldKey* k : {&tags::http_method.field, &tags::http_status_code.field, &tags::db_statement.field,
+  for (const zspan::detail::FieldKey* k : {&tags::http_method.field, &tags::http_status_code.field, &tags::db_statement.field,
                             &logs::error_kind.field, &logs::error_object.field, &logs::stack.field})
     if (k->name == key) return std::string(k->otel());
   return key;

@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "exporters/otlp/otlp_encoding.hpp"
-#include "exporters/otlp/otlp_json.hpp"
+#include "zspan/exporters/otlp/otlp_encoding.hpp"
+#include "zspan/exporters/otlp/otlp_json.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
 #include "tests/exporters/otlp/random_batch.hpp"

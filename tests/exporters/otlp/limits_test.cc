@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "exporters/otlp/otlp_encoding.hpp"
-#include "exporters/otlp/otlp_wire.hpp"
+#include "zspan/exporters/otlp/otlp_encoding.hpp"
+#include "zspan/exporters/otlp/otlp_wire.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
 

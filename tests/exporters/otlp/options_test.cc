@@ -6,7 +6,7 @@
 
 #include <cstdlib>
 
-#include "exporters/otlp/otlp_http_exporter.hpp"
+#include "zspan/exporters/otlp/otlp_http_exporter.hpp"
 
 namespace zspan {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "exporters/otlp/otlp_http_exporter.hpp"
+#include "zspan/exporters/otlp/otlp_http_exporter.hpp"
 #include "exporters/otlp/proto/trace_service.pb.h"
 #include "tests/exporters/http/receiver.hpp"
 #include "tests/exporters/otlp/protobuf_json.hpp"

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 
 namespace zspan::testing {
@@ -56,7 +56,7 @@ class RandomBatch {
  private:
   struct RandomSpan {
     Callsite site;
-    ContextNode node{};
+    zspan::detail::ContextNode node{};
     std::byte fields[4096]{};
     std::string_view service;
   };
@@ -104,14 +104,14 @@ class RandomBatch {
     RandomSpan& s = spans_.emplace_back();
     s.site = {text(), "random", "random_batch.hpp", 1, Level::kInfo};
     s.service = kServices[pick(kServices.size())];
-    ContextNode& node = s.node;
-    node.kind = ContextNode::Kind::kRecording;
+    zspan::detail::ContextNode& node = s.node;
+    node.kind = zspan::detail::ContextNode::Kind::kRecording;
     node.owner = &node;
     node.entries_capacity = sizeof(s.fields);
-    node.record.size_bytes = sizeof(SpanRecord);
-    node.record.flags = static_cast<std::uint8_t>((coin() ? SpanRecord::kSampled : 0) |
-                                                  (coin() ? SpanRecord::kFollowsFrom : 0) |
-                                                  (coin() ? SpanRecord::kRemoteParent : 0));
+    node.record.size_bytes = sizeof(zspan::detail::SpanRecord);
+    node.record.flags = static_cast<std::uint8_t>((coin() ? zspan::detail::SpanRecord::kSampled : 0) |
+                                                  (coin() ? zspan::detail::SpanRecord::kFollowsFrom : 0) |
+                                                  (coin() ? zspan::detail::SpanRecord::kRemoteParent : 0));
     node.record.callsite = &s.site;
     node.record.trace_id = TraceId{u64(), u64() | 1};
     node.record.span_id = SpanId{u64() | 1};
@@ -123,27 +123,27 @@ class RandomBatch {
     const std::size_t fields = pick(16);
     for (std::size_t f = 0; f < fields; ++f) {
       switch (pick(15)) {
-        case 0: set_tag(node, r_bool = coin()); break;
-        case 1: set_tag(node, r_int = static_cast<std::int64_t>(u64())); break;
-        case 2: set_tag(node, r_uint = coin() ? u64() : pick(100)); break;
-        case 3: set_tag(node, r_double = any_double()); break;
-        case 4: set_tag(node, r_string = text()); break;
-        case 5: set_tag(node, r_empty_key = text()); break;
-        case 6: set_tag(node, r_bools = array<bool>([&] { return coin(); })); break;
-        case 7: set_tag(node, r_ints = array<std::int64_t>([&] { return static_cast<std::int64_t>(u64()); })); break;
-        case 8: set_tag(node, r_uints = array<std::uint64_t>([&] { return coin() ? u64() : pick(9); })); break;
-        case 9: set_tag(node, r_doubles = array<double>([&] { return any_double(); })); break;
+        case 0: zspan::detail::set_tag(node, r_bool = coin()); break;
+        case 1: zspan::detail::set_tag(node, r_int = static_cast<std::int64_t>(u64())); break;
+        case 2: zspan::detail::set_tag(node, r_uint = coin() ? u64() : pick(100)); break;
+        case 3: zspan::detail::set_tag(node, r_double = any_double()); break;
+        case 4: zspan::detail::set_tag(node, r_string = text()); break;
+        case 5: zspan::detail::set_tag(node, r_empty_key = text()); break;
+        case 6: zspan::detail::set_tag(node, r_bools = array<bool>([&] { return coin(); })); break;
+        case 7: zspan::detail::set_tag(node, r_ints = array<std::int64_t>([&] { return static_cast<std::int64_t>(u64()); })); break;
+        case 8: zspan::detail::set_tag(node, r_uints = array<std::uint64_t>([&] { return coin() ? u64() : pick(9); })); break;
+        case 9: zspan::detail::set_tag(node, r_doubles = array<double>([&] { return any_double(); })); break;
         case 10: {
           auto& strings = string_arrays_.emplace_back();
           for (std::size_t i = pick(4); i > 0; --i) strings.push_back(text());
-          set_tag(node, r_strings = std::span<const std::string_view>(strings));
+          zspan::detail::set_tag(node, r_strings = std::span<const std::string_view>(strings));
           break;
         }
-        case 11: set_tag(node, tags::span_kind = kKinds[pick(kKinds.size())]); break;
+        case 11: zspan::detail::set_tag(node, tags::span_kind = kKinds[pick(kKinds.size())]); break;
         case 12: log_fields(node, r_log = text(), r_int = 7); break;
         case 13: log_error(node, "failed: {}", text()); break;
         case 14:
-          add_reference(node, coin() ? Reference::kFollowsFrom : Reference::kChildOf,
+          zspan::detail::add_reference(node, coin() ? Reference::kFollowsFrom : Reference::kChildOf,
                         SpanContext{TraceId{u64(), u64() | 1}, SpanId{u64() | 1}, {}, true, {}, {}});
           break;
       }

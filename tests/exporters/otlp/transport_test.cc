@@ -6,7 +6,7 @@
 
 #include <cstdlib>
 
-#include "exporters/otlp/otlp_encoding.hpp"
+#include "zspan/exporters/otlp/otlp_encoding.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
 

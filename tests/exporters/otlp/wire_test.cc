@@ -6,8 +6,8 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
-#include "exporters/otlp/otlp_encoding.hpp"
-#include "exporters/otlp/otlp_wire.hpp"
+#include "zspan/exporters/otlp/otlp_encoding.hpp"
+#include "zspan/exporters/otlp/otlp_wire.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/otlp/otlp_test_support.hpp"
 #include "tests/exporters/otlp/random_batch.hpp"

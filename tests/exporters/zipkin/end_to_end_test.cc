@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/exporters/http/outage.hpp"
 #include "tests/exporters/zipkin/zipkin_test_support.hpp"
 

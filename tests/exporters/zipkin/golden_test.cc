@@ -9,7 +9,7 @@
 #include "tests/exporters/golden/golden_json.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 #include "tests/exporters/zipkin/zipkin_test_support.hpp"
-#include "trace/version.hpp"
+#include "zspan/trace/version.hpp"
 
 namespace zspan::testing {
 namespace {
@@ -193,11 +193,11 @@ TEST_F(GoldenZipkin, NonAsciiAndControlCharactersRoundTripExactly) {
 
 TEST(ZipkinEncoding, DurationsAreWholeMicrosecondsButNeverZero) {
   const GoldenTrace& golden = GoldenTrace::get();
-  const SpanRecord& root = (*golden.batch())[0].record();
+  const zspan::detail::SpanRecord& root = (*golden.batch())[0].record();
   for (const auto& [nanos, micros] : std::vector<std::pair<std::uint64_t, std::uint64_t>>{
            {0, 1}, {999, 1}, {1'000, 1}, {1'234, 1}, {1'999, 1}, {2'000, 2}, {5'000'000, 5'000}}) {
-    SpanRecord record = root;
-    record.size_bytes = sizeof(SpanRecord);  // no fields
+    zspan::detail::SpanRecord record = root;
+    record.size_bytes = sizeof(zspan::detail::SpanRecord);  // no fields
     record.end_ticks = record.start_ticks + nanos;
     const BatchedSpan one{&record, "svc"};
     SpanBatch batch({&one, 1}, golden.clock());
@@ -211,10 +211,10 @@ TEST(ZipkinEncoding, DurationsAreWholeMicrosecondsButNeverZero) {
 }
 
 TEST(ZipkinEncoding, AForcedSpanIsDebug) {
-  SpanRecord record = (*GoldenTrace::get().batch())[0].record();
-  record.size_bytes = sizeof(SpanRecord);
+  zspan::detail::SpanRecord record = (*GoldenTrace::get().batch())[0].record();
+  record.size_bytes = sizeof(zspan::detail::SpanRecord);
   for (const bool forced : {false, true}) {
-    record.flags = SpanRecord::kSampled | (forced ? SpanRecord::kForced : 0);
+    record.flags = zspan::detail::SpanRecord::kSampled | (forced ? zspan::detail::SpanRecord::kForced : 0);
     const BatchedSpan one{&record, "svc"};
     SpanBatch batch({&one, 1}, GoldenTrace::get().clock());
     std::string out;
@@ -227,8 +227,8 @@ TEST(ZipkinEncoding, AForcedSpanIsDebug) {
 
 TEST(ZipkinEncoding, InvalidUtf8BecomesReplacementCharacters) {
   static constexpr Callsite kCut = {"cut \xe2\x9c", "golden", "golden_trace.cc", 1, Level::kInfo};
-  SpanRecord record = (*GoldenTrace::get().batch())[0].record();
-  record.size_bytes = sizeof(SpanRecord);
+  zspan::detail::SpanRecord record = (*GoldenTrace::get().batch())[0].record();
+  record.size_bytes = sizeof(zspan::detail::SpanRecord);
   record.callsite = &kCut;
   const BatchedSpan one{&record, "svc"};
   SpanBatch batch({&one, 1}, GoldenTrace::get().clock());

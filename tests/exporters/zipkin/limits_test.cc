@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "exporters/zipkin/zipkin_exporter.hpp"
+#include "zspan/exporters/zipkin/zipkin_exporter.hpp"
 #include "tests/exporters/golden/golden_trace.hpp"
 
 namespace zspan::testing {

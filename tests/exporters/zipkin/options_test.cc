@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "exporters/zipkin/zipkin_exporter.hpp"
+#include "zspan/exporters/zipkin/zipkin_exporter.hpp"
 
 namespace zspan {
 namespace {

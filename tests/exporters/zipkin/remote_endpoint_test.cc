@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/exporters/zipkin/zipkin_test_support.hpp"
 
 namespace zspan::testing {

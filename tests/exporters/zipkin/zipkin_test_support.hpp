@@ -7,7 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "exporters/zipkin/zipkin_exporter.hpp"
+#include "zspan/exporters/zipkin/zipkin_exporter.hpp"
 #include "tests/exporters/http/receiver.hpp"
 
 namespace zspan::testing {

@@ -1,6 +1,6 @@
 // checksum_plain.cc with debug and verbose spans only: a build whose ZSPAN_MAX_LEVEL is
 // info must compile it to the same machine code.
-#include "instrument/zspan.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace {
 int side_effects = 0;

@@ -1,7 +1,7 @@
 // The same function as checksum_plain.cc, instrumented. Built with tracing compiled out
 // (or its spans above ZSPAN_MAX_LEVEL) it must compile to the same machine code.
-#include "exporters/memory/memory_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/memory/memory_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace {
 zspan::Tracer<zspan::AlwaysOnSampler, zspan::MemoryExporter> tracer{"codegen"};

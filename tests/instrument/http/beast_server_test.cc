@@ -1,4 +1,4 @@
-#include "instrument/http/beast_server.hpp"
+#include "zspan/instrument/http/beast_server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include <exception>
 #include <stdexcept>
 
-#include "instrument/macros.hpp"
+#include "zspan/instrument/macros.hpp"
 #include "tests/support/memory_tracer.hpp"
 #include "tests/support/span_lookup.hpp"
 

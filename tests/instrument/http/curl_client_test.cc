@@ -1,4 +1,4 @@
-#include "instrument/http/curl_client.hpp"
+#include "zspan/instrument/http/curl_client.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -9,8 +9,8 @@
 #include <mutex>
 #include <string>
 
-#include "instrument/http/httplib_server.hpp"
-#include "instrument/macros.hpp"
+#include "zspan/instrument/http/httplib_server.hpp"
+#include "zspan/instrument/macros.hpp"
 #include "tests/support/memory_tracer.hpp"
 #include "tests/support/span_lookup.hpp"
 #include "tests/instrument/http/test_server.hpp"

@@ -1,10 +1,10 @@
-#include "instrument/http/httplib_server.hpp"
+#include "zspan/instrument/http/httplib_server.hpp"
 
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
-#include "instrument/macros.hpp"
+#include "zspan/instrument/macros.hpp"
 #include "tests/support/memory_tracer.hpp"
 #include "tests/support/span_lookup.hpp"
 #include "tests/instrument/http/test_server.hpp"

@@ -1,4 +1,4 @@
-#include "instrument/log/correlation.hpp"
+#include "zspan/instrument/log/correlation.hpp"
 
 #include <gtest/gtest.h>
 #include <spdlog/logger.h>
@@ -7,9 +7,9 @@
 #include <memory>
 #include <sstream>
 
-#include "exporters/memory/memory_exporter.hpp"
-#include "instrument/log/spdlog_ids.hpp"
-#include "instrument/macros.hpp"
+#include "zspan/exporters/memory/memory_exporter.hpp"
+#include "zspan/instrument/log/spdlog_ids.hpp"
+#include "zspan/instrument/macros.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "instrument/sql/traced_database.hpp"
+#include "zspan/instrument/sql/traced_database.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "instrument/macros.hpp"
+#include "zspan/instrument/macros.hpp"
 #include "tests/support/memory_tracer.hpp"
 #include "tests/support/span_lookup.hpp"
 

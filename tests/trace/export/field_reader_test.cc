@@ -2,7 +2,7 @@
 // field as it was set, in order, with its key; strings with the size they had before
 // they were cut; arrays, references and logs with their payloads. The fields are written
 // by the span guard's own writers and read from its record while it runs.
-#include "trace/export/field_reader.hpp"
+#include "zspan/trace/export/field_reader.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "exporters/discard/discard_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/discard/discard_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 
 namespace zspan {
 namespace {
@@ -162,20 +162,20 @@ TEST(FieldReader, ArraysOfEveryElementTypeComeBackInOrder) {
   const std::vector<Field> fields = read.fields();
   ASSERT_EQ(fields.size(), 5u);
   const auto& bools = std::get<ArrayValue>(fields[0].value);
-  EXPECT_EQ(bools.element_type(), FieldType::kBool);
+  EXPECT_EQ(bools.element_type(), detail::FieldType::kBool);
   EXPECT_EQ(bools.size(), 3u);
   EXPECT_EQ(elements<bool>(bools), (std::vector<bool>{true, false, true}));
   const auto& ints = std::get<ArrayValue>(fields[1].value);
-  EXPECT_EQ(ints.element_type(), FieldType::kInt64);
+  EXPECT_EQ(ints.element_type(), detail::FieldType::kInt64);
   EXPECT_EQ(elements<std::int64_t>(ints), (std::vector<std::int64_t>{-1, 0, std::int64_t{1} << 40}));
   const auto& unsigneds = std::get<ArrayValue>(fields[2].value);
-  EXPECT_EQ(unsigneds.element_type(), FieldType::kUint64);
+  EXPECT_EQ(unsigneds.element_type(), detail::FieldType::kUint64);
   EXPECT_EQ(elements<std::uint64_t>(unsigneds), (std::vector<std::uint64_t>{std::numeric_limits<std::uint64_t>::max()}));
   const auto& doubles = std::get<ArrayValue>(fields[3].value);
-  EXPECT_EQ(doubles.element_type(), FieldType::kDouble);
+  EXPECT_EQ(doubles.element_type(), detail::FieldType::kDouble);
   EXPECT_EQ(elements<double>(doubles), (std::vector<double>{1.5, -2.25}));
   const auto& strings = std::get<ArrayValue>(fields[4].value);
-  EXPECT_EQ(strings.element_type(), FieldType::kString);
+  EXPECT_EQ(strings.element_type(), detail::FieldType::kString);
   EXPECT_EQ(string_elements(strings), (std::vector<std::string>{"a", long_word, ""}));
   EXPECT_EQ(fields[4].key, &words.field);
 }
@@ -221,12 +221,12 @@ TEST(FieldReader, ReferencesCarryTheirKindAndTheOtherSpansIds) {
 
   const std::vector<Field> fields = read.fields();
   ASSERT_EQ(fields.size(), 2u);
-  EXPECT_EQ(fields[0].key, &kFollowsFromReference);
+  EXPECT_EQ(fields[0].key, &detail::kFollowsFromReference);
   const auto& follows = std::get<ReferenceValue>(fields[0].value);
   EXPECT_EQ(follows.kind, Reference::kFollowsFrom);
   EXPECT_EQ(follows.trace_id, cause.trace_id);
   EXPECT_EQ(follows.span_id, cause.span_id);
-  EXPECT_EQ(fields[1].key, &kChildOfReference);
+  EXPECT_EQ(fields[1].key, &detail::kChildOfReference);
   const auto& child_of = std::get<ReferenceValue>(fields[1].value);
   EXPECT_EQ(child_of.kind, Reference::kChildOf);
   EXPECT_EQ(child_of.trace_id, sibling.trace_id);
@@ -246,7 +246,7 @@ TEST(FieldReader, ALogIsOneFieldWhoseFieldsComeBackInOrderWithItsTime) {
   EXPECT_EQ(fields[0].key, &flag.field);
   EXPECT_EQ(fields[3].key, &count.field);
 
-  EXPECT_EQ(fields[1].key, &kLogKey);
+  EXPECT_EQ(fields[1].key, &detail::kLogKey);
   const auto& retry = std::get<LogValue>(fields[1].value);
   const std::vector<Field> retry_fields = fields_of(retry);
   ASSERT_EQ(retry_fields.size(), 3u);

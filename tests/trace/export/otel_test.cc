@@ -1,6 +1,6 @@
 // otel::Resource's process.pid (trace/export/otel.hpp) is this process's, and a fork()ed
 // child's own in the child.
-#include "trace/export/otel.hpp"
+#include "zspan/trace/export/otel.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>

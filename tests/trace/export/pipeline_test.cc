@@ -1,15 +1,15 @@
 // The export pipeline as its contract promises (trace/export/exporter.hpp, pipeline.hpp):
 // every exporter on its own worker and queue, so a slow, failing or hung exporter holds
 // up only its own spans; bounded memory, with every drop counted; bounded waits.
-#include "trace/export/pipeline.hpp"
+#include "zspan/trace/export/pipeline.hpp"
 
 #include <gtest/gtest.h>
 
 #include <optional>
 #include <thread>
 
-#include "exporters/memory/memory_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/memory/memory_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/trace/export/test_exporters.hpp"
 
 namespace zspan {

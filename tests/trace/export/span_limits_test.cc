@@ -1,7 +1,7 @@
 // The span limits (trace/export/span_limits.hpp): read from the OpenTelemetry variables,
 // and applied by the OpenTelemetry view every exporter reads (trace/export/otel.hpp), on
 // the golden trace's spans.
-#include "trace/export/span_limits.hpp"
+#include "zspan/trace/export/span_limits.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "tests/exporters/golden/golden_trace.hpp"
-#include "trace/export/otel.hpp"
+#include "zspan/trace/export/otel.hpp"
 
 namespace zspan {
 namespace {

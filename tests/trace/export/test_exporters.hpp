@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "trace/export/exporter.hpp"
+#include "zspan/trace/export/exporter.hpp"
 
 namespace zspan::testing {
 

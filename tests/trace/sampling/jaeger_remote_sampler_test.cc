@@ -1,7 +1,7 @@
 // The jaeger_remote sampler: OTEL_TRACES_SAMPLER_ARG, Jaeger's strategy JSON (probabilistic,
 // rate limiting, per operation), strategies changed on the server, and a backend that is
 // down, answers 500 or sends what is not a strategy.
-#include "trace/sampling/jaeger_remote_sampler.hpp"
+#include "zspan/trace/sampling/jaeger_remote_sampler.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "exporters/memory/memory_exporter.hpp"
-#include "instrument/zspan.hpp"
+#include "zspan/exporters/memory/memory_exporter.hpp"
+#include "zspan/instrument/zspan.hpp"
 #include "tests/trace/sampling/strategy_server.hpp"
 
 namespace zspan {

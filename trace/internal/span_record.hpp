@@ -3,23 +3,17 @@
 // extra references) as 16-byte entries.
 //
 // An entry is {const FieldKey* key, std::uint64_t value}, followed by `key->payload_words`
-// of payload when the value does not fit in 8 bytes (see trace/field.hpp). Pointers to
+// of payload when the value does not fit in 8 bytes (see trace/internal/field.hpp). Pointers to
 // static data (callsite, keys) make a record cheap to write and self-describing to read.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
-#include "trace/callsite.hpp"
-#include "trace/ids.hpp"
+#include "zspan/trace/callsite.hpp"
+#include "zspan/trace/ids.hpp"
 
-namespace zspan {
-
-// How a span relates to the span that caused it (OpenTracing references).
-enum class Reference : std::uint8_t {
-  kChildOf,      // the parent waits for this span
-  kFollowsFrom,  // fire-and-forget: the parent does not wait
-};
+namespace zspan::detail {
 
 struct SpanRecord {
   // Bits of `flags`.
@@ -27,7 +21,7 @@ struct SpanRecord {
   static constexpr std::uint8_t kFollowsFrom = 0x02;   // the parent reference is followsFrom
   static constexpr std::uint8_t kRemoteParent = 0x04;  // the parent came from another process
   static constexpr std::uint8_t kSampled = 0x08;
-  static constexpr std::uint8_t kRenamed = 0x10;  // a kSpanNameKey entry names it (trace/field.hpp)
+  static constexpr std::uint8_t kRenamed = 0x10;  // a kSpanNameKey entry names it (trace/internal/field.hpp)
   static constexpr std::uint8_t kForced = 0x80;  // recorded whatever the sampler said (TraceFlags::kForced)
 
   std::uint32_t size_bytes;     // header and entries
@@ -50,4 +44,4 @@ struct SpanRecord {
 };
 static_assert(sizeof(SpanRecord) == 64, "the record header is one cache line");
 
-}  // namespace zspan
+}  // namespace zspan::detail

@@ -1,9 +1,9 @@
-#include "trace/thread_buffer.hpp"
+#include "zspan/trace/internal/thread_buffer.hpp"
 
 #include <algorithm>
 #include <bit>
 
-namespace zspan {
+namespace zspan::detail {
 
 ThreadBuffer::ThreadBuffer(std::size_t capacity_bytes)
     : capacity_(std::bit_ceil(std::max<std::size_t>(capacity_bytes, 4096))),
@@ -33,7 +33,7 @@ ThreadBuffer::WriteResult ThreadBuffer::write_slow(const SpanRecord& record) noe
     std::memcpy(at + offsetof(SpanRecord, tracer), &pad_tracer, sizeof(pad_tracer));
     at = data_.get();
   }
-  copy_record<0>(at, record, size);
+  copy_record<0, false>(at, record, size);
   const std::uint64_t new_head = head + skip + size;
   head_.store(new_head, std::memory_order_release);
   update_limit(new_head);
@@ -59,4 +59,4 @@ void ThreadBuffer::reset_in_fork_child() noexcept {
   write_limit_ = head;  // the next write takes the slow path, which starts the child's collector
 }
 
-}  // namespace zspan
+}  // namespace zspan::detail

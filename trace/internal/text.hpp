@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace zspan {
+namespace zspan::detail {
 
 constexpr char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
 
@@ -63,4 +63,4 @@ constexpr int hex_value(char c) noexcept {
 // nullopt on a malformed escape. Other bytes are kept as they are.
 std::optional<std::string> percent_decode(std::string_view s);
 
-}  // namespace zspan
+}  // namespace zspan::detail

@@ -20,19 +20,17 @@
 
 #include <type_traits>
 
-#include "trace/clock.hpp"
-#include "trace/collector.hpp"
-#include "trace/context.hpp"
-#include "trace/field.hpp"
-#include "trace/tracer.hpp"
+#include "zspan/trace/clock.hpp"
+#include "zspan/trace/collector.hpp"
+#include "zspan/trace/context.hpp"
+#include "zspan/trace/internal/field.hpp"
+#include "zspan/trace/tracer.hpp"
 
-namespace zspan {
+namespace zspan::detail {
 
 // The tracer argument of start_span for spans started without one: the parent's
 // tracer, or the default tracer for a root.
 struct InheritTracer {};
-
-namespace detail {
 
 template <class T>
 inline bool sample_local_root(T& tracer, const SamplingInput& in) noexcept {
@@ -86,8 +84,6 @@ template <class T>
   }
 }
 
-}  // namespace detail
-
 static_assert(SpanRecord::kForced == TraceFlags::kForced, "a record's forced bit is its context's");
 
 // Fills `node` (constructed unfilled) as a new span under the current context, without
@@ -133,7 +129,8 @@ template <std::uint32_t kFieldBytes = 0>
 [[gnu::always_inline]] inline void finish_span(ContextNode& node) noexcept {
   if (node.kind == ContextNode::Kind::kRecording) {
     node.record.end_ticks = now_ticks();
-    detail::submit<(kFieldBytes < ThreadBuffer::kSlackBytes ? kFieldBytes : ThreadBuffer::kSlackBytes)>(node.record);
+    constexpr bool kWhole = kFieldBytes != 0 && kFieldBytes <= ThreadBuffer::kSlackBytes;
+    detail::submit<(kFieldBytes < ThreadBuffer::kSlackBytes ? kFieldBytes : ThreadBuffer::kSlackBytes), kWhole>(node.record);
   }
 }
 
@@ -175,4 +172,4 @@ inline void add_reference(ContextNode& node, Reference reference, const SpanCont
                   other.trace_id, other.span_id);
 }
 
-}  // namespace zspan
+}  // namespace zspan::detail

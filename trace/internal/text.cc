@@ -1,6 +1,6 @@
-#include "trace/text.hpp"
+#include "zspan/trace/internal/text.hpp"
 
-namespace zspan {
+namespace zspan::detail {
 
 std::optional<std::string> percent_decode(std::string_view s) {
   std::string out;
@@ -20,4 +20,4 @@ std::optional<std::string> percent_decode(std::string_view s) {
   return out;
 }
 
-}  // namespace zspan
+}  // namespace zspan::detail

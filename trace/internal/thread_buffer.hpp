@@ -18,9 +18,9 @@
 #include <cstring>
 #include <memory>
 
-#include "trace/span_record.hpp"
+#include "zspan/trace/internal/span_record.hpp"
 
-namespace zspan {
+namespace zspan::detail {
 
 class ThreadBuffer {
  public:
@@ -43,15 +43,16 @@ class ThreadBuffer {
   // The fast path alone: writes and returns true when the record fits before the limit;
   // false (nothing written) when write_slow must decide. The header and the next
   // kCopiedEntryBytes are copied whatever the record's size: the caller's record must be
-  // followed by that many readable bytes.
-  template <std::uint32_t kCopiedEntryBytes = 0>
+  // followed by that many readable bytes. kWhole: the record is never longer than that
+  // (a guard whose entry storage is at most kCopiedEntryBytes): nothing more to copy.
+  template <std::uint32_t kCopiedEntryBytes = 0, bool kWhole = false>
   [[gnu::always_inline]] bool try_write_fast(const SpanRecord& record) noexcept {
     static_assert(kCopiedEntryBytes <= kSlackBytes && kCopiedEntryBytes % 16 == 0);
     const std::uint64_t size = record.size_bytes;
     const std::uint64_t head = head_.load(std::memory_order_relaxed);
     if (head + size > write_limit_) [[unlikely]]
       return false;
-    copy_record<kCopiedEntryBytes>(data_.get() + (head & mask_), record, size);
+    copy_record<kCopiedEntryBytes, kWhole>(data_.get() + (head & mask_), record, size);
     head_.store(head + size, std::memory_order_release);
     return true;
   }
@@ -103,12 +104,13 @@ class ThreadBuffer {
   // The 64-byte header and the next kCopiedEntryBytes in 16-byte moves, then the other
   // entries 16 bytes at a time: no call to memcpy, and no length dispatch for the common
   // sizes.
-  template <std::uint32_t kCopiedEntryBytes>
+  template <std::uint32_t kCopiedEntryBytes, bool kWhole>
   [[gnu::always_inline]] static void copy_record(std::byte* to, const SpanRecord& record, std::uint64_t size) noexcept {
     const std::byte* from = reinterpret_cast<const std::byte*>(&record);
     constexpr std::uint64_t kFixed = sizeof(SpanRecord) + kCopiedEntryBytes;
     __builtin_memcpy(to, from, kFixed);
-    for (std::uint64_t off = kFixed; off < size; off += 16) __builtin_memcpy(to + off, from + off, 16);
+    if constexpr (!kWhole)
+      for (std::uint64_t off = kFixed; off < size; off += 16) __builtin_memcpy(to + off, from + off, 16);
   }
 
   void update_limit(std::uint64_t head) noexcept {
@@ -130,4 +132,4 @@ class ThreadBuffer {
   alignas(64) std::atomic<std::uint64_t> tail_{0};
 };
 
-}  // namespace zspan
+}  // namespace zspan::detail

@@ -22,15 +22,13 @@
 #include <string_view>
 #include <type_traits>
 
-#include "instrument/config.hpp"
-#include "instrument/tag_key.hpp"
-#include "instrument/tags.hpp"
-#include "trace/recording.hpp"
-#include "trace/run_time_name.hpp"
+#include "zspan/instrument/config.hpp"
+#include "zspan/instrument/tag_key.hpp"
+#include "zspan/instrument/tags.hpp"
+#include "zspan/trace/internal/recording.hpp"
+#include "zspan/trace/run_time_name.hpp"
 
-namespace zspan {
-
-namespace detail {
+namespace zspan::detail {
 
 // A string as recorded: at most kMaxStringBytes of it, and the size it had.
 struct CutString {
@@ -147,8 +145,6 @@ inline void mark_error(ContextNode& node, bool failed) noexcept {
   }
 }
 
-}  // namespace detail
-
 // Records one tag on the span `node` writes to. The hot path: a capacity check and a few
 // stores (a memcpy for a long string).
 template <class Key, class Stored>
@@ -188,8 +184,6 @@ struct schema_of {
   using type = OpenSchema;
 };
 
-namespace detail {
-
 // A TagKey's name; none for a run-time key, unknown until it runs.
 template <class Key>
 constexpr std::string_view static_name() noexcept {
@@ -215,16 +209,12 @@ struct ScopeTagsCheck {
   static_assert((SchemaT::template admits<Keys>() && ...));
 };
 
-}  // namespace detail
-
 // The tags of TRACE_SCOPE_WITH(tracer, name, tags...): checked against the tracer's
 // schema and for repeated keys at compile time, then recorded in order.
 template <class TracerT, class... Key, class... Stored>
 constexpr auto check_scope_tags(const Tagged<Key, Stored>&...) noexcept {
   return detail::ScopeTagsCheck<typename schema_of<std::remove_cvref_t<TracerT>>::type, Key...>{};
 }
-
-namespace detail {
 
 // The most entries a value of type T can take, or more than any span holds when its size
 // has no bound (an array); and a tag of this key, a run-time key's name included.
@@ -263,8 +253,6 @@ template <class Key, class Stored>
   }
 }
 
-}  // namespace detail
-
 // Records the tags of a span that has just started recording (node.owner == &node).
 template <class TracerT, class... Key, class... Stored>
 [[gnu::always_inline]] inline void set_scope_tags(ContextNode& node, const Tagged<Key, Stored>&... tags) noexcept {
@@ -280,4 +268,4 @@ template <class TracerT, class... Key, class... Stored>
   }
 }
 
-}  // namespace zspan
+}  // namespace zspan::detail

@@ -8,7 +8,7 @@
 #include <new>
 #include <utility>
 
-namespace zspan {
+namespace zspan::detail {
 
 // Base of a value that SharedRef can hold. The count lives in the value.
 class RefCounted {
@@ -74,4 +74,4 @@ class SharedRef {
   T* ptr_ = nullptr;
 };
 
-}  // namespace zspan
+}  // namespace zspan::detail

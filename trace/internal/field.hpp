@@ -31,9 +31,9 @@
 #include <cstring>
 #include <string_view>
 
-#include "trace/ids.hpp"
+#include "zspan/trace/ids.hpp"
 
-namespace zspan {
+namespace zspan::detail {
 
 enum class FieldType : std::uint8_t {
   kBool,
@@ -217,4 +217,4 @@ void for_each_entry(const FieldEntry* e, const FieldEntry* end, OnField&& on_fie
   }
 }
 
-}  // namespace zspan
+}  // namespace zspan::detail

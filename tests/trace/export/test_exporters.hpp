@@ -31,8 +31,13 @@ struct CountingExporter {
     spans += batch.size();
     return ExportResult::success();
   }
-  // As the contract asks of an exporter with locks: the parent's worker may have held it.
-  void on_fork_child() { new (&mutex) std::mutex; }
+  // As the contract asks of an exporter with locks: the parent's worker may have held the
+  // lock at the fork, part-way through changing what it guards (a vector reallocating):
+  // both start anew in the child. The parent's copy of the list is left, not freed.
+  void on_fork_child() {
+    new (&mutex) std::mutex;
+    new (&services) std::vector<std::string>;
+  }
 };
 
 // Holds its worker inside export_batch until the test opens the gate.

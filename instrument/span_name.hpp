@@ -14,7 +14,7 @@
 // span as a tag is, and the span keeps its last name that fit. An empty name is refused
 // (one rate-limited line on stderr). The name expression is evaluated only when the span
 // records. A name copy costs more than TRACE_SCOPE's static name, which stays the fast
-// default (bench/span_bench.cc, BM_SpanRunTimeName).
+// default (bench/span_bench.cc, BM_SpanSampledRuntimeName).
 #pragma once
 
 #include <string_view>

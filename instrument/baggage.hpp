@@ -32,8 +32,9 @@ inline std::optional<std::string_view> baggage_get(std::string_view key) noexcep
   const detail::ContextNode* node = current_node();
   if (!node) return std::nullopt;
   const detail::ContextNode& holder = node->context_holder();
-  if (!holder.baggage) return std::nullopt;
-  return holder.baggage->find(key);
+  const Baggage* baggage = holder.baggage();
+  if (!baggage) return std::nullopt;
+  return baggage->find(key);
 #endif
 }
 
@@ -54,7 +55,7 @@ std::optional<T> baggage_get(const BaggageKey<Name, T>& key) noexcept {
 // Sets baggage on `node`, the context of a span (sampled or not: baggage travels anyway).
 inline BaggageResult set_baggage(detail::ContextNode& node, std::string_view key, std::string_view value) noexcept {
   node.adopt_inherited_context();  // the new baggage is this span's, not its parent's
-  return Baggage::set(node.baggage, key, value);
+  return Baggage::set(node.baggage_to_change(), key, value);
 }
 
 template <FixedName Name, class T, class V>
@@ -72,7 +73,7 @@ inline BaggageResult baggage_set(std::string_view key, std::string_view value) n
   detail::ContextNode* node = detail::tls_current;
   // A remote or captured context is shared, not a span of this scope: its baggage is
   // read, never changed.
-  if (!node || node->kind == detail::ContextNode::Kind::kRemote || node->kind == detail::ContextNode::Kind::kCaptured)
+  if (!node || node->kind() == detail::ContextNode::Kind::kRemote || node->kind() == detail::ContextNode::Kind::kCaptured)
     return detail::count_baggage_refusal(BaggageResult::kNoSpan);
   return set_baggage(*node, key, value);
 #endif

@@ -58,13 +58,11 @@ class ForceTracing {
       const detail::ContextNode& holder = current->minted_holder();  // a lazy sampled-out span's context
       // A remote parent stays remote: a span under it is the local root of its trace.
       node_.init_copy_of(
-          holder, holder.kind == detail::ContextNode::Kind::kRemote ? detail::ContextNode::Kind::kRemote : detail::ContextNode::Kind::kCaptured,
+          holder, holder.kind() == detail::ContextNode::Kind::kRemote ? detail::ContextNode::Kind::kRemote : detail::ContextNode::Kind::kCaptured,
           nullptr);
       node_.flags = holder.flags.with_forced();
     } else {
-      node_.record.trace_id = TraceId::generate();
-      node_.flags = TraceFlags{TraceFlags::kRandom}.with_forced();
-      node_.kind = detail::ContextNode::Kind::kCaptured;
+      node_.init_trace_start(TraceId::generate(), TraceFlags{TraceFlags::kRandom}.with_forced());
     }
     if (tracer) {
       node_.record.tracer = tracer->slot();

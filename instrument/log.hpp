@@ -47,7 +47,7 @@ std::size_t format_into(char* out, std::size_t size, fmt::string_view format, fm
 // Formats nothing for a span that does not record; a formatter that throws costs the log.
 template <class Record, class... Args>
 void with_message(ContextNode& node, Record&& record, fmt::format_string<Args...> format, Args&&... args) noexcept {
-  if (!node.owner) return;
+  if (!node.fields_owner()) return;
   char buffer[kMaxStringBytes];
   std::size_t size;
   try {
@@ -64,7 +64,7 @@ void with_message(ContextNode& node, Record&& record, fmt::format_string<Args...
 template <class... Key, class... Stored>
 void log_fields(detail::ContextNode& node, const Tagged<Key, Stored>&... fields) noexcept {
   static_assert(sizeof...(fields) > 0, "zspan: a log needs at least one field");
-  detail::ContextNode* owner = node.owner;
+  detail::ContextNode* owner = node.fields_owner();
   if (!owner) return;
   const std::uint64_t entries[] = {detail::tag_entries(fields)...};
   std::uint64_t payload = 0;

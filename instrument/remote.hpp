@@ -69,7 +69,7 @@ class BasicServerSpan {
       if (remote.valid()) span_.add_reference(Reference::kFollowsFrom, remote);
     } else if (!remote.valid() && remote.baggage) {
       span_.node().adopt_inherited_context();
-      span_.node().baggage = remote.baggage;
+      span_.node().baggage_to_change() = remote.baggage;
     }
   }
 

@@ -46,8 +46,9 @@ class BasicScopedSpan : public SpanOperations<BasicScopedSpan<FieldBytes>> {
   // Always inlined: a call each for the start and the end would be a third of the span.
   template <class T>
   [[gnu::always_inline]] BasicScopedSpan(T& tracer, const Callsite& callsite,
-                                         Reference reference = Reference::kChildOf) noexcept {
-    static_assert(offsetof(BasicScopedSpan, fields_) == sizeof(detail::ContextNode), "fields continue the record");
+                                         Reference reference = Reference::kChildOf) noexcept
+      : node_(detail::ContextNode::Unfilled{}) {
+    static_assert(sizeof(BasicScopedSpan) == sizeof(detail::ContextNode) + FieldBytes, "fields continue the record");
     detail::start_span(node_, callsite, tracer, FieldBytes, reference);
   }
   [[gnu::always_inline]] ~BasicScopedSpan() { detail::end_span<FieldBytes>(node_); }
@@ -63,7 +64,9 @@ class BasicScopedSpan : public SpanOperations<BasicScopedSpan<FieldBytes>> {
   detail::ContextNode* span_node() noexcept { return &node_; }
   const detail::ContextNode* span_node() const noexcept { return &node_; }
 
-  detail::ContextNode node_{detail::ContextNode::Unfilled{}};
+  union {
+    detail::ContextNode node_;  // ended by end_span, in place of its destructor
+  };
   [[maybe_unused]] std::byte fields_[FieldBytes];  // the record's entries continue here
 };
 #endif

@@ -118,7 +118,7 @@ class ActiveScope {
   explicit ActiveScope(const detail::SharedRef<Span::State>& state) noexcept : state_(state) {
     if (!state_) return;
     const detail::ContextNode& span = state_->node.minted_holder();  // the Span's node itself, with ids
-    node_.init_copy_of(span, span.kind, state_->ended ? nullptr : span.owner);
+    node_.init_copy_of(span, span.kind(), state_->ended ? nullptr : span.owner);
     detail::push(&node_);
   }
 

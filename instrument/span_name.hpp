@@ -27,7 +27,7 @@ namespace zspan {
 
 // Names the span `node` writes to.
 inline void rename_span(detail::ContextNode& node, std::string_view name) noexcept {
-  detail::ContextNode* const owner = node.owner;
+  detail::ContextNode* const owner = node.fields_owner();
   if (!owner) return;
   const RunTimeName n = run_time_name(name);
   if (n.irregular()) [[unlikely]] {

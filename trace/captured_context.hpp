@@ -65,7 +65,7 @@ inline CapturedContext capture_context() noexcept {
   if (!captured.state_) return captured;
   const detail::ContextNode& holder = current->minted_holder();
   captured.state_->node.init_copy_of(
-      holder, holder.kind == detail::ContextNode::Kind::kRemote ? detail::ContextNode::Kind::kRemote : detail::ContextNode::Kind::kCaptured,
+      holder, holder.kind() == detail::ContextNode::Kind::kRemote ? detail::ContextNode::Kind::kRemote : detail::ContextNode::Kind::kCaptured,
       nullptr);
   return captured;
 #endif

@@ -255,7 +255,7 @@ class Collector {
     for (const auto& entry : buffers) {
       // Read `retired` first: a buffer retired before its last drain has nothing after it.
       const bool retired = entry->retired.load(std::memory_order_acquire);
-      entry->buffer->drain([&](const SpanRecord& record) { dispatch(record); });
+      entry->buffer->drain([&](SpanRecord& record) { dispatch(record); });
       if (retired) forget(entry);
     }
     for (const Sink& sink : sinks_)
@@ -264,11 +264,12 @@ class Collector {
   }
 
   // With drain_mutex_ held.
-  void dispatch(const SpanRecord& record) noexcept {
+  void dispatch(SpanRecord& record) noexcept {
     if (record.tracer >= sinks_.size() || !sinks_[record.tracer].used) [[unlikely]] {
       ++no_tracer_;
       return;
     }
+    record.mint_missing_ids();
     const Sink& sink = sinks_[record.tracer];
     for (const auto& p : sink.pipelines) p->offer(record, *sink.service);
   }

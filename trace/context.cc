@@ -1,6 +1,7 @@
 #include "zspan/trace/context.hpp"
 
 #include <atomic>
+#include <new>
 
 namespace zspan::detail {
 
@@ -23,12 +24,36 @@ void unlink_out_of_order(ContextNode* node) noexcept {
 
 std::uint64_t out_of_order_ends() noexcept { return g_out_of_order_ends.load(std::memory_order_relaxed); }
 
-}  // namespace zspan::detail
+void ContextNode::share(const SharedRef<const TraceState>& trace_state, const SharedRef<const Baggage>& baggage) noexcept {
+  if (shares_) {
+    trace_state_ = trace_state;
+    baggage_ = baggage;
+  } else {
+    new (&trace_state_) SharedRef<const TraceState>(trace_state);
+    new (&baggage_) SharedRef<const Baggage>(baggage);
+    set_kind(kind_, true);
+  }
+}
 
-namespace zspan {
+SharedRef<const Baggage>& ContextNode::baggage_to_change() noexcept {
+  if (!shares_) share(nullptr, nullptr);
+  return baggage_;
+}
 
-const zspan::detail::ContextNode& zspan::detail::ContextNode::minted_holder() const noexcept {
-  auto& holder = const_cast<zspan::detail::ContextNode&>(context_holder());
+void ContextNode::stop_sharing() noexcept {
+  trace_state_.~SharedRef();
+  baggage_.~SharedRef();
+  set_kind(kind_, false);
+}
+
+const ContextNode& ContextNode::minted_holder() const noexcept {
+  auto& holder = const_cast<ContextNode&>(context_holder());
+  if (holder.kind_ == Kind::kLazy) [[unlikely]] {  // a sampled-out root that drew nothing
+    holder.record.trace_id = {};
+    holder.record.span_id = {};
+    holder.flags = {};
+    holder.set_kind(Kind::kSilent, holder.shares_);
+  }
   if (!holder.record.span_id.valid()) [[unlikely]] {
     if (!holder.record.trace_id.valid()) {
       holder.record.trace_id = TraceId::generate();
@@ -39,19 +64,20 @@ const zspan::detail::ContextNode& zspan::detail::ContextNode::minted_holder() co
   return holder;
 }
 
-SpanContext zspan::detail::ContextNode::context() const noexcept {
-  const zspan::detail::ContextNode& h = minted_holder();
-  return {h.record.trace_id, h.record.span_id, h.flags, h.kind == Kind::kRemote, h.trace_state, h.baggage};
+SpanContext ContextNode::context() const noexcept {
+  const ContextNode& h = minted_holder();
+  if (!h.shares_) return {h.record.trace_id, h.record.span_id, h.flags, h.kind_ == Kind::kRemote, nullptr, nullptr};
+  return {h.record.trace_id, h.record.span_id, h.flags, h.kind_ == Kind::kRemote, h.trace_state_, h.baggage_};
 }
 
-void zspan::detail::ContextNode::adopt_inherited_context() noexcept {
-  if (!inherits_context()) return;
-  const zspan::detail::ContextNode& h = prev->minted_holder();
+void ContextNode::adopt_inherited_context() noexcept {
+  if (kind_ != Kind::kLazy || !prev) return;
+  const ContextNode& h = prev->minted_holder();
   record.trace_id = h.record.trace_id;
   record.span_id = h.record.span_id;
   flags = h.flags;
-  trace_state = h.trace_state;
-  baggage = h.baggage;
+  set_kind(Kind::kSilent, shares_);
+  share_what(h);
 }
 
-}  // namespace zspan
+}  // namespace zspan::detail

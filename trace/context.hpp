@@ -12,13 +12,21 @@
 // chain: the spans started under it keep their parent ids and stay current, and the
 // chain below them skips it. A node that is not on this thread's chain is left alone.
 //
-// Lazy contexts. A sampled-out span copies nothing: a kSilent node without a trace id
-// and with a parent (`prev`) has its parent's context (ids, flags, trace state, baggage),
-// found by walking up (context_holder). A sampled-out root starts without ids unless its
-// sampler needed the trace id: they are minted the first time its context is read
-// (context(), capture, a Span made current), which is where a context can leave the
-// thread. A lazy child makes the context its own (adopt_inherited_context) before its
-// baggage changes or when its parent ends first; a Span's node always does at once.
+// Lazy contexts. Ids are drawn where they are first needed, not for every span:
+//  - A recording span starts without a span id, and a root without a trace id unless its
+//    sampler reads it. Its first child, or the first read of its context, mints them
+//    (minted_holder); the collector mints those of a span nobody asked (a leaf), before
+//    any exporter sees it. Its record has its ids and its parent's either way.
+//  - A sampled-out span copies nothing: a kLazy node's context is its parent's (ids,
+//    flags, trace state, baggage), found by walking up (context_holder). A sampled-out
+//    root is kLazy too, with no parent, unless its sampler read the trace id: its ids
+//    are minted the first time its context is read (context(), capture, a Span made
+//    current), which is where a context can leave the thread. A lazy child makes the
+//    context its own (adopt_inherited_context) before its baggage changes or when its
+//    parent ends first; a Span's node always does at once.
+//
+// Trace state and baggage are shared references that most nodes do not hold: a node
+// constructs them only when it has some to share (shares()).
 #pragma once
 
 #include <cstddef>
@@ -37,25 +45,38 @@ namespace detail {
 struct ContextNode {
   enum class Kind : std::uint8_t {
     kRecording,  // a sampled span of this process: record is written when it ends
-    kSilent,     // sampled out: records nothing; its context may be lazy (see below)
+    kSilent,     // sampled out, with a context of its own (minted or inherited)
+    kLazy,       // sampled out, with its parent's context, or no ids yet (a root)
     kRemote,     // a context extracted from another process; never ends here
     kCaptured,   // a copy made to resume elsewhere (trace/captured_context.hpp): shared
                  // by every thread resuming it, so read-only, and never ends
   };
+  // What the hot path does with a node, one byte test each: how a child of it starts,
+  // and how a span guard that holds it ends. Both follow from the kind and shares().
+  enum class ChildStart : std::uint8_t { kRecords, kLazy, kOutOfLine };
+  enum class Ending : std::uint8_t { kSubmit, kNothing, kOutOfLine };
   struct Unfilled {};
 
-  ContextNode() noexcept
-      : prev(nullptr), owner(nullptr), entries_capacity(0), flags{}, kind(Kind::kRecording), record{} {}
-  // What a span guard holds: references null, the rest written by init_span.
+  ContextNode() noexcept : prev(nullptr), owner(nullptr), entries_capacity(0), flags{}, record{} {
+    set_kind(Kind::kRecording, false);
+  }
+  // What a span guard holds: nothing written until its init function writes it. A guard
+  // ends its node with end_span (trace/internal/recording.hpp), never its destructor.
   explicit ContextNode(Unfilled) noexcept {}
+  ~ContextNode() {
+    if (shares_) stop_sharing();
+  }
+  ContextNode(const ContextNode&) = delete;
+  ContextNode& operator=(const ContextNode&) = delete;
 
-  // A sampled span of this process. Its record's header is complete but for end_ticks;
-  // its fields follow it (entries_capacity bytes). The flags' forced bit is recorded.
+  // A sampled span of this process. Its record's header is complete but for end_ticks
+  // and the ids minted later (zero: see "Lazy contexts"); its fields follow it
+  // (fields_capacity bytes). The flags' forced bit is recorded.
   [[gnu::always_inline]] inline void init_recording(const Callsite& callsite, std::uint16_t tracer,
                                                     std::uint32_t fields_capacity, std::uint8_t record_flags,
                                                     TraceId trace_id, TraceFlags trace_flags, SpanId span_id,
                                                     SpanId parent_id, std::uint64_t start_ticks) noexcept {
-    kind = Kind::kRecording;
+    set_kind(Kind::kRecording, false);
     owner = this;
     entries_capacity = fields_capacity;
     flags = trace_flags;
@@ -69,83 +90,137 @@ struct ContextNode {
     record.parent_id = parent_id;
     record.start_ticks = start_ticks;
   }
-  // A sampled-out span with a context of its own. Zero ids are minted when the context
-  // is first read (minted_holder): a root's, or just a span id when the sampler drew the
-  // trace id.
+  // A sampled-out span with a context of its own. A zero span id is minted when the
+  // context is first read (minted_holder).
   [[gnu::always_inline]] inline void init_silent(TraceId trace_id, SpanId span_id, TraceFlags trace_flags) noexcept {
-    kind = Kind::kSilent;
-    owner = nullptr;
+    set_kind(Kind::kSilent, false);
     flags = trace_flags;
     record.trace_id = trace_id;
     record.span_id = span_id;
   }
-  // A sampled-out child whose context is its parent's (`prev`): no id or flag is copied,
-  // the zero trace id says so (see "Lazy contexts" above); read its context_holder's.
-  [[gnu::always_inline]] inline void init_lazy_silent() noexcept {
-    kind = Kind::kSilent;
-    owner = nullptr;
-    record.trace_id = {};
-  }
-  // The parent of spans that continue a context from another process.
+  // A sampled-out child whose context is its parent's (`prev`), or a sampled-out root
+  // with no ids yet: nothing but its kind is written (see "Lazy contexts" above).
+  [[gnu::always_inline]] inline void init_lazy() noexcept { set_kind(Kind::kLazy, false); }
+  // The parent of spans that continue a context from another process (a node made with
+  // ContextNode{}).
   void init_remote(const SpanContext& remote, TraceFlags trace_flags) noexcept {
-    *this = {};
-    kind = Kind::kRemote;
+    share(remote.trace_state, remote.baggage);
+    set_kind(Kind::kRemote, shares_);
     flags = trace_flags;
-    trace_state = remote.trace_state;
-    baggage = remote.baggage;
     record.trace_id = remote.trace_id;
     record.span_id = remote.span_id;
+  }
+  // A captured context with a trace id and no span: spans under it start that trace (a
+  // node made with ContextNode{}).
+  void init_trace_start(TraceId trace_id, TraceFlags trace_flags) noexcept {
+    set_kind(Kind::kCaptured, shares_);
+    flags = trace_flags;
+    record.trace_id = trace_id;
+    record.span_id = {};
   }
   // A copy of `holder`'s context and record (holder: a node with its ids, from
   // minted_holder), of the given kind, whose fields go to `fields_owner` (or nowhere).
   void init_copy_of(const ContextNode& holder, Kind copy_kind, ContextNode* fields_owner) noexcept {
+    shares_ = false;
+    share_what(holder);
+    set_kind(copy_kind, shares_);
     owner = fields_owner;
-    trace_state = holder.trace_state;
-    baggage = holder.baggage;
     entries_capacity = 0;
     flags = holder.flags;
-    kind = copy_kind;
     record = holder.record;
   }
 
   ContextNode* prev;
-  // The node whose record takes this span's fields: itself for a span guard, the span's
-  // own node when a movable Span is made current elsewhere, nullptr when not recording.
+  // The node whose record takes this span's fields, read only when recording (through
+  // fields_owner()): itself for a span guard, the span's own node when a movable Span is
+  // made current elsewhere, nullptr after that Span ended.
   ContextNode* owner;
-  SharedRef<const TraceState> trace_state;
-  SharedRef<const Baggage> baggage;
+
+ private:
+  // Constructed only while shares_.
+  union {
+    SharedRef<const TraceState> trace_state_;
+  };
+  union {
+    SharedRef<const Baggage> baggage_;
+  };
+
+ public:
   std::uint32_t entries_capacity;  // bytes of entry storage right after `record`
   // In unions, so that a guard's node does not zero them (TraceFlags and SpanRecord's ids
   // have initializers) before its init function writes them.
   union {
     TraceFlags flags;
   };
-  Kind kind;
+
+ private:
+  Kind kind_;
+  bool shares_;
+  ChildStart child_start_;
+  Ending ending_;
+
+ public:
   // Header of the span's record while it runs; its ids are the node's context.
   union {
     alignas(16) SpanRecord record;
   };
 
-  bool recording() const noexcept { return kind == Kind::kRecording; }
+  Kind kind() const noexcept { return kind_; }
+  ChildStart child_start() const noexcept { return child_start_; }
+  Ending ending() const noexcept { return ending_; }
+  bool recording() const noexcept { return kind_ == Kind::kRecording; }
+  // The node whose record takes fields written on this one, or nullptr: see `owner`.
+  ContextNode* fields_owner() const noexcept { return kind_ == Kind::kRecording ? owner : nullptr; }
   std::byte* entries() noexcept { return reinterpret_cast<std::byte*>(&record + 1); }
 
-  bool inherits_context() const noexcept { return kind == Kind::kSilent && !record.trace_id.valid() && prev; }
+  // The trace state and baggage this node's context carries (its own: see
+  // context_holder for a lazy node's), or nullptr.
+  bool shares() const noexcept { return shares_; }
+  const TraceState* trace_state() const noexcept { return shares_ ? trace_state_.get() : nullptr; }
+  const Baggage* baggage() const noexcept { return shares_ ? baggage_.get() : nullptr; }
+  // Takes references to both (its own are replaced), and so leaves the hot path: a child
+  // of a node that shares starts out of line, and its guard ends out of line.
+  void share(const SharedRef<const TraceState>& trace_state, const SharedRef<const Baggage>& baggage) noexcept;
+  // The same with what `other` shares, if anything.
+  void share_what(const ContextNode& other) noexcept {
+    if (other.shares_) share(other.trace_state_, other.baggage_);
+  }
+  // The baggage to change in place (Baggage::set), for a node with its own context.
+  SharedRef<const Baggage>& baggage_to_change() noexcept;
+  // Gives back both references (what a guard's out-of-line end and the destructor do).
+  void stop_sharing() noexcept;
+
   // The node whose ids, flags, trace state and baggage are this node's: itself, or the
   // nearest ancestor of a lazy sampled-out child.
   const ContextNode& context_holder() const noexcept {
     const ContextNode* n = this;
-    while (n->inherits_context()) n = n->prev;
+    while (n->kind_ == Kind::kLazy && n->prev) n = n->prev;
     return *n;
   }
-  // The same, with its ids minted if it is a sampled-out root that had none yet. Minting
-  // is the one write a read does: only the thread whose chain holds the node reads it
-  // (a captured node, shared by threads, is minted before it is shared).
+  // The same, with its ids minted if it had none yet. Minting is the one write a read
+  // does: only the thread whose chain holds the node reads it (a captured node, shared by
+  // threads, is minted before it is shared).
   const ContextNode& minted_holder() const noexcept;
   SpanContext context() const noexcept;
   void adopt_inherited_context() noexcept;
+
+ private:
+  void set_kind(Kind kind, bool shares) noexcept {
+    kind_ = kind;
+    shares_ = shares;
+    child_start_ = shares || kind >= Kind::kRemote ? ChildStart::kOutOfLine
+                   : kind == Kind::kRecording      ? ChildStart::kRecords
+                                                   : ChildStart::kLazy;
+    ending_ = shares ? Ending::kOutOfLine : kind == Kind::kRecording ? Ending::kSubmit : Ending::kNothing;
+  }
 };
+// ContextNode is not standard-layout (its state is private), which makes offsetof
+// "conditionally supported": g++ and clang support it, and warn.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
 static_assert(sizeof(ContextNode) % 16 == 0 && offsetof(ContextNode, record) + sizeof(SpanRecord) == sizeof(ContextNode),
               "entries must follow the record header directly");
+#pragma GCC diagnostic pop
 
 extern constinit thread_local ContextNode* tls_current;
 

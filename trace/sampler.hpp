@@ -53,6 +53,16 @@ inline constexpr bool kNeverSamples = false;
 template <>
 inline constexpr bool kNeverSamples<AlwaysOffSampler> = true;
 
+// Samplers known at compile time not to read SamplingInput::trace_id at a root: a root of
+// their tracer draws no trace id, which is minted when first needed (trace/context.hpp,
+// "Lazy contexts"). Any other sampler is given one.
+template <class S>
+inline constexpr bool kReadsRootTraceId = true;
+template <>
+inline constexpr bool kReadsRootTraceId<AlwaysOnSampler> = false;
+template <>
+inline constexpr bool kReadsRootTraceId<AlwaysOffSampler> = false;
+
 // Keeps `ratio` of the traces, decided from the trace id alone, so that every service
 // seeing a trace decides alike. The rule of OpenTelemetry's TraceIdRatioBased sampler
 // as the Go and Python SDKs implement it: sample when the lower 8 bytes of the id, read
@@ -119,6 +129,9 @@ class RateLimitingSampler {
   std::atomic<std::int64_t> last_;
 };
 
+template <>
+inline constexpr bool kReadsRootTraceId<RateLimitingSampler> = false;
+
 // OpenTelemetry's ParentBased: under a remote parent, follow its sampled flag; at a
 // root, ask `Root`. (Local parents never reach a sampler: their children inherit.)
 template <Sampler Root>
@@ -136,6 +149,8 @@ class ParentBased {
  private:
   Root root_{};
 };
+template <class Root>
+inline constexpr bool kReadsRootTraceId<ParentBased<Root>> = kReadsRootTraceId<Root>;
 
 // The sampler chosen at run time, from OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG
 // (OpenTelemetry SDK environment variables): always_on, always_off, traceidratio,

@@ -97,7 +97,7 @@ constexpr std::uint32_t clamp_entries(std::uint64_t entries) noexcept {
 }
 
 inline void count_dropped_field(ContextNode& node) noexcept {
-  if (ContextNode* owner = node.owner; owner && owner->record.dropped_fields != 0xff) ++owner->record.dropped_fields;
+  if (ContextNode* owner = node.fields_owner(); owner && owner->record.dropped_fields != 0xff) ++owner->record.dropped_fields;
 }
 
 // Entries a tag takes, a run-time key's name included (none when that name is empty),
@@ -137,7 +137,7 @@ template <class Key>
 inline constexpr bool is_error_tag = std::same_as<Key, std::remove_cvref_t<decltype(tags::error)>>;
 
 inline void mark_error(ContextNode& node, bool failed) noexcept {
-  if (ContextNode* owner = node.owner) {
+  if (ContextNode* owner = node.fields_owner()) {
     if (failed)
       owner->record.flags |= SpanRecord::kError;
     else

@@ -1,21 +1,25 @@
 // Starting and ending a span: the hot path, in one screen.
 //
-// init_span fills a ContextNode (held by a guard); start_span also makes it current:
-//   parent records       -> a recording child: the parent's trace id, a new span id
-//   parent sampled out   -> a sampled-out child: kind and owner, nothing copied (its
-//                           context is its parent's: trace/context.hpp, "Lazy contexts")
-//   parent remote/captured, or trace state or baggage to share -> out of line; under a
-//                           remote parent the tracer's sampler decides, unless the trace
-//                           is forced (TraceFlags::kForced: B3 or Jaeger debug,
-//                           zspan::ForceTracing): recorded
-//   no parent            -> a root: the tracer's sampler decides. A sampler known never
-//                           to sample (AlwaysOffSampler) is not asked and no id is drawn;
-//                           otherwise one draw gives the (random, W3C Level 2) trace id
-//                           and the span id.
+// init_span fills a ContextNode (held by a guard); start_span also makes it current.
+// How a span starts is its parent's child_start() (trace/context.hpp):
+//   kRecords   (parent records, shares nothing) -> a recording child: the parent's trace
+//              id and span id (minted on the parent first if it had none)
+//   kLazy      (parent sampled out) -> a lazy child: its kind, nothing copied
+//   kOutOfLine (parent remote or captured, or shares trace state or baggage) -> out of
+//              line; under a remote parent the tracer's sampler decides, unless the
+//              trace is forced (TraceFlags::kForced: B3 or Jaeger debug,
+//              zspan::ForceTracing): recorded
+//   no parent  -> a root: the tracer's sampler decides. A sampler known never to sample
+//              (AlwaysOffSampler) is not asked; a trace id is drawn only for a sampler that
+//              reads it (kReadsRootTraceId: TraceIdRatioSampler, ConfiguredSampler).
+// A recording span draws no span id: its first child or context read mints it, or else
+// the collector, before export ("Lazy contexts" in trace/context.hpp).
 // Forced traces stay forced in their children and their records (SpanView::forced());
 // zspan::inject mints the span id a sampled-out span sends downstream.
-// end_span restores the previous context and, for a recording span, copies the record
-// into this thread's buffer. bench/HOT_PATH.md shows the instructions of each step.
+// end_span restores the previous context and does what the node's ending() says: copy a
+// recording span's record into this thread's buffer, nothing for a sampled-out span, or,
+// out of line, both and giving back what it shares. bench/HOT_PATH.md shows the
+// instructions of each step.
 #pragma once
 
 #include <type_traits>
@@ -62,26 +66,33 @@ inline std::uint16_t tracer_slot(T& tracer, const ContextNode* local_parent) noe
   }
 }
 
+template <class T>
+inline constexpr bool kRootsReadTraceId = [] {
+  if constexpr (requires { typename T::sampler_type; })
+    return kReadsRootTraceId<typename T::sampler_type>;
+  else
+    return true;
+}();
+
 // The parent is remote (the local root of its trace, sampled by the tracer) or captured,
-// or carries trace state or baggage: the node takes a copy of its context.
+// or shares trace state or baggage: the node takes a copy of its context.
 template <class T>
 [[gnu::noinline]] void init_under_shared(ContextNode& node, const ContextNode& parent, const Callsite& callsite,
                                          T& tracer, std::uint32_t entries_capacity, std::uint8_t record_flags) noexcept {
-  node.trace_state = parent.trace_state;
-  node.baggage = parent.baggage;
   bool sampled = parent.flags.sampled();
-  if (parent.kind == ContextNode::Kind::kRemote) {
+  if (parent.kind() == ContextNode::Kind::kRemote) {
     sampled = parent.flags.forced() || sample_local_root(tracer, {parent.record.trace_id, &callsite, true, parent.flags});
     record_flags |= SpanRecord::kRemoteParent;
   }
   const TraceFlags flags = parent.flags.with_sampled(sampled);
   if (sampled) {
-    const ContextNode* local_parent = parent.kind == ContextNode::Kind::kRemote ? nullptr : &parent;
+    const ContextNode* local_parent = parent.kind() == ContextNode::Kind::kRemote ? nullptr : &parent;
     node.init_recording(callsite, tracer_slot(tracer, local_parent), entries_capacity, record_flags, parent.record.trace_id,
-                        flags, SpanId::generate(), parent.record.span_id, now_ticks());
+                        flags, {}, parent.record.span_id, now_ticks());
   } else {
     node.init_silent(parent.record.trace_id, parent.record.span_id, flags);
   }
+  node.share_what(parent);
 }
 
 static_assert(SpanRecord::kForced == TraceFlags::kForced, "a record's forced bit is its context's");
@@ -96,43 +107,47 @@ template <class T>
   const std::uint8_t record_flags = reference == Reference::kFollowsFrom ? SpanRecord::kFollowsFrom : 0;
   if (!parent) {
     if constexpr (detail::kRootsNeverSampled<T>) {
-      node.init_silent({}, {}, {});  // ids minted if its context is ever read
+      node.init_lazy();  // ids minted if its context is ever read
     } else {
-      const std::uint64_t s = detail::advance_id_state(2);
-      const TraceId trace_id = TraceId::from_state(s + detail::kIdGamma);
-      const bool sampled = detail::sample_local_root(tracer, {trace_id, &callsite, false, {}});
-      const TraceFlags flags = TraceFlags{TraceFlags::kRandom}.with_sampled(sampled);
-      if (sampled) [[likely]] {
-        const std::uint64_t span_id = detail::id_mix(s + 2 * detail::kIdGamma);
+      const TraceId trace_id = detail::kRootsReadTraceId<T> ? TraceId::generate() : TraceId{};
+      const TraceFlags flags{TraceFlags::kRandom | TraceFlags::kSampled};
+      if (detail::sample_local_root(tracer, {trace_id, &callsite, false, {}})) [[likely]]
         node.init_recording(callsite, detail::tracer_slot(tracer, nullptr), entries_capacity, record_flags, trace_id,
-                            flags, {span_id != 0 ? span_id : 1}, {}, now_ticks());
-      } else {
-        node.init_silent(trace_id, {}, flags);  // its span id is minted if its context is ever read
-      }
+                            flags, {}, {}, now_ticks());
+      else if constexpr (detail::kRootsReadTraceId<T>)
+        node.init_silent(trace_id, {}, flags.with_sampled(false));  // its span id is minted if its context is read
+      else
+        node.init_lazy();
     }
-  } else if (parent->kind == ContextNode::Kind::kRecording &&
-             (reinterpret_cast<std::uintptr_t>(parent->trace_state.get()) |
-              reinterpret_cast<std::uintptr_t>(parent->baggage.get())) == 0) [[likely]] {
+  } else if (parent->child_start() == ContextNode::ChildStart::kLazy) {
+    node.init_lazy();
+  } else if (parent->child_start() == ContextNode::ChildStart::kRecords) [[likely]] {
+    if (!parent->record.span_id.valid()) [[unlikely]] parent->minted_holder();
     node.init_recording(callsite, detail::tracer_slot(tracer, parent), entries_capacity, record_flags,
-                        parent->record.trace_id, parent->flags, SpanId::generate(), parent->record.span_id, now_ticks());
-  } else if (parent->kind == ContextNode::Kind::kSilent) {
-    node.init_lazy_silent();
+                        parent->record.trace_id, parent->flags, {}, parent->record.span_id, now_ticks());
   } else {
     detail::init_under_shared(node, *parent, callsite, tracer, entries_capacity, record_flags);
   }
 }
 
-// Ends a span that is not current: stamps its end and hands its record to the buffer.
-// kFieldBytes: the node's entry storage, known at compile time (a span guard's): up to
+// Stamps a recording span's end and hands its record to the buffer. kFieldBytes: the
+// node's entry storage, known at compile time (a span guard's): up to
 // ThreadBuffer::kSlackBytes of it are copied without a loop.
 template <std::uint32_t kFieldBytes = 0>
-[[gnu::always_inline]] inline void finish_span(ContextNode& node) noexcept {
-  if (node.kind == ContextNode::Kind::kRecording) {
-    node.record.end_ticks = now_ticks();
-    constexpr bool kWhole = kFieldBytes != 0 && kFieldBytes <= ThreadBuffer::kSlackBytes;
-    detail::submit<(kFieldBytes < ThreadBuffer::kSlackBytes ? kFieldBytes : ThreadBuffer::kSlackBytes), kWhole>(node.record);
-  }
+[[gnu::always_inline]] inline void submit_recorded(ContextNode& node) noexcept {
+  node.record.end_ticks = now_ticks();
+  constexpr bool kWhole = kFieldBytes != 0 && kFieldBytes <= ThreadBuffer::kSlackBytes;
+  detail::submit<(kFieldBytes < ThreadBuffer::kSlackBytes ? kFieldBytes : ThreadBuffer::kSlackBytes), kWhole>(node.record);
 }
+
+// Ends a span that is not current (a movable Span's).
+template <std::uint32_t kFieldBytes = 0>
+[[gnu::always_inline]] inline void finish_span(ContextNode& node) noexcept {
+  if (node.recording()) submit_recorded<kFieldBytes>(node);
+}
+
+// A guard's end that leaves the hot path: a span that shares trace state or baggage.
+void end_sharing_span(ContextNode& node) noexcept;
 
 // init_span, then makes the node current (init_span set its `prev`).
 template <class T>
@@ -143,15 +158,21 @@ template <class T>
   detail::tls_current = &node;
 }
 
+// What a span guard's destructor does: the node's end, in place of its destructor.
 template <std::uint32_t kFieldBytes = 0>
 [[gnu::always_inline]] inline void end_span(ContextNode& node) noexcept {
   detail::pop(&node);
-  finish_span<kFieldBytes>(node);
+  const ContextNode::Ending ending = node.ending();
+  if (ending == ContextNode::Ending::kNothing) return;
+  if (ending == ContextNode::Ending::kSubmit) [[likely]]
+    submit_recorded<kFieldBytes>(node);
+  else
+    end_sharing_span(node);
 }
 // Room for `count` more entries in the span's record, or nullptr (and the span counts a
 // dropped field) when its storage is full or it is not recording.
 inline FieldEntry* reserve_entries(ContextNode& node, std::uint32_t count) noexcept {
-  ContextNode* owner = node.owner;
+  ContextNode* owner = node.fields_owner();
   if (!owner) return nullptr;
   const std::uint32_t used = owner->record.size_bytes - static_cast<std::uint32_t>(sizeof(SpanRecord));
   const std::uint32_t bytes = count * static_cast<std::uint32_t>(sizeof(FieldEntry));

@@ -35,6 +35,14 @@ struct SpanRecord {
   std::uint64_t start_ticks;
   std::uint64_t end_ticks;
 
+  // Draws the ids that nobody read while the span ran (trace/context.hpp, "Lazy
+  // contexts"): what the collector does before any exporter sees the record.
+  void mint_missing_ids() noexcept {
+    if (span_id.valid()) return;
+    if (!trace_id.valid()) trace_id = TraceId::generate();
+    span_id = SpanId::generate();
+  }
+
   Reference parent_reference() const noexcept {
     return (flags & kFollowsFrom) ? Reference::kFollowsFrom : Reference::kChildOf;
   }

@@ -59,7 +59,7 @@ class ThreadBuffer {
   // Wraps, drops when full, says when past half; out of line.
   WriteResult write_slow(const SpanRecord& record) noexcept;
 
-  // Consumer side: the collector calls `on_record(const SpanRecord&)` for each record
+  // Consumer side: the collector calls `on_record(SpanRecord&)` for each record
   // written so far, and for those written meanwhile up to one ring's worth, so that a
   // busy thread cannot keep the collector from the others. Space is given back every
   // kReleaseBytes, not only at the end, so the writer need not wait for the whole batch.
@@ -74,7 +74,7 @@ class ThreadBuffer {
     for (std::uint64_t head = head_.load(std::memory_order_acquire); tail != head && tail < stop;
          head = head_.load(std::memory_order_acquire)) {
       while (tail != head) {
-        const auto* record = reinterpret_cast<const SpanRecord*>(data_.get() + (tail & mask_));
+        auto* record = reinterpret_cast<SpanRecord*>(data_.get() + (tail & mask_));
         if (record->tracer != kPaddingTracer) {
           on_record(*record);
           ++count;

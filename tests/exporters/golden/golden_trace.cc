@@ -52,7 +52,6 @@ struct GoldenTrace::Span {
   Span(const Callsite& site, std::string_view svc, SpanId id, SpanId parent, std::uint64_t start, std::uint64_t end,
        std::uint8_t flags = 0)
       : node{}, fields{}, service(svc) {
-    node.kind = zspan::detail::ContextNode::Kind::kRecording;
     node.owner = &node;
     node.entries_capacity = sizeof(fields);
     node.record.size_bytes = sizeof(zspan::detail::SpanRecord);

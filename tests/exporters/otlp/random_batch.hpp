@@ -105,7 +105,6 @@ class RandomBatch {
     s.site = {text(), "random", "random_batch.hpp", 1, Level::kInfo};
     s.service = kServices[pick(kServices.size())];
     zspan::detail::ContextNode& node = s.node;
-    node.kind = zspan::detail::ContextNode::Kind::kRecording;
     node.owner = &node;
     node.entries_capacity = sizeof(s.fields);
     node.record.size_bytes = sizeof(zspan::detail::SpanRecord);

@@ -41,7 +41,9 @@ constexpr bool compiles(const Args&...) noexcept {
 
 #define ZSPAN_SCOPE_IMPL(id, level, tracer, reference, name, ...)                                            \
   ZSPAN_CALLSITE(ZSPAN_CONCAT(zspan_callsite_, id), name, level);                                            \
-  ::zspan::ScopedSpan ZSPAN_CONCAT(zspan_scope_, id) { tracer, ZSPAN_CONCAT(zspan_callsite_, id), reference } \
+  ::zspan::BasicScopedSpan<::zspan::kSpanFieldBytes,                                                       \
+                           decltype(::zspan::detail::filled_bytes(__VA_ARGS__))::value>                     \
+  ZSPAN_CONCAT(zspan_scope_, id) { tracer, ZSPAN_CONCAT(zspan_callsite_, id), reference }                    \
   __VA_OPT__(; if (ZSPAN_CONCAT(zspan_scope_, id).recording())                                               \
              ::zspan::detail::set_scope_tags<decltype(tracer)>(ZSPAN_CONCAT(zspan_scope_, id).node(), __VA_ARGS__))
 

@@ -13,6 +13,8 @@
 //
 // BasicScopedSpan<N> reserves N bytes for fields instead of ZSPAN_SPAN_FIELD_BYTES: for the
 // integrations' spans, whose attributes (a URL, a user agent, an SQL statement) need more.
+// Its second argument is how many of them the span always fills (TRACE_SCOPE's inline
+// tags; the macros compute it): the end copies those, and the header, without a loop.
 //
 // Compiled out (ZSPAN_DISABLED), a guard starts nothing and its members do nothing.
 #pragma once
@@ -27,7 +29,7 @@
 namespace zspan {
 
 #if !ZSPAN_ENABLED
-template <unsigned FieldBytes>
+template <unsigned FieldBytes, unsigned FilledBytes = FieldBytes>
 class BasicScopedSpan : public detail::CompiledOutSpan {
  public:
   template <class T>
@@ -38,8 +40,8 @@ class BasicScopedSpan : public detail::CompiledOutSpan {
   bool recording() const noexcept { return false; }
 };
 #else
-template <unsigned FieldBytes>
-class BasicScopedSpan : public SpanOperations<BasicScopedSpan<FieldBytes>> {
+template <unsigned FieldBytes, unsigned FilledBytes = FieldBytes>
+class BasicScopedSpan : public SpanOperations<BasicScopedSpan<FieldBytes, FilledBytes>> {
   static_assert(FieldBytes % 16 == 0, "fields are 16-byte entries");
 
  public:
@@ -51,7 +53,7 @@ class BasicScopedSpan : public SpanOperations<BasicScopedSpan<FieldBytes>> {
     static_assert(sizeof(BasicScopedSpan) == sizeof(detail::ContextNode) + FieldBytes, "fields continue the record");
     detail::start_span(node_, callsite, tracer, FieldBytes, reference);
   }
-  [[gnu::always_inline]] ~BasicScopedSpan() { detail::end_span<FieldBytes>(node_); }
+  [[gnu::always_inline]] ~BasicScopedSpan() { detail::end_span<FieldBytes, FilledBytes>(node_); }
 
   BasicScopedSpan(const BasicScopedSpan&) = delete;
   BasicScopedSpan& operator=(const BasicScopedSpan&) = delete;

@@ -25,7 +25,7 @@ void unlink_out_of_order(ContextNode* node) noexcept {
 std::uint64_t out_of_order_ends() noexcept { return g_out_of_order_ends.load(std::memory_order_relaxed); }
 
 void ContextNode::share(const SharedRef<const TraceState>& trace_state, const SharedRef<const Baggage>& baggage) noexcept {
-  if (shares_) {
+  if (shares()) {
     trace_state_ = trace_state;
     baggage_ = baggage;
   } else {
@@ -36,7 +36,7 @@ void ContextNode::share(const SharedRef<const TraceState>& trace_state, const Sh
 }
 
 SharedRef<const Baggage>& ContextNode::baggage_to_change() noexcept {
-  if (!shares_) share(nullptr, nullptr);
+  if (!shares()) share(nullptr, nullptr);
   return baggage_;
 }
 
@@ -52,7 +52,7 @@ const ContextNode& ContextNode::minted_holder() const noexcept {
     holder.record.trace_id = {};
     holder.record.span_id = {};
     holder.flags = {};
-    holder.set_kind(Kind::kSilent, holder.shares_);
+    holder.set_kind(Kind::kSilent, holder.shares());
   }
   if (!holder.record.span_id.valid()) [[unlikely]] {
     if (!holder.record.trace_id.valid()) {
@@ -66,7 +66,7 @@ const ContextNode& ContextNode::minted_holder() const noexcept {
 
 SpanContext ContextNode::context() const noexcept {
   const ContextNode& h = minted_holder();
-  if (!h.shares_) return {h.record.trace_id, h.record.span_id, h.flags, h.kind_ == Kind::kRemote, nullptr, nullptr};
+  if (!h.shares()) return {h.record.trace_id, h.record.span_id, h.flags, h.kind_ == Kind::kRemote, nullptr, nullptr};
   return {h.record.trace_id, h.record.span_id, h.flags, h.kind_ == Kind::kRemote, h.trace_state_, h.baggage_};
 }
 
@@ -76,7 +76,7 @@ void ContextNode::adopt_inherited_context() noexcept {
   record.trace_id = h.record.trace_id;
   record.span_id = h.record.span_id;
   flags = h.flags;
-  set_kind(Kind::kSilent, shares_);
+  set_kind(Kind::kSilent, shares());
   share_what(h);
 }
 

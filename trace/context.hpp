@@ -51,10 +51,6 @@ struct ContextNode {
     kCaptured,   // a copy made to resume elsewhere (trace/captured_context.hpp): shared
                  // by every thread resuming it, so read-only, and never ends
   };
-  // What the hot path does with a node, one byte test each: how a child of it starts,
-  // and how a span guard that holds it ends. Both follow from the kind and shares().
-  enum class ChildStart : std::uint8_t { kRecords, kLazy, kOutOfLine };
-  enum class Ending : std::uint8_t { kSubmit, kNothing, kOutOfLine };
   struct Unfilled {};
 
   ContextNode() noexcept : prev(nullptr), owner(nullptr), entries_capacity(0), flags{}, record{} {
@@ -64,7 +60,7 @@ struct ContextNode {
   // ends its node with end_span (trace/internal/recording.hpp), never its destructor.
   explicit ContextNode(Unfilled) noexcept {}
   ~ContextNode() {
-    if (shares_) stop_sharing();
+    if (shares()) stop_sharing();
   }
   ContextNode(const ContextNode&) = delete;
   ContextNode& operator=(const ContextNode&) = delete;
@@ -105,7 +101,7 @@ struct ContextNode {
   // ContextNode{}).
   void init_remote(const SpanContext& remote, TraceFlags trace_flags) noexcept {
     share(remote.trace_state, remote.baggage);
-    set_kind(Kind::kRemote, shares_);
+    set_kind(Kind::kRemote, true);
     flags = trace_flags;
     record.trace_id = remote.trace_id;
     record.span_id = remote.span_id;
@@ -113,7 +109,8 @@ struct ContextNode {
   // A captured context with a trace id and no span: spans under it start that trace (a
   // node made with ContextNode{}).
   void init_trace_start(TraceId trace_id, TraceFlags trace_flags) noexcept {
-    set_kind(Kind::kCaptured, shares_);
+    share(nullptr, nullptr);
+    set_kind(Kind::kCaptured, true);
     flags = trace_flags;
     record.trace_id = trace_id;
     record.span_id = {};
@@ -121,9 +118,10 @@ struct ContextNode {
   // A copy of `holder`'s context and record (holder: a node with its ids, from
   // minted_holder), of the given kind, whose fields go to `fields_owner` (or nowhere).
   void init_copy_of(const ContextNode& holder, Kind copy_kind, ContextNode* fields_owner) noexcept {
-    shares_ = false;
-    share_what(holder);
-    set_kind(copy_kind, shares_);
+    set_kind(Kind::kLazy, false);  // sharing nothing yet
+    if (holder.shares() || copy_kind >= Kind::kRemote)
+      share(holder.shares() ? holder.trace_state_ : nullptr, holder.shares() ? holder.baggage_ : nullptr);
+    set_kind(copy_kind, shares());
     owner = fields_owner;
     entries_capacity = 0;
     flags = holder.flags;
@@ -137,7 +135,7 @@ struct ContextNode {
   ContextNode* owner;
 
  private:
-  // Constructed only while shares_.
+  // Constructed only while shares().
   union {
     SharedRef<const TraceState> trace_state_;
   };
@@ -154,10 +152,14 @@ struct ContextNode {
   };
 
  private:
+  // The kind, and what the hot path asks of a node, a byte each, so that each question
+  // is one compare with memory and a guard's init function writes all four at once
+  // (set_kind keeps them in step with the kind and shares()):
   Kind kind_;
-  bool shares_;
-  ChildStart child_start_;
-  Ending ending_;
+  bool lazy_children_;    // sampled out: a child starts lazy
+  bool records_plainly_;  // recording and sharing nothing: a child records under it, and
+                          // its guard submits its record, both inline
+  bool ends_quietly_;     // sampled out and sharing nothing: its guard's end only pops it
 
  public:
   // Header of the span's record while it runs; its ids are the node's context.
@@ -166,8 +168,9 @@ struct ContextNode {
   };
 
   Kind kind() const noexcept { return kind_; }
-  ChildStart child_start() const noexcept { return child_start_; }
-  Ending ending() const noexcept { return ending_; }
+  bool lazy_children() const noexcept { return lazy_children_; }
+  bool records_plainly() const noexcept { return records_plainly_; }
+  bool ends_quietly() const noexcept { return ends_quietly_; }
   bool recording() const noexcept { return kind_ == Kind::kRecording; }
   // The node whose record takes fields written on this one, or nullptr: see `owner`.
   ContextNode* fields_owner() const noexcept { return kind_ == Kind::kRecording ? owner : nullptr; }
@@ -175,15 +178,17 @@ struct ContextNode {
 
   // The trace state and baggage this node's context carries (its own: see
   // context_holder for a lazy node's), or nullptr.
-  bool shares() const noexcept { return shares_; }
-  const TraceState* trace_state() const noexcept { return shares_ ? trace_state_.get() : nullptr; }
-  const Baggage* baggage() const noexcept { return shares_ ? baggage_.get() : nullptr; }
-  // Takes references to both (its own are replaced), and so leaves the hot path: a child
-  // of a node that shares starts out of line, and its guard ends out of line.
+  // A remote or captured node always holds both references (null or not).
+  bool shares() const noexcept { return !records_plainly_ && !ends_quietly_; }
+  const TraceState* trace_state() const noexcept { return shares() ? trace_state_.get() : nullptr; }
+  const Baggage* baggage() const noexcept { return shares() ? baggage_.get() : nullptr; }
+  // Takes references to both (its own are replaced), and so leaves the hot path: a
+  // recording node that shares has its children start out of line, and a guard that
+  // holds a node that shares ends out of line.
   void share(const SharedRef<const TraceState>& trace_state, const SharedRef<const Baggage>& baggage) noexcept;
   // The same with what `other` shares, if anything.
   void share_what(const ContextNode& other) noexcept {
-    if (other.shares_) share(other.trace_state_, other.baggage_);
+    if (other.shares()) share(other.trace_state_, other.baggage_);
   }
   // The baggage to change in place (Baggage::set), for a node with its own context.
   SharedRef<const Baggage>& baggage_to_change() noexcept;
@@ -205,13 +210,12 @@ struct ContextNode {
   void adopt_inherited_context() noexcept;
 
  private:
+  // A remote or captured node shares: its init function constructs the references first.
   void set_kind(Kind kind, bool shares) noexcept {
     kind_ = kind;
-    shares_ = shares;
-    child_start_ = shares || kind >= Kind::kRemote ? ChildStart::kOutOfLine
-                   : kind == Kind::kRecording      ? ChildStart::kRecords
-                                                   : ChildStart::kLazy;
-    ending_ = shares ? Ending::kOutOfLine : kind == Kind::kRecording ? Ending::kSubmit : Ending::kNothing;
+    lazy_children_ = kind == Kind::kSilent || kind == Kind::kLazy;
+    records_plainly_ = kind == Kind::kRecording && !shares;
+    ends_quietly_ = lazy_children_ && !shares;
   }
 };
 // ContextNode is not standard-layout (its state is private), which makes offsetof

@@ -253,6 +253,12 @@ template <class Key, class Stored>
   }
 }
 
+// The entry bytes that inline tags fill for sure, an entry each but the error flag: the
+// FilledBytes of TRACE_SCOPE's guard (instrument/scoped_span.hpp). For decltype only.
+template <class... Key, class... Stored>
+auto filled_bytes(const Tagged<Key, Stored>&...) noexcept
+    -> std::integral_constant<unsigned, ((is_error_tag<Key> ? 0u : unsigned{sizeof(FieldEntry)}) + ... + 0u)>;
+
 // Records the tags of a span that has just started recording (node.owner == &node).
 template <class TracerT, class... Key, class... Stored>
 [[gnu::always_inline]] inline void set_scope_tags(ContextNode& node, const Tagged<Key, Stored>&... tags) noexcept {

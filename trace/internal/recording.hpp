@@ -1,25 +1,26 @@
 // Starting and ending a span: the hot path, in one screen.
 //
 // init_span fills a ContextNode (held by a guard); start_span also makes it current.
-// How a span starts is its parent's child_start() (trace/context.hpp):
-//   kRecords   (parent records, shares nothing) -> a recording child: the parent's trace
-//              id and span id (minted on the parent first if it had none)
-//   kLazy      (parent sampled out) -> a lazy child: its kind, nothing copied
-//   kOutOfLine (parent remote or captured, or shares trace state or baggage) -> out of
-//              line; under a remote parent the tracer's sampler decides, unless the
-//              trace is forced (TraceFlags::kForced: B3 or Jaeger debug,
-//              zspan::ForceTracing): recorded
-//   no parent  -> a root: the tracer's sampler decides. A sampler known never to sample
-//              (AlwaysOffSampler) is not asked; a trace id is drawn only for a sampler that
-//              reads it (kReadsRootTraceId: TraceIdRatioSampler, ConfiguredSampler).
+// How a span starts depends on its parent (trace/context.hpp), asked in this order:
+//   no parent          -> a root: the tracer's sampler decides. A sampler known never to
+//                         sample (AlwaysOffSampler) is not asked; a trace id is drawn only
+//                         for a sampler that reads it (kReadsRootTraceId).
+//   lazy_children()    -> parent sampled out: a lazy child, its kind written, nothing
+//                         copied
+//   records_plainly()  -> parent records and shares nothing: a recording child with the
+//                         parent's trace id, flags and span id (minted first if it had none)
+//   otherwise          -> out of line: parent remote or captured, or sharing trace state
+//                         or baggage. Under a remote parent the tracer's sampler decides,
+//                         unless the trace is forced (TraceFlags::kForced: B3 or Jaeger
+//                         debug, zspan::ForceTracing): recorded
 // A recording span draws no span id: its first child or context read mints it, or else
 // the collector, before export ("Lazy contexts" in trace/context.hpp).
 // Forced traces stay forced in their children and their records (SpanView::forced());
 // zspan::inject mints the span id a sampled-out span sends downstream.
-// end_span restores the previous context and does what the node's ending() says: copy a
-// recording span's record into this thread's buffer, nothing for a sampled-out span, or,
-// out of line, both and giving back what it shares. bench/HOT_PATH.md shows the
-// instructions of each step.
+// end_span restores the previous context, then: nothing more for a sampled-out span
+// (ends_quietly()), the record copied into this thread's buffer for a recording one, and
+// out of line both and giving back the references of a node that shares.
+// bench/HOT_PATH.md shows the instructions of each step.
 #pragma once
 
 #include <type_traits>
@@ -79,6 +80,7 @@ inline constexpr bool kRootsReadTraceId = [] {
 template <class T>
 [[gnu::noinline]] void init_under_shared(ContextNode& node, const ContextNode& parent, const Callsite& callsite,
                                          T& tracer, std::uint32_t entries_capacity, std::uint8_t record_flags) noexcept {
+  if (parent.recording()) parent.minted_holder();  // (a remote or captured parent has its ids)
   bool sampled = parent.flags.sampled();
   if (parent.kind() == ContextNode::Kind::kRemote) {
     sampled = parent.flags.forced() || sample_local_root(tracer, {parent.record.trace_id, &callsite, true, parent.flags});
@@ -119,9 +121,9 @@ template <class T>
       else
         node.init_lazy();
     }
-  } else if (parent->child_start() == ContextNode::ChildStart::kLazy) {
+  } else if (parent->lazy_children()) [[likely]] {
     node.init_lazy();
-  } else if (parent->child_start() == ContextNode::ChildStart::kRecords) [[likely]] {
+  } else if (parent->records_plainly()) {
     if (!parent->record.span_id.valid()) [[unlikely]] parent->minted_holder();
     node.init_recording(callsite, detail::tracer_slot(tracer, parent), entries_capacity, record_flags,
                         parent->record.trace_id, parent->flags, {}, parent->record.span_id, now_ticks());
@@ -130,14 +132,16 @@ template <class T>
   }
 }
 
-// Stamps a recording span's end and hands its record to the buffer. kFieldBytes: the
-// node's entry storage, known at compile time (a span guard's): up to
-// ThreadBuffer::kSlackBytes of it are copied without a loop.
-template <std::uint32_t kFieldBytes = 0>
+// Stamps a recording span's end and hands its record to the buffer. Known at compile
+// time (a span guard's): kFieldBytes, the node's entry storage, and kCopiedBytes, the
+// entry bytes its record has at least (its inline tags'): up to ThreadBuffer::kSlackBytes
+// of those are copied without a loop, and no loop is left when they are the storage.
+template <std::uint32_t kFieldBytes = 0, std::uint32_t kCopiedBytes = kFieldBytes>
 [[gnu::always_inline]] inline void submit_recorded(ContextNode& node) noexcept {
   node.record.end_ticks = now_ticks();
-  constexpr bool kWhole = kFieldBytes != 0 && kFieldBytes <= ThreadBuffer::kSlackBytes;
-  detail::submit<(kFieldBytes < ThreadBuffer::kSlackBytes ? kFieldBytes : ThreadBuffer::kSlackBytes), kWhole>(node.record);
+  constexpr std::uint32_t kCopied = kCopiedBytes < ThreadBuffer::kSlackBytes ? kCopiedBytes : ThreadBuffer::kSlackBytes;
+  constexpr bool kWhole = kFieldBytes != 0 && kFieldBytes <= kCopied;
+  detail::submit<kCopied, kWhole>(node.record);
 }
 
 // Ends a span that is not current (a movable Span's).
@@ -159,13 +163,13 @@ template <class T>
 }
 
 // What a span guard's destructor does: the node's end, in place of its destructor.
-template <std::uint32_t kFieldBytes = 0>
+// kFieldBytes, kCopiedBytes: as submit_recorded's.
+template <std::uint32_t kFieldBytes = 0, std::uint32_t kCopiedBytes = kFieldBytes>
 [[gnu::always_inline]] inline void end_span(ContextNode& node) noexcept {
   detail::pop(&node);
-  const ContextNode::Ending ending = node.ending();
-  if (ending == ContextNode::Ending::kNothing) return;
-  if (ending == ContextNode::Ending::kSubmit) [[likely]]
-    submit_recorded<kFieldBytes>(node);
+  if (node.ends_quietly()) return;
+  if (node.records_plainly()) [[likely]]
+    submit_recorded<kFieldBytes, kCopiedBytes>(node);
   else
     end_sharing_span(node);
 }

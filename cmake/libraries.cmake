@@ -71,7 +71,7 @@ zspan_library(instrument_semconv
   HDRS instrument/semconv.hpp
   DEPS instrument)
 zspan_library(trace
-  SRCS trace/baggage.cc trace/clock.cc trace/collector.cc trace/context.cc trace/diagnostics.cc trace/env.cc trace/export/export_options.cc trace/export/otel.cc trace/export/pipeline.cc trace/export/span_data.cc trace/export/span_limits.cc trace/ids.cc trace/internal/text.cc trace/internal/thread_buffer.cc trace/run_time_name.cc trace/sampler.cc trace/self_measurement.cc trace/trace_state.cc trace/tracer.cc
+  SRCS trace/baggage.cc trace/clock.cc trace/collector.cc trace/context.cc trace/diagnostics.cc trace/env.cc trace/export/export_options.cc trace/export/otel.cc trace/export/pipeline.cc trace/export/span_data.cc trace/export/span_limits.cc trace/ids.cc trace/internal/recording.cc trace/internal/text.cc trace/internal/thread_buffer.cc trace/run_time_name.cc trace/sampler.cc trace/self_measurement.cc trace/trace_state.cc trace/tracer.cc
   DEPS trace_headers
   LINKOPTS -pthread)
 zspan_library(trace_headers

@@ -123,7 +123,7 @@ class ActiveScope {
   }
 
   detail::SharedRef<Span::State> state_;
-  detail::ContextNode node_{detail::ContextNode::Unfilled{}};
+  detail::ContextNode node_{};  // filled when state_ is
 };
 
 inline ActiveScope Span::make_current() const noexcept { return ActiveScope(state_); }

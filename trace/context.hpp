@@ -56,8 +56,9 @@ struct ContextNode {
   ContextNode() noexcept : prev(nullptr), owner(nullptr), entries_capacity(0), flags{}, record{} {
     set_kind(Kind::kRecording, false);
   }
-  // What a span guard holds: nothing written until its init function writes it. A guard
-  // ends its node with end_span (trace/internal/recording.hpp), never its destructor.
+  // What a span guard holds: nothing written until its init function writes it, which
+  // must come before the node is read or destroyed. A guard ends its node with end_span
+  // (trace/internal/recording.hpp), in place of its destructor.
   explicit ContextNode(Unfilled) noexcept {}
   ~ContextNode() {
     if (shares()) stop_sharing();
@@ -78,7 +79,7 @@ struct ContextNode {
     flags = trace_flags;
     record.size_bytes = sizeof(SpanRecord);
     record.tracer = tracer;
-    record.flags = static_cast<std::uint8_t>(SpanRecord::kSampled | record_flags | (trace_flags.bits & TraceFlags::kForced));
+    record.flags = static_cast<std::uint8_t>(trace_flags.bits | record_flags);  // sampled, and maybe random or forced
     record.dropped_fields = 0;
     record.callsite = &callsite;
     record.trace_id = trace_id;
@@ -119,8 +120,10 @@ struct ContextNode {
   // minted_holder), of the given kind, whose fields go to `fields_owner` (or nowhere).
   void init_copy_of(const ContextNode& holder, Kind copy_kind, ContextNode* fields_owner) noexcept {
     set_kind(Kind::kLazy, false);  // sharing nothing yet
-    if (holder.shares() || copy_kind >= Kind::kRemote)
-      share(holder.shares() ? holder.trace_state_ : nullptr, holder.shares() ? holder.baggage_ : nullptr);
+    if (holder.shares())
+      share_what(holder);
+    else if (copy_kind >= Kind::kRemote)
+      share(nullptr, nullptr);
     set_kind(copy_kind, shares());
     owner = fields_owner;
     entries_capacity = 0;
@@ -176,9 +179,9 @@ struct ContextNode {
   ContextNode* fields_owner() const noexcept { return kind_ == Kind::kRecording ? owner : nullptr; }
   std::byte* entries() noexcept { return reinterpret_cast<std::byte*>(&record + 1); }
 
-  // The trace state and baggage this node's context carries (its own: see
-  // context_holder for a lazy node's), or nullptr.
-  // A remote or captured node always holds both references (null or not).
+  // Whether the node holds references (null or not) to the trace state and baggage of
+  // its context, and what they point to: its own (context_holder has a lazy node's).
+  // A remote or captured node always holds them.
   bool shares() const noexcept { return !records_plainly_ && !ends_quietly_; }
   const TraceState* trace_state() const noexcept { return shares() ? trace_state_.get() : nullptr; }
   const Baggage* baggage() const noexcept { return shares() ? baggage_.get() : nullptr; }

@@ -264,11 +264,13 @@ template <class TracerT, class... Key, class... Stored>
 [[gnu::always_inline]] inline void set_scope_tags(ContextNode& node, const Tagged<Key, Stored>&... tags) noexcept {
   check_scope_tags<TracerT>(tags...);
   if constexpr ((detail::max_field_entries<Key>() + ... + 0) * sizeof(FieldEntry) <= kSpanFieldBytes) {
-    // A fresh span always has room for these: no capacity check, one size update.
+    // A fresh span always has room for these: no capacity check, and its size is its
+    // header's and theirs (one store, which the compiler merges with the start's).
     auto* const begin = reinterpret_cast<FieldEntry*>(node.entries());
     FieldEntry* at = begin;
     ((at += detail::write_tag_at(node, at, tags)), ...);
-    node.record.size_bytes += static_cast<std::uint32_t>(reinterpret_cast<std::byte*>(at) - node.entries());
+    node.record.size_bytes =
+        static_cast<std::uint32_t>(sizeof(SpanRecord) + (reinterpret_cast<std::byte*>(at) - node.entries()));
   } else {
     (set_tag(node, tags), ...);
   }

@@ -97,7 +97,11 @@ template <class T>
   node.share_what(parent);
 }
 
-static_assert(SpanRecord::kForced == TraceFlags::kForced, "a record's forced bit is its context's");
+static_assert(SpanRecord::kSampled == TraceFlags::kSampled && SpanRecord::kRandom == TraceFlags::kRandom &&
+                  SpanRecord::kForced == TraceFlags::kForced &&
+                  ((SpanRecord::kError | SpanRecord::kFollowsFrom | SpanRecord::kRemoteParent | SpanRecord::kRenamed) &
+                   (TraceFlags::kSampled | TraceFlags::kRandom | TraceFlags::kForced)) == 0,
+              "a record's flags begin as its trace flags");
 
 // Fills `node` (constructed unfilled) as a new span under the current context, without
 // making it current.

@@ -16,12 +16,14 @@
 namespace zspan::detail {
 
 struct SpanRecord {
-  // Bits of `flags`.
-  static constexpr std::uint8_t kError = 0x01;
-  static constexpr std::uint8_t kFollowsFrom = 0x02;   // the parent reference is followsFrom
-  static constexpr std::uint8_t kRemoteParent = 0x04;  // the parent came from another process
-  static constexpr std::uint8_t kSampled = 0x08;
-  static constexpr std::uint8_t kRenamed = 0x10;  // a kSpanNameKey entry names it (trace/internal/field.hpp)
+  // Bits of `flags`. A recording span's trace flags (TraceFlags) are its first bits, at
+  // their own places: sampled, random, forced.
+  static constexpr std::uint8_t kSampled = 0x01;
+  static constexpr std::uint8_t kRandom = 0x02;  // the trace id is random (W3C Level 2)
+  static constexpr std::uint8_t kError = 0x04;
+  static constexpr std::uint8_t kFollowsFrom = 0x08;   // the parent reference is followsFrom
+  static constexpr std::uint8_t kRemoteParent = 0x10;  // the parent came from another process
+  static constexpr std::uint8_t kRenamed = 0x20;  // a kSpanNameKey entry names it (trace/internal/field.hpp)
   static constexpr std::uint8_t kForced = 0x80;  // recorded whatever the sampler said (TraceFlags::kForced)
 
   std::uint32_t size_bytes;     // header and entries

@@ -91,13 +91,18 @@ struct ContextNode {
   // context is first read (minted_holder).
   [[gnu::always_inline]] inline void init_silent(TraceId trace_id, SpanId span_id, TraceFlags trace_flags) noexcept {
     set_kind(Kind::kSilent, false);
+    owner = nullptr;
     flags = trace_flags;
     record.trace_id = trace_id;
     record.span_id = span_id;
   }
   // A sampled-out child whose context is its parent's (`prev`), or a sampled-out root
-  // with no ids yet: nothing but its kind is written (see "Lazy contexts" above).
-  [[gnu::always_inline]] inline void init_lazy() noexcept { set_kind(Kind::kLazy, false); }
+  // with no ids yet: nothing but its kind (and a null owner, which fields_owner() never
+  // returns for it, but which compilers may read ahead) is written (see "Lazy contexts").
+  [[gnu::always_inline]] inline void init_lazy() noexcept {
+    set_kind(Kind::kLazy, false);
+    owner = nullptr;
+  }
   // The parent of spans that continue a context from another process (a node made with
   // ContextNode{}).
   void init_remote(const SpanContext& remote, TraceFlags trace_flags) noexcept {
@@ -199,7 +204,8 @@ struct ContextNode {
   void stop_sharing() noexcept;
 
   // The node whose ids, flags, trace state and baggage are this node's: itself, or the
-  // nearest ancestor of a lazy sampled-out child.
+  // nearest ancestor of a lazy sampled-out child. A lazy root has none yet: read ids and
+  // flags through minted_holder.
   const ContextNode& context_holder() const noexcept {
     const ContextNode* n = this;
     while (n->kind_ == Kind::kLazy && n->prev) n = n->prev;

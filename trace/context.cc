@@ -40,12 +40,6 @@ SharedRef<const Baggage>& ContextNode::baggage_to_change() noexcept {
   return baggage_;
 }
 
-void ContextNode::stop_sharing() noexcept {
-  trace_state_.~SharedRef();
-  baggage_.~SharedRef();
-  set_kind(kind_, false);
-}
-
 const ContextNode& ContextNode::minted_holder() const noexcept {
   auto& holder = const_cast<ContextNode&>(context_holder());
   if (holder.kind_ == Kind::kLazy) [[unlikely]] {  // a sampled-out root that drew nothing

@@ -201,7 +201,12 @@ struct ContextNode {
   // The baggage to change in place (Baggage::set), for a node with its own context.
   SharedRef<const Baggage>& baggage_to_change() noexcept;
   // Gives back both references (what a guard's out-of-line end and the destructor do).
-  void stop_sharing() noexcept;
+  // Inline: compiled-out code destroys nodes too (a CapturedContext's) and links no zspan.
+  void stop_sharing() noexcept {
+    trace_state_.~SharedRef();
+    baggage_.~SharedRef();
+    set_kind(kind_, false);
+  }
 
   // The node whose ids, flags, trace state and baggage are this node's: itself, or the
   // nearest ancestor of a lazy sampled-out child. A lazy root has none yet: read ids and

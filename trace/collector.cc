@@ -115,9 +115,9 @@ class Collector {
     wake_cv_.notify_one();
   }
 
-  void drain_now() {
+  std::size_t drain_now() {
     std::lock_guard lock(drain_mutex_);
-    drain_all();
+    return drain_all();
   }
 
   std::vector<std::shared_ptr<Pipeline>> live_pipelines() {
@@ -245,22 +245,24 @@ class Collector {
     }
   }
 
-  // With drain_mutex_ held.
-  void drain_all() {
+  // With drain_mutex_ held. Returns how many spans it took.
+  std::size_t drain_all() {
     std::vector<std::shared_ptr<BufferEntry>> buffers;
     {
       std::lock_guard lock(buffers_mutex_);
       buffers = buffers_;
     }
+    std::size_t drained = 0;
     for (const auto& entry : buffers) {
       // Read `retired` first: a buffer retired before its last drain has nothing after it.
       const bool retired = entry->retired.load(std::memory_order_acquire);
-      entry->buffer->drain([&](const SpanRecord& record) { dispatch(record); });
+      drained += entry->buffer->drain([&](const SpanRecord& record) { dispatch(record); });
       if (retired) forget(entry);
     }
     for (const Sink& sink : sinks_)
       if (sink.used)
         for (const auto& p : sink.pipelines) p->publish();
+    return drained;
   }
 
   // With drain_mutex_ held.
@@ -377,8 +379,10 @@ class Collector {
 
   std::mutex wake_mutex_;
   std::condition_variable wake_cv_;
-  std::atomic<bool> wake_pending_{false};
-  std::atomic<bool> thread_running_{false};
+  // Written by whoever wakes the collector and by the collector each cycle: on a line of
+  // its own, away from thread_running_, which every slow path reads.
+  alignas(64) std::atomic<bool> wake_pending_{false};
+  alignas(64) std::atomic<bool> thread_running_{false};
   std::uint64_t thread_generation_ = 0;
 
   std::atomic<double> span_cost_nanos_{0};
@@ -405,6 +409,14 @@ void unregister_sink(std::uint16_t slot) noexcept {
 
 void track_pipeline(const std::shared_ptr<Pipeline>& pipeline) { Collector::instance().track(pipeline); }
 void report_retired_pipeline(const ExporterStats& final_counts) noexcept { Collector::instance().retire(final_counts); }
+
+std::size_t drain_now() noexcept {
+  try {
+    return Collector::instance().drain_now();
+  } catch (...) {
+    return 0;
+  }
+}
 
 bool flush_pipelines(const std::vector<std::shared_ptr<Pipeline>>& pipelines,
                      std::chrono::steady_clock::time_point deadline) noexcept {
@@ -476,6 +488,7 @@ void submit_slow(const SpanRecord& record) noexcept {
       grow_thread_buffer(*buffer);
       Collector::instance().wake();
       break;
+    case ThreadBuffer::WriteResult::kDroppedAgain: break;  // counted; warned and woken at the first
     case ThreadBuffer::WriteResult::kDropped:
       static RateLimitedWarning buffer_full{
           "zspan: a thread's span buffer is full (export is not keeping up); spans are dropped and counted in "

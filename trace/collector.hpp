@@ -114,6 +114,11 @@ inline constexpr std::uint16_t kNoSinkSlot = 0xfffe;
 bool flush_pipelines(const std::vector<std::shared_ptr<Pipeline>>& pipelines,
                      std::chrono::steady_clock::time_point deadline) noexcept;
 
+// Drains every thread's buffer into the exporters' queues now, on the calling thread (what
+// the collector thread does each cycle); returns how many spans it took. For measuring the
+// collector (bench/pipeline_bench.cc) and for tests.
+std::size_t drain_now() noexcept;
+
 extern constinit thread_local ThreadBuffer* tls_buffer;
 
 // The rest of submit: attaching the thread's buffer, wrapping, dropping, waking.

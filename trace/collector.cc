@@ -256,7 +256,7 @@ class Collector {
     for (const auto& entry : buffers) {
       // Read `retired` first: a buffer retired before its last drain has nothing after it.
       const bool retired = entry->retired.load(std::memory_order_acquire);
-      drained += entry->buffer->drain([&](const SpanRecord& record) { dispatch(record); });
+      drained += entry->buffer->drain([&](const RecordRun& run) { dispatch(run); });
       if (retired) forget(entry);
     }
     for (const Sink& sink : sinks_)
@@ -266,13 +266,13 @@ class Collector {
   }
 
   // With drain_mutex_ held.
-  void dispatch(const SpanRecord& record) noexcept {
-    if (record.tracer >= sinks_.size() || !sinks_[record.tracer].used) [[unlikely]] {
-      ++no_tracer_;
+  void dispatch(const RecordRun& run) noexcept {
+    if (run.tracer >= sinks_.size() || !sinks_[run.tracer].used) [[unlikely]] {
+      no_tracer_ += run.count;
       return;
     }
-    const Sink& sink = sinks_[record.tracer];
-    for (const auto& p : sink.pipelines) p->offer(record, *sink.service);
+    const Sink& sink = sinks_[run.tracer];
+    for (const auto& p : sink.pipelines) p->offer(run, *sink.service);
   }
 
   void forget(const std::shared_ptr<BufferEntry>& entry) {

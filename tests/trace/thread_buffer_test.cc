@@ -21,9 +21,14 @@ using WriteResult = detail::ThreadBuffer::WriteResult;
 
 bool kept(WriteResult result) { return result == WriteResult::kWritten || result == WriteResult::kWrittenPastHalf; }
 
+template <class OnRecord>
+void for_each_drained(detail::ThreadBuffer& buffer, OnRecord&& on_record) {
+  buffer.drain([&](const detail::RecordRun& run) { run.for_each(on_record); });
+}
+
 std::vector<std::uint64_t> drain_ids(detail::ThreadBuffer& buffer) {
   std::vector<std::uint64_t> ids;
-  buffer.drain([&](const detail::SpanRecord& r) { ids.push_back(r.span_id.value); });
+  for_each_drained(buffer, [&](const detail::SpanRecord& r) { ids.push_back(r.span_id.value); });
   return ids;
 }
 
@@ -81,7 +86,7 @@ TEST(ThreadBuffer, DrainTakesWhatWasWrittenMeanwhileOnlyInBulk) {
     for (std::uint64_t i = 0; i < 4; ++i) EXPECT_TRUE(kept(buffer.try_write(record_with(1))));
     bool first = true;
     std::size_t seen = 0;
-    buffer.drain([&](const detail::SpanRecord&) {
+    for_each_drained(buffer, [&](const detail::SpanRecord&) {
       ++seen;
       if (!first) return;
       first = false;
@@ -113,7 +118,7 @@ TEST(ThreadBuffer, RecordsThatWouldCrossTheEndWrapWhole) {
       ASSERT_TRUE(kept(buffer.try_write(big.header)));
       ++next;
     }
-    buffer.drain([&](const detail::SpanRecord& r) {
+    for_each_drained(buffer, [&](const detail::SpanRecord& r) {
       seen.push_back(r.span_id.value);
       EXPECT_EQ(r.size_bytes, sizeof(Big));
       EXPECT_EQ(r.entries_begin()[47], std::byte{0x5a});
@@ -121,6 +126,41 @@ TEST(ThreadBuffer, RecordsThatWouldCrossTheEndWrapWhole) {
   }
   ASSERT_EQ(seen.size(), 400u);
   for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i + 1);
+}
+
+// The collector takes a stretch of one tracer's records at a time: a run never mixes
+// tracers, never holds the padding at the end of a lap, never crosses that end, and the
+// runs in order are the records in order.
+TEST(ThreadBuffer, DrainHandsOverRunsOfOneTracerWithinALap) {
+  detail::ThreadBuffer buffer(4096);
+  struct Big {  // 112 bytes do not divide 4096: each lap ends in padding
+    detail::SpanRecord header;
+    std::byte fields[48];
+  };
+  std::uint64_t next = 1;
+  std::vector<std::uint64_t> seen;
+  std::size_t runs = 0;
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 0; i < 20; ++i, ++next) {
+      Big big{};
+      big.header = record_with(next);
+      big.header.size_bytes = sizeof(Big);
+      big.header.tracer = static_cast<std::uint16_t>(next / 3 % 2);
+      ASSERT_TRUE(kept(buffer.try_write(big.header)));
+    }
+    buffer.drain([&](const detail::RecordRun& run) {
+      ++runs;
+      ASSERT_NE(run.tracer, detail::ThreadBuffer::kPaddingTracer);
+      EXPECT_EQ(run.bytes, run.count * sizeof(Big));
+      run.for_each([&](const detail::SpanRecord& r) {
+        EXPECT_EQ(r.tracer, run.tracer);
+        seen.push_back(r.span_id.value);
+      });
+    });
+  }
+  ASSERT_EQ(seen.size(), 400u);
+  for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i + 1);
+  EXPECT_GE(runs, 400u / 3) << "a run for each change of tracer";
 }
 
 // A span guard's write copies kSlackBytes of entries whatever the record's size: records
@@ -146,7 +186,7 @@ TEST(ThreadBuffer, FixedCopiesOfGuardsKeepEveryRecordWhole) {
         written.push_back(next);
       ++next;
     }
-    buffer.drain([&](const detail::SpanRecord& r) {
+    for_each_drained(buffer, [&](const detail::SpanRecord& r) {
       seen.push_back(r.span_id.value);
       ASSERT_EQ(r.size_bytes, sizeof(detail::SpanRecord) + entry_bytes(r.span_id.value));
       for (std::uint32_t b = 0; b < entry_bytes(r.span_id.value); ++b) {

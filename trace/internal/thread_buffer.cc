@@ -53,9 +53,9 @@ std::size_t ThreadBuffer::count_pending() const noexcept {
   std::size_t count = 0;
   const std::uint64_t head = head_.load(std::memory_order_acquire);
   for (std::uint64_t tail = tail_.load(std::memory_order_relaxed); tail != head;) {
-    const auto* record = reinterpret_cast<const SpanRecord*>(data_.get() + (tail & mask_));
-    if (record->tracer != kPaddingTracer) ++count;
-    tail += record->size_bytes;
+    const SpanRecord& record = record_at(tail);
+    if (record.tracer != kPaddingTracer) ++count;
+    tail += record.size_bytes;
   }
   return count;
 }

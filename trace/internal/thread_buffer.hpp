@@ -29,6 +29,25 @@
 
 namespace zspan::detail {
 
+// Records of one tracer, back to back (each size_bytes long): what the collector takes
+// from a ring at once, so that it copies a stretch of spans rather than one at a time.
+struct RecordRun {
+  std::uint16_t tracer;
+  std::uint32_t count;
+  const std::byte* begin;
+  std::size_t bytes;
+
+  const SpanRecord& front() const noexcept { return *reinterpret_cast<const SpanRecord*>(begin); }
+  template <class OnRecord>
+  void for_each(OnRecord&& on_record) const {
+    for (const std::byte* at = begin; at != begin + bytes;) {
+      const auto& record = *reinterpret_cast<const SpanRecord*>(at);
+      on_record(record);
+      at += record.size_bytes;
+    }
+  }
+};
+
 class ThreadBuffer {
  public:
   // Marks the unused tail of the ring when a record would not fit before the end.
@@ -69,28 +88,35 @@ class ThreadBuffer {
   // Wraps, drops when full, says when past half; out of line.
   WriteResult write_slow(const SpanRecord& record) noexcept;
 
-  // Consumer side: the collector calls `on_record(const SpanRecord&)` for each record
-  // written so far, and for those written meanwhile while they are at least kReleaseBytes
-  // (fewer wait for the next drain: chasing the writer record by record would take the
-  // head's cache line from it at each one), up to one ring's worth, so that a busy thread
-  // cannot keep the collector from the others. Space is given back every kReleaseBytes,
-  // not only at the end, so the writer need not wait for the whole batch. Returns how
-  // many records it read.
+  // Consumer side: the collector calls `on_run(const RecordRun&)` for the records written
+  // so far, in order, a stretch of one tracer's records at a time (a stretch ends at the
+  // end of a lap, at another tracer's record and every kReleaseBytes, when the space is
+  // given back, so that the writer need not wait for the whole drain). Records written
+  // meanwhile are taken too while they are at least kReleaseBytes (fewer wait for the
+  // next drain: chasing the writer record by record would take the head's cache line from
+  // it at each one), up to one ring's worth, so that a busy thread cannot keep the
+  // collector from the others. Returns how many records it read.
   static constexpr std::uint64_t kReleaseBytes = 16 * 1024;
-  template <class OnRecord>
-  std::size_t drain(OnRecord&& on_record) {
+  template <class OnRun>
+  std::size_t drain(OnRun&& on_run) {
     std::uint64_t tail = tail_.load(std::memory_order_relaxed);
     const std::uint64_t stop = tail + capacity_;
     std::uint64_t released = tail;
     std::size_t count = 0;
     for (std::uint64_t head = head_.load(std::memory_order_acquire);;) {
       while (tail != head) {
-        const auto* record = reinterpret_cast<const SpanRecord*>(data_.get() + (tail & mask_));
-        if (record->tracer != kPaddingTracer) {
-          on_record(*record);
-          ++count;
+        RecordRun run{record_at(tail).tracer, 0, data_.get() + (tail & mask_), 0};
+        std::uint64_t end = tail;
+        do {
+          end += record_at(end).size_bytes;
+          ++run.count;
+        } while (end != head && (end & mask_) != 0 && end - released < kReleaseBytes && record_at(end).tracer == run.tracer);
+        if (run.tracer != kPaddingTracer) {
+          run.bytes = end - tail;
+          on_run(static_cast<const RecordRun&>(run));
+          count += run.count;
         }
-        tail += record->size_bytes;
+        tail = end;
         if (tail - released >= kReleaseBytes) {
           tail_.store(tail, std::memory_order_release);
           released = tail;
@@ -124,6 +150,10 @@ class ThreadBuffer {
     __builtin_memcpy(to, from, kFixed);
     if constexpr (!kWhole)
       for (std::uint64_t off = kFixed; off < size; off += 16) __builtin_memcpy(to + off, from + off, 16);
+  }
+
+  const SpanRecord& record_at(std::uint64_t position) const noexcept {
+    return *reinterpret_cast<const SpanRecord*>(data_.get() + (position & mask_));
   }
 
   void update_limit(std::uint64_t head) noexcept {

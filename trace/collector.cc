@@ -30,6 +30,7 @@ constinit thread_local ThreadBuffer* tls_buffer = nullptr;
 namespace {
 
 constexpr auto kDrainInterval = std::chrono::milliseconds(10);
+constexpr std::size_t kBusyDrainSpans = 1024;
 constexpr std::size_t kMinRingBytes = 4096;
 constexpr std::size_t kFirstRingBytes = 16384;  // rings grow from here to the thread capacity
 
@@ -234,14 +235,21 @@ class Collector {
     }
     if (span_cost_nanos_.load(std::memory_order_relaxed) == 0)
       span_cost_nanos_.store(measure_span_cost(), std::memory_order_relaxed);
-    for (;;) {
-      {
+    // A drain that took kBusyDrainSpans or more is followed by the next at once, not after
+    // a wait: threads recording that fast would fill their rings before a wake reached a
+    // sleeping collector on a busy machine. (No yield between: the scheduler would give
+    // the collector's turn to the threads it cannot keep up with.)
+    for (bool busy = false;;) {
+      if (busy) {
+        std::lock_guard lock(wake_mutex_);
+        if (generation != thread_generation_) return;
+      } else {
         std::unique_lock lock(wake_mutex_);
         wake_cv_.wait_for(lock, kDrainInterval, [&] { return wake_pending_.load(); });
         wake_pending_.store(false);
         if (generation != thread_generation_) return;  // replaced (never after fork: no thread there)
       }
-      drain_now();
+      busy = drain_now() >= kBusyDrainSpans;
     }
   }
 

@@ -59,9 +59,10 @@ class Collector {
     return *collector;
   }
 
-  // A ring for this thread: the first, or a bigger one when it keeps filling (the old one
-  // retires: drained, then freed). nullptr when the budget cannot spare the smallest.
-  ThreadBuffer* attach_ring(std::size_t wanted) {
+  // A ring for this thread: the first, a bigger one when it keeps filling, or a smaller one
+  // when a burst is over (the old one retires: drained, then freed). `wanted`, or less
+  // when the budget is short, but never less than `at_least`: nullptr then.
+  ThreadBuffer* attach_ring(std::size_t wanted, std::size_t at_least) {
     std::shared_ptr<BufferEntry> entry;
     {
       std::lock_guard lock(buffers_mutex_);
@@ -69,7 +70,7 @@ class Collector {
       const std::size_t left = budget > buffer_bytes_ ? budget - buffer_bytes_ : 0;
       std::size_t capacity = std::bit_ceil(std::max(wanted, kMinRingBytes));
       if (capacity > left) capacity = std::bit_floor(std::max<std::size_t>(left / 4, 1));
-      if (capacity < kMinRingBytes) return nullptr;
+      if (capacity < std::max(at_least, kMinRingBytes)) return nullptr;
       entry = std::make_shared<BufferEntry>();
       entry->buffer = std::make_unique<ThreadBuffer>(capacity);
       buffers_.push_back(entry);
@@ -454,7 +455,7 @@ ThreadBuffer* attach_thread_buffer() noexcept {
   ThreadBuffer* buffer = nullptr;
   try {
     Collector& c = Collector::instance();
-    buffer = c.attach_ring(std::min(kFirstRingBytes, c.buffer_capacity_.load(std::memory_order_relaxed)));
+    buffer = c.attach_ring(std::min(kFirstRingBytes, c.buffer_capacity_.load(std::memory_order_relaxed)), kMinRingBytes);
   } catch (...) {
   }
   if (buffer) {
@@ -467,13 +468,41 @@ ThreadBuffer* attach_thread_buffer() noexcept {
   return buffer;
 }
 
-// A ring past half full gets a successor twice its size, up to the thread capacity and
-// within the budget; a bursting thread borrows from the budget instead of dropping.
-void grow_thread_buffer(ThreadBuffer& full) noexcept {
+// A ring past half full gets a successor twice its size, up to `limit` and within the
+// budget: the thread capacity for a ring filling up, more when a ring of that capacity
+// drops (a burst borrows from the budget).
+void grow_thread_buffer(const ThreadBuffer& full, std::size_t limit) noexcept {
   try {
-    Collector& c = Collector::instance();
-    const std::size_t max = c.buffer_capacity_.load(std::memory_order_relaxed);
-    if (full.capacity() < max) c.attach_ring(std::min(full.capacity() * 2, max));
+    if (full.capacity() < limit) Collector::instance().attach_ring(std::min(full.capacity() * 2, limit), full.capacity() * 2);
+  } catch (...) {  // out of memory: the thread keeps the ring it has
+  }
+}
+
+// Bursts: a thread whose ring of the full thread capacity drops borrows from the budget,
+// doubling its ring at each run of drops up to kBorrowShare of the budget, and gives it
+// back (a ring of the thread capacity again) at a slow path that finds the burst over: no
+// drop for kBurstOverAfter, and less than a quarter of the capacity waiting. The slow path
+// comes at least once a lap.
+constexpr std::size_t kBorrowShare = 4;  // a quarter of the budget at most
+constexpr auto kBurstOverAfter = std::chrono::seconds(1);
+constinit thread_local std::chrono::steady_clock::time_point tls_last_drop{};
+
+void borrow_for_burst(const ThreadBuffer& dropping) noexcept {
+  Collector& c = Collector::instance();
+  tls_last_drop = std::chrono::steady_clock::now();
+  const std::size_t capacity = c.buffer_capacity_.load(std::memory_order_relaxed);
+  if (dropping.capacity() < capacity) return;  // a ring that has not grown yet: it grows when past half
+  grow_thread_buffer(dropping, std::max(capacity, c.buffer_budget_.load(std::memory_order_relaxed) / kBorrowShare));
+}
+
+void give_back_after_burst(const ThreadBuffer& borrowed) noexcept {
+  Collector& c = Collector::instance();
+  const std::size_t capacity = std::bit_ceil(c.buffer_capacity_.load(std::memory_order_relaxed));
+  if (borrowed.capacity() <= capacity || borrowed.waiting_bytes() > capacity / 4 ||
+      std::chrono::steady_clock::now() - tls_last_drop < kBurstOverAfter)
+    return;
+  try {
+    c.attach_ring(capacity, kMinRingBytes);
   } catch (...) {  // out of memory: the thread keeps the ring it has
   }
 }
@@ -491,18 +520,22 @@ void submit_slow(const SpanRecord& record) noexcept {
     }
   }
   switch (buffer->try_write(record)) {
-    case ThreadBuffer::WriteResult::kWritten: break;
+    case ThreadBuffer::WriteResult::kWritten:
+      give_back_after_burst(*buffer);
+      break;
     case ThreadBuffer::WriteResult::kWrittenPastHalf:
-      grow_thread_buffer(*buffer);
+      grow_thread_buffer(*buffer, Collector::instance().buffer_capacity_.load(std::memory_order_relaxed));
       Collector::instance().wake();
       break;
-    case ThreadBuffer::WriteResult::kDroppedAgain: break;  // counted; warned and woken at the first
+    case ThreadBuffer::WriteResult::kDroppedAgain: break;  // counted; warned, woken and grown at the first
     case ThreadBuffer::WriteResult::kDropped:
       static RateLimitedWarning buffer_full{
           "zspan: a thread's span buffer is full (export is not keeping up); spans are dropped and counted in "
           "zspan::stats()"};
-      buffer_full.emit("{} bytes per thread, set_thread_buffer_capacity() to change", buffer->capacity());
+      buffer_full.emit("a ring of {} bytes; set_thread_buffer_capacity() and set_buffer_budget() say how far it grows",
+                       buffer->capacity());
       Collector::instance().wake();
+      borrow_for_burst(*buffer);  // last: the collector may free the old ring once it is replaced
       break;
   }
 }
@@ -543,7 +576,7 @@ bool reserve_thread_buffer() noexcept {
   const std::size_t full = detail::Collector::instance().buffer_capacity_.load(std::memory_order_relaxed);
   if (buffer->capacity() < full) {
     try {
-      detail::Collector::instance().attach_ring(full);
+      detail::Collector::instance().attach_ring(full, full);
     } catch (...) {
     }
   }

@@ -136,6 +136,9 @@ class ThreadBuffer {
   // had written (the parent exports it) and sends the next write down the slow path.
   void reset_in_fork_child() noexcept;
 
+  // Producer side: bytes written that the collector had not taken at the last slow path.
+  std::uint64_t waiting_bytes() const noexcept { return head_.load(std::memory_order_relaxed) - cached_tail_; }
+
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
   std::size_t capacity() const noexcept { return capacity_; }
 

@@ -479,11 +479,13 @@ void grow_thread_buffer(const ThreadBuffer& full, std::size_t limit) noexcept {
 }
 
 // Bursts: a thread whose ring of the full thread capacity drops borrows from the budget,
-// doubling its ring at each run of drops up to kBorrowShare of the budget, and gives it
-// back (a ring of the thread capacity again) at a slow path that finds the burst over: no
-// drop for kBurstOverAfter, and less than a quarter of the capacity waiting. The slow path
-// comes at least once a lap.
-constexpr std::size_t kBorrowShare = 4;  // a quarter of the budget at most
+// doubling its ring at each run of drops up to kBorrowFactor times the capacity and a
+// quarter of the budget (more would cost every span a cache miss: a ring much larger than
+// a core's cache is written to memory), and gives it back (a ring of the thread capacity
+// again) at a slow path that finds the burst over: no drop for kBurstOverAfter, and less
+// than a quarter of the capacity waiting. The slow path comes at least once a lap.
+constexpr std::size_t kBorrowFactor = 4;
+constexpr std::size_t kBorrowShare = 4;
 constexpr auto kBurstOverAfter = std::chrono::seconds(1);
 constinit thread_local std::chrono::steady_clock::time_point tls_last_drop{};
 
@@ -492,7 +494,8 @@ void borrow_for_burst(const ThreadBuffer& dropping) noexcept {
   tls_last_drop = std::chrono::steady_clock::now();
   const std::size_t capacity = c.buffer_capacity_.load(std::memory_order_relaxed);
   if (dropping.capacity() < capacity) return;  // a ring that has not grown yet: it grows when past half
-  grow_thread_buffer(dropping, std::max(capacity, c.buffer_budget_.load(std::memory_order_relaxed) / kBorrowShare));
+  const std::size_t share = c.buffer_budget_.load(std::memory_order_relaxed) / kBorrowShare;
+  grow_thread_buffer(dropping, std::max(capacity, std::min(capacity * kBorrowFactor, share)));
 }
 
 void give_back_after_burst(const ThreadBuffer& borrowed) noexcept {

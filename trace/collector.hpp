@@ -81,8 +81,9 @@ bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(5)) noexcept
 // when it is found half full, up to this and within the budget below, so that short-lived
 // threads cost little. A thread whose ring of this size still drops spans (a burst while
 // the collector gets no CPU) borrows from the budget: its ring doubles at each run of
-// drops, up to a quarter of the budget, and goes back to this size once the burst is over
-// (a second without drops). What does not fit even so is dropped and counted.
+// drops, up to 4 times this and a quarter of the budget, and goes back to this size once
+// the burst is over (a second without drops). What does not fit even so is dropped and
+// counted.
 inline constexpr std::size_t kDefaultThreadBufferBytes = std::size_t{1} << 20;  // 16 384 spans without tags
 void set_thread_buffer_capacity(std::size_t bytes) noexcept;
 

@@ -31,17 +31,17 @@ namespace zspan::detail {
 
 // Records of one tracer, back to back (each size_bytes long): what the collector takes
 // from a ring at once, so that it copies a stretch of spans rather than one at a time.
+// The collector may complete the records in place before it copies them.
 struct RecordRun {
   std::uint16_t tracer;
   std::uint32_t count;
-  const std::byte* begin;
+  std::byte* begin;
   std::size_t bytes;
 
-  const SpanRecord& front() const noexcept { return *reinterpret_cast<const SpanRecord*>(begin); }
   template <class OnRecord>
   void for_each(OnRecord&& on_record) const {
-    for (const std::byte* at = begin; at != begin + bytes;) {
-      const auto& record = *reinterpret_cast<const SpanRecord*>(at);
+    for (std::byte* at = begin; at != begin + bytes;) {
+      auto& record = *reinterpret_cast<SpanRecord*>(at);
       on_record(record);
       at += record.size_bytes;
     }

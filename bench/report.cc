@@ -123,6 +123,8 @@ int main(int argc, char** argv) {
   const double sampled2 = ns("BM_SpanSampled2Tags/threads:2"), nested = ns("BM_SpanNested");
   // Share of the 2-thread row's spans dropped by a full buffer.
   const double dropped2 = counter("BM_SpanSampled2Tags/threads:2", "dropped_share");
+  // The collector's own cost: CPU time of a drain into the discarding exporter's queue.
+  const double collector = 1e9 / counter("BM_CollectorDrain", "items_per_second");
   const double i_sampled = instr("sampled"), i_nested = instr("nested");
   const double bytes = instr("bytes_per_span");
   const double zipkin = counter("BM_EncodeZipkinJson", "items_per_second");
@@ -229,6 +231,10 @@ int main(int argc, char** argv) {
        fmt(jaeger / 1e6, " M spans/s", 2), ok(jaeger, jaeger >= 5e6 && !(jaeger <= jaeger_lib))},
       {"BM_EncodeJaegerCompactThriftLib", "the same, Apache Thrift's classes", "reference",
        fmt(jaeger_lib / 1e6, " M spans/s", 2), std::nullopt},
+      {"BM_SpanSampled2Tags/threads:2", "2-thread drop share (full buffer)", "< 1 %", fmt(100 * dropped2, " %", 1),
+       ok(dropped2, dropped2 < 0.01)},
+      {"BM_CollectorDrain", "collector CPU per drained span, discarding", "<= 10 ns", fmt(collector, " ns", 2),
+       ok(collector, collector <= 10)},
       pipeline_row(1), pipeline_row(2), loopback_row(1), loopback_row(2),
   };
 

@@ -30,6 +30,7 @@ constinit thread_local ThreadBuffer* tls_buffer = nullptr;
 namespace {
 
 constexpr auto kDrainInterval = std::chrono::milliseconds(10);
+constexpr std::size_t kBusyDrainSpans = 1024;
 constexpr std::size_t kMinRingBytes = 4096;
 constexpr std::size_t kFirstRingBytes = 16384;  // rings grow from here to the thread capacity
 
@@ -58,9 +59,10 @@ class Collector {
     return *collector;
   }
 
-  // A ring for this thread: the first, or a bigger one when it keeps filling (the old one
-  // retires: drained, then freed). nullptr when the budget cannot spare the smallest.
-  ThreadBuffer* attach_ring(std::size_t wanted) {
+  // A ring for this thread: the first, a bigger one when it keeps filling, or a smaller one
+  // when a burst is over (the old one retires: drained, then freed). `wanted`, or less
+  // when the budget is short, but never less than `at_least`: nullptr then.
+  ThreadBuffer* attach_ring(std::size_t wanted, std::size_t at_least) {
     std::shared_ptr<BufferEntry> entry;
     {
       std::lock_guard lock(buffers_mutex_);
@@ -68,7 +70,7 @@ class Collector {
       const std::size_t left = budget > buffer_bytes_ ? budget - buffer_bytes_ : 0;
       std::size_t capacity = std::bit_ceil(std::max(wanted, kMinRingBytes));
       if (capacity > left) capacity = std::bit_floor(std::max<std::size_t>(left / 4, 1));
-      if (capacity < kMinRingBytes) return nullptr;
+      if (capacity < std::max(at_least, kMinRingBytes)) return nullptr;
       entry = std::make_shared<BufferEntry>();
       entry->buffer = std::make_unique<ThreadBuffer>(capacity);
       buffers_.push_back(entry);
@@ -115,9 +117,9 @@ class Collector {
     wake_cv_.notify_one();
   }
 
-  void drain_now() {
+  std::size_t drain_now() {
     std::lock_guard lock(drain_mutex_);
-    drain_all();
+    return drain_all();
   }
 
   std::vector<std::shared_ptr<Pipeline>> live_pipelines() {
@@ -234,44 +236,54 @@ class Collector {
     }
     if (span_cost_nanos_.load(std::memory_order_relaxed) == 0)
       span_cost_nanos_.store(measure_span_cost(), std::memory_order_relaxed);
-    for (;;) {
-      {
+    // A drain that took kBusyDrainSpans or more is followed by the next at once, not after
+    // a wait: threads recording that fast would fill their rings before a wake reached a
+    // sleeping collector on a busy machine. (No yield between: the scheduler would give
+    // the collector's turn to the threads it cannot keep up with.)
+    for (bool busy = false;;) {
+      if (busy) {
+        std::lock_guard lock(wake_mutex_);
+        if (generation != thread_generation_) return;
+      } else {
         std::unique_lock lock(wake_mutex_);
         wake_cv_.wait_for(lock, kDrainInterval, [&] { return wake_pending_.load(); });
         wake_pending_.store(false);
         if (generation != thread_generation_) return;  // replaced (never after fork: no thread there)
       }
-      drain_now();
+      busy = drain_now() >= kBusyDrainSpans;
     }
   }
 
-  // With drain_mutex_ held.
-  void drain_all() {
+  // With drain_mutex_ held. Returns how many spans it took.
+  std::size_t drain_all() {
     std::vector<std::shared_ptr<BufferEntry>> buffers;
     {
       std::lock_guard lock(buffers_mutex_);
       buffers = buffers_;
     }
+    std::size_t drained = 0;
     for (const auto& entry : buffers) {
       // Read `retired` first: a buffer retired before its last drain has nothing after it.
       const bool retired = entry->retired.load(std::memory_order_acquire);
-      entry->buffer->drain([&](SpanRecord& record) { dispatch(record); });
+      drained += entry->buffer->drain([&](const RecordRun& run) { dispatch(run); });
       if (retired) forget(entry);
     }
     for (const Sink& sink : sinks_)
       if (sink.used)
         for (const auto& p : sink.pipelines) p->publish();
+    return drained;
   }
 
   // With drain_mutex_ held.
-  void dispatch(SpanRecord& record) noexcept {
-    if (record.tracer >= sinks_.size() || !sinks_[record.tracer].used) [[unlikely]] {
-      ++no_tracer_;
+  void dispatch(const RecordRun& run) noexcept {
+    if (run.tracer >= sinks_.size() || !sinks_[run.tracer].used) [[unlikely]] {
+      no_tracer_ += run.count;
       return;
     }
-    record.mint_missing_ids();
-    const Sink& sink = sinks_[record.tracer];
-    for (const auto& p : sink.pipelines) p->offer(record, *sink.service);
+    // Before any exporter sees them, and once for all: spans whose ids nobody read.
+    run.for_each([](SpanRecord& record) { record.mint_missing_ids(); });
+    const Sink& sink = sinks_[run.tracer];
+    for (const auto& p : sink.pipelines) p->offer(run, *sink.service);
   }
 
   void forget(const std::shared_ptr<BufferEntry>& entry) {
@@ -378,8 +390,10 @@ class Collector {
 
   std::mutex wake_mutex_;
   std::condition_variable wake_cv_;
-  std::atomic<bool> wake_pending_{false};
-  std::atomic<bool> thread_running_{false};
+  // Written by whoever wakes the collector and by the collector each cycle: on a line of
+  // its own, away from thread_running_, which every slow path reads.
+  alignas(64) std::atomic<bool> wake_pending_{false};
+  alignas(64) std::atomic<bool> thread_running_{false};
   std::uint64_t thread_generation_ = 0;
 
   std::atomic<double> span_cost_nanos_{0};
@@ -406,6 +420,14 @@ void unregister_sink(std::uint16_t slot) noexcept {
 
 void track_pipeline(const std::shared_ptr<Pipeline>& pipeline) { Collector::instance().track(pipeline); }
 void report_retired_pipeline(const ExporterStats& final_counts) noexcept { Collector::instance().retire(final_counts); }
+
+std::size_t drain_now() noexcept {
+  try {
+    return Collector::instance().drain_now();
+  } catch (...) {
+    return 0;
+  }
+}
 
 bool flush_pipelines(const std::vector<std::shared_ptr<Pipeline>>& pipelines,
                      std::chrono::steady_clock::time_point deadline) noexcept {
@@ -435,7 +457,7 @@ ThreadBuffer* attach_thread_buffer() noexcept {
   ThreadBuffer* buffer = nullptr;
   try {
     Collector& c = Collector::instance();
-    buffer = c.attach_ring(std::min(kFirstRingBytes, c.buffer_capacity_.load(std::memory_order_relaxed)));
+    buffer = c.attach_ring(std::min(kFirstRingBytes, c.buffer_capacity_.load(std::memory_order_relaxed)), kMinRingBytes);
   } catch (...) {
   }
   if (buffer) {
@@ -448,13 +470,44 @@ ThreadBuffer* attach_thread_buffer() noexcept {
   return buffer;
 }
 
-// A ring past half full gets a successor twice its size, up to the thread capacity and
-// within the budget; a bursting thread borrows from the budget instead of dropping.
-void grow_thread_buffer(ThreadBuffer& full) noexcept {
+// A ring past half full gets a successor twice its size, up to `limit` and within the
+// budget: the thread capacity for a ring filling up, more when a ring of that capacity
+// drops (a burst borrows from the budget).
+void grow_thread_buffer(const ThreadBuffer& full, std::size_t limit) noexcept {
   try {
-    Collector& c = Collector::instance();
-    const std::size_t max = c.buffer_capacity_.load(std::memory_order_relaxed);
-    if (full.capacity() < max) c.attach_ring(std::min(full.capacity() * 2, max));
+    if (full.capacity() < limit) Collector::instance().attach_ring(std::min(full.capacity() * 2, limit), full.capacity() * 2);
+  } catch (...) {  // out of memory: the thread keeps the ring it has
+  }
+}
+
+// Bursts: a thread whose ring of the full thread capacity drops borrows from the budget,
+// doubling its ring at each run of drops up to kBorrowFactor times the capacity and a
+// quarter of the budget (more would cost every span a cache miss: a ring much larger than
+// a core's cache is written to memory), and gives it back (a ring of the thread capacity
+// again) at a slow path that finds the burst over: no drop for kBurstOverAfter, and less
+// than a quarter of the capacity waiting. The slow path comes at least once a lap.
+constexpr std::size_t kBorrowFactor = 4;
+constexpr std::size_t kBorrowShare = 4;
+constexpr auto kBurstOverAfter = std::chrono::seconds(1);
+constinit thread_local std::chrono::steady_clock::time_point tls_last_drop{};
+
+void borrow_for_burst(const ThreadBuffer& dropping) noexcept {
+  Collector& c = Collector::instance();
+  tls_last_drop = std::chrono::steady_clock::now();
+  const std::size_t capacity = c.buffer_capacity_.load(std::memory_order_relaxed);
+  if (dropping.capacity() < capacity) return;  // a ring that has not grown yet: it grows when past half
+  const std::size_t share = c.buffer_budget_.load(std::memory_order_relaxed) / kBorrowShare;
+  grow_thread_buffer(dropping, std::max(capacity, std::min(capacity * kBorrowFactor, share)));
+}
+
+void give_back_after_burst(const ThreadBuffer& borrowed) noexcept {
+  Collector& c = Collector::instance();
+  const std::size_t capacity = std::bit_ceil(c.buffer_capacity_.load(std::memory_order_relaxed));
+  if (borrowed.capacity() <= capacity || borrowed.waiting_bytes() > capacity / 4 ||
+      std::chrono::steady_clock::now() - tls_last_drop < kBurstOverAfter)
+    return;
+  try {
+    c.attach_ring(capacity, kMinRingBytes);
   } catch (...) {  // out of memory: the thread keeps the ring it has
   }
 }
@@ -472,17 +525,22 @@ void submit_slow(const SpanRecord& record) noexcept {
     }
   }
   switch (buffer->try_write(record)) {
-    case ThreadBuffer::WriteResult::kWritten: break;
+    case ThreadBuffer::WriteResult::kWritten:
+      give_back_after_burst(*buffer);
+      break;
     case ThreadBuffer::WriteResult::kWrittenPastHalf:
-      grow_thread_buffer(*buffer);
+      grow_thread_buffer(*buffer, Collector::instance().buffer_capacity_.load(std::memory_order_relaxed));
       Collector::instance().wake();
       break;
+    case ThreadBuffer::WriteResult::kDroppedAgain: break;  // counted; warned, woken and grown at the first
     case ThreadBuffer::WriteResult::kDropped:
       static RateLimitedWarning buffer_full{
           "zspan: a thread's span buffer is full (export is not keeping up); spans are dropped and counted in "
           "zspan::stats()"};
-      buffer_full.emit("{} bytes per thread, set_thread_buffer_capacity() to change", buffer->capacity());
+      buffer_full.emit("a ring of {} bytes; set_thread_buffer_capacity() and set_buffer_budget() say how far it grows",
+                       buffer->capacity());
       Collector::instance().wake();
+      borrow_for_burst(*buffer);  // last: the collector may free the old ring once it is replaced
       break;
   }
 }
@@ -523,7 +581,7 @@ bool reserve_thread_buffer() noexcept {
   const std::size_t full = detail::Collector::instance().buffer_capacity_.load(std::memory_order_relaxed);
   if (buffer->capacity() < full) {
     try {
-      detail::Collector::instance().attach_ring(full);
+      detail::Collector::instance().attach_ring(full, full);
     } catch (...) {
     }
   }

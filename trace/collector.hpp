@@ -77,10 +77,13 @@ double tracing_cpu_fraction() noexcept;
 // longer. The other exporters are flushed meanwhile all the same.
 bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(5)) noexcept;
 
-// The most ring one thread may have. A thread starts with 16 KiB and doubles its ring when
-// it is found half full, up to this and within the budget below, so that short-lived
-// threads cost little and bursting ones get room. A burst of more spans than fit, while
-// the collector gets no CPU, is dropped and counted.
+// The ring a thread grows to on its own. A thread starts with 16 KiB and doubles its ring
+// when it is found half full, up to this and within the budget below, so that short-lived
+// threads cost little. A thread whose ring of this size still drops spans (a burst while
+// the collector gets no CPU) borrows from the budget: its ring doubles at each run of
+// drops, up to 4 times this and a quarter of the budget, and goes back to this size once
+// the burst is over (a second without drops). What does not fit even so is dropped and
+// counted.
 inline constexpr std::size_t kDefaultThreadBufferBytes = std::size_t{1} << 20;  // 16 384 spans without tags
 void set_thread_buffer_capacity(std::size_t bytes) noexcept;
 
@@ -88,10 +91,11 @@ void set_thread_buffer_capacity(std::size_t bytes) noexcept;
 // the way (a latency-critical thread, a benchmark). False if the budget could not spare it.
 bool reserve_thread_buffer() noexcept;
 
-// The most memory all thread buffers together may take, whatever the number of threads.
-// A thread that starts recording when the budget is short gets a smaller ring (a quarter
-// of what is left), or none (its spans are counted as spans_dropped_no_buffer) until
-// buffers of exited threads are freed.
+// The most memory all thread buffers together may take, whatever the number of threads
+// and their bursts. A thread that starts recording when the budget is short gets a smaller
+// ring (a quarter of what is left), or none (its spans are counted as
+// spans_dropped_no_buffer) until buffers of exited threads are freed; a bursting thread
+// borrows only what is left.
 inline constexpr std::size_t kDefaultBufferBudgetBytes = std::size_t{64} << 20;
 void set_buffer_budget(std::size_t bytes) noexcept;
 
@@ -113,6 +117,11 @@ inline constexpr std::uint16_t kNoSinkSlot = 0xfffe;
 // Drains every buffer now, then flushes these pipelines; false if `deadline` came first.
 bool flush_pipelines(const std::vector<std::shared_ptr<Pipeline>>& pipelines,
                      std::chrono::steady_clock::time_point deadline) noexcept;
+
+// Drains every thread's buffer into the exporters' queues now, on the calling thread (what
+// the collector thread does each cycle); returns how many spans it took. For measuring the
+// collector (bench/pipeline_bench.cc) and for tests.
+std::size_t drain_now() noexcept;
 
 extern constinit thread_local ThreadBuffer* tls_buffer;
 

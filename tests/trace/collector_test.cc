@@ -150,6 +150,58 @@ TEST(ThreadBuffers, ManyThreadsAtOnceStayWithinTheBudgetAndWhatIsRefusedIsCounte
   set_buffer_budget(kDefaultBufferBudgetBytes);
 }
 
+// A thread whose ring of the thread capacity drops borrows from the budget for its burst,
+// up to 4 times the capacity and within the budget, every span it still cannot keep is counted,
+// and the ring goes back to the capacity once the burst is over. The collector is held
+// (at its exporter's lock, as fork() holds it) so that the burst overflows for sure.
+TEST(ThreadBuffers, ABurstBorrowsFromTheBudgetWithinItAndGivesItBack) {
+  constexpr std::size_t kCapacity = std::size_t{16} << 10, kBudget = std::size_t{1} << 20;
+  set_thread_buffer_capacity(kCapacity);
+  set_buffer_budget(kBudget);
+  ExportOptions all_of_it;
+  all_of_it.max_queue_size = 1 << 20;
+  auto counting = SharedExporter<testing::CountingExporter>::make("burst", all_of_it);
+  Tracer<AlwaysOnSampler, testing::CountingExporter> tracer{"burst", {}, counting};
+  ASSERT_TRUE(flush());
+  const Stats before = stats();
+  constexpr std::uint64_t kBurst = 3 * kBudget / sizeof(detail::SpanRecord);  // 3 budgets' worth
+  std::size_t first = 0, borrowed = 0, after_burst = 0;
+  std::thread([&] {
+    {
+      TRACE_SCOPE_WITH(tracer, "attaches the ring");
+    }
+    first = detail::tls_buffer->capacity();
+    counting.pipeline()->lock_for_fork();  // the collector stops at its next batch
+    for (std::uint64_t i = 0; i < kBurst; ++i) {
+      TRACE_SCOPE_WITH(tracer, "burst");
+    }
+    borrowed = detail::tls_buffer->capacity();
+    counting.pipeline()->unlock_for_fork();
+    ASSERT_TRUE(flush());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // a second without drops
+    // Small bursts, each drained: at the next slow path (a lap at most) the ring goes back.
+    for (int round = 0; round < 64 && detail::tls_buffer->capacity() > kCapacity; ++round) {
+      for (std::size_t i = 0; i < kCapacity / 8 / sizeof(detail::SpanRecord); ++i) {
+        TRACE_SCOPE_WITH(tracer, "after the burst");
+      }
+      ASSERT_TRUE(flush());
+    }
+    after_burst = detail::tls_buffer->capacity();
+  }).join();
+  ASSERT_TRUE(flush());
+  const Stats after = stats();
+  EXPECT_EQ(first, kCapacity);
+  EXPECT_EQ(borrowed, 4 * kCapacity) << "doubled at each run of drops up to 4 times the capacity";
+  EXPECT_EQ(after_burst, kCapacity) << "given back";
+  EXPECT_LE(after.buffer_bytes, kBudget);
+  const std::uint64_t dropped = after.spans_dropped_buffer_full - before.spans_dropped_buffer_full;
+  EXPECT_GT(dropped, 0u) << "3 budgets' worth cannot all fit";
+  EXPECT_EQ(after.spans_recorded - before.spans_recorded, (after.spans_exported - before.spans_exported) + dropped)
+      << "every span exported or counted as dropped";
+  set_thread_buffer_capacity(kDefaultThreadBufferBytes);
+  set_buffer_budget(kDefaultBufferBudgetBytes);
+}
+
 // Writes one byte per span to a pipe: what a child exported, read by its parent.
 struct PipeExporter {
   int fd;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace zspan {
@@ -16,9 +17,18 @@ detail::SpanRecord record_with(std::uint64_t span_id) {
   return r;
 }
 
+using WriteResult = detail::ThreadBuffer::WriteResult;
+
+bool kept(WriteResult result) { return result == WriteResult::kWritten || result == WriteResult::kWrittenPastHalf; }
+
+template <class OnRecord>
+void for_each_drained(detail::ThreadBuffer& buffer, OnRecord&& on_record) {
+  buffer.drain([&](const detail::RecordRun& run) { run.for_each(on_record); });
+}
+
 std::vector<std::uint64_t> drain_ids(detail::ThreadBuffer& buffer) {
   std::vector<std::uint64_t> ids;
-  buffer.drain([&](const detail::SpanRecord& r) { ids.push_back(r.span_id.value); });
+  for_each_drained(buffer, [&](const detail::SpanRecord& r) { ids.push_back(r.span_id.value); });
   return ids;
 }
 
@@ -29,7 +39,7 @@ TEST(ThreadBuffer, CapacityIsAPowerOfTwoAndAtLeastOnePage) {
 
 TEST(ThreadBuffer, RecordsComeOutInWriteOrder) {
   detail::ThreadBuffer buffer(4096);
-  for (std::uint64_t i = 1; i <= 10; ++i) ASSERT_NE(buffer.try_write(record_with(i)), detail::ThreadBuffer::WriteResult::kDropped);
+  for (std::uint64_t i = 1; i <= 10; ++i) ASSERT_TRUE(kept(buffer.try_write(record_with(i))));
   EXPECT_EQ(drain_ids(buffer), (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
   EXPECT_TRUE(drain_ids(buffer).empty());
 }
@@ -38,17 +48,56 @@ TEST(ThreadBuffer, FullRingDropsAndCounts) {
   detail::ThreadBuffer buffer(4096);  // 64 records of 64 bytes
   int written = 0;
   for (int i = 0; i < 100; ++i)
-    if (buffer.try_write(record_with(static_cast<std::uint64_t>(i) + 1)) != detail::ThreadBuffer::WriteResult::kDropped) ++written;
+    if (kept(buffer.try_write(record_with(static_cast<std::uint64_t>(i) + 1)))) ++written;
   EXPECT_EQ(written, 64);
   EXPECT_EQ(buffer.dropped(), 36u);
   EXPECT_EQ(drain_ids(buffer).size(), 64u);
-  EXPECT_NE(buffer.try_write(record_with(1)), detail::ThreadBuffer::WriteResult::kDropped) << "draining frees the space";
+  EXPECT_TRUE(kept(buffer.try_write(record_with(1)))) << "draining frees the space";
 }
 
 TEST(ThreadBuffer, SaysWhenMoreThanHalfIsWaiting) {
   detail::ThreadBuffer buffer(4096);
-  for (int i = 0; i < 32; ++i) EXPECT_EQ(buffer.try_write(record_with(1)), detail::ThreadBuffer::WriteResult::kWritten);
-  EXPECT_EQ(buffer.try_write(record_with(1)), detail::ThreadBuffer::WriteResult::kWrittenPastHalf);
+  for (int i = 0; i < 32; ++i) EXPECT_EQ(buffer.try_write(record_with(1)), WriteResult::kWritten);
+  EXPECT_EQ(buffer.try_write(record_with(1)), WriteResult::kWrittenPastHalf);
+}
+
+// The writer tells the collector once, not at every span past half or every span dropped
+// (each telling touches memory the other threads share), and again once the collector
+// has taken some and the ring fills again.
+TEST(ThreadBuffer, SaysPastHalfAndFirstDropOnceUntilTheCollectorTakesSome) {
+  detail::ThreadBuffer buffer(4096);  // 64 records of 64 bytes
+  for (int round = 0; round < 2; ++round) {
+    std::vector<WriteResult> results;
+    for (int i = 0; i < 70; ++i) results.push_back(buffer.try_write(record_with(1)));
+    EXPECT_EQ(std::count(results.begin(), results.end(), WriteResult::kWrittenPastHalf), 1) << "round " << round;
+    EXPECT_EQ(std::count(results.begin(), results.end(), WriteResult::kWritten), 63) << "round " << round;
+    EXPECT_EQ(results[64], WriteResult::kDropped) << "round " << round;
+    EXPECT_EQ(std::count(results.begin(), results.end(), WriteResult::kDroppedAgain), 5) << "round " << round;
+    EXPECT_EQ(drain_ids(buffer).size(), 64u);
+  }
+  EXPECT_EQ(buffer.dropped(), 12u);
+}
+
+// The collector takes what was written when it looked, and what was written meanwhile
+// only when that is worth another look (kReleaseBytes): the rest waits for its next drain.
+TEST(ThreadBuffer, DrainTakesWhatWasWrittenMeanwhileOnlyInBulk) {
+  detail::ThreadBuffer buffer(64 * 1024);
+  const auto written_meanwhile = [&](std::uint64_t bytes) {
+    for (std::uint64_t i = 0; i < 4; ++i) EXPECT_TRUE(kept(buffer.try_write(record_with(1))));
+    bool first = true;
+    std::size_t seen = 0;
+    for_each_drained(buffer, [&](const detail::SpanRecord&) {
+      ++seen;
+      if (!first) return;
+      first = false;
+      for (std::uint64_t n = 0; n < bytes / sizeof(detail::SpanRecord); ++n) ASSERT_TRUE(kept(buffer.try_write(record_with(2))));
+    });
+    return seen;
+  };
+  const std::uint64_t few = 16, many = detail::ThreadBuffer::kReleaseBytes / sizeof(detail::SpanRecord);
+  EXPECT_EQ(written_meanwhile(few * sizeof(detail::SpanRecord)), 4u);
+  EXPECT_EQ(drain_ids(buffer).size(), few) << "left for the next drain";
+  EXPECT_EQ(written_meanwhile(many * sizeof(detail::SpanRecord)), 4u + many);
 }
 
 TEST(ThreadBuffer, RecordsThatWouldCrossTheEndWrapWhole) {
@@ -66,10 +115,10 @@ TEST(ThreadBuffer, RecordsThatWouldCrossTheEndWrapWhole) {
       big.header = record_with(next);
       big.header.size_bytes = sizeof(Big);
       big.fields[47] = std::byte{0x5a};
-      ASSERT_NE(buffer.try_write(big.header), detail::ThreadBuffer::WriteResult::kDropped);
+      ASSERT_TRUE(kept(buffer.try_write(big.header)));
       ++next;
     }
-    buffer.drain([&](const detail::SpanRecord& r) {
+    for_each_drained(buffer, [&](const detail::SpanRecord& r) {
       seen.push_back(r.span_id.value);
       EXPECT_EQ(r.size_bytes, sizeof(Big));
       EXPECT_EQ(r.entries_begin()[47], std::byte{0x5a});
@@ -77,6 +126,41 @@ TEST(ThreadBuffer, RecordsThatWouldCrossTheEndWrapWhole) {
   }
   ASSERT_EQ(seen.size(), 400u);
   for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i + 1);
+}
+
+// The collector takes a stretch of one tracer's records at a time: a run never mixes
+// tracers, never holds the padding at the end of a lap, never crosses that end, and the
+// runs in order are the records in order.
+TEST(ThreadBuffer, DrainHandsOverRunsOfOneTracerWithinALap) {
+  detail::ThreadBuffer buffer(4096);
+  struct Big {  // 112 bytes do not divide 4096: each lap ends in padding
+    detail::SpanRecord header;
+    std::byte fields[48];
+  };
+  std::uint64_t next = 1;
+  std::vector<std::uint64_t> seen;
+  std::size_t runs = 0;
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 0; i < 20; ++i, ++next) {
+      Big big{};
+      big.header = record_with(next);
+      big.header.size_bytes = sizeof(Big);
+      big.header.tracer = static_cast<std::uint16_t>(next / 3 % 2);
+      ASSERT_TRUE(kept(buffer.try_write(big.header)));
+    }
+    buffer.drain([&](const detail::RecordRun& run) {
+      ++runs;
+      ASSERT_NE(run.tracer, detail::ThreadBuffer::kPaddingTracer);
+      EXPECT_EQ(run.bytes, run.count * sizeof(Big));
+      run.for_each([&](const detail::SpanRecord& r) {
+        EXPECT_EQ(r.tracer, run.tracer);
+        seen.push_back(r.span_id.value);
+      });
+    });
+  }
+  ASSERT_EQ(seen.size(), 400u);
+  for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i + 1);
+  EXPECT_GE(runs, 400u / 3) << "a run for each change of tracer";
 }
 
 // A span guard's write copies kSlackBytes of entries whatever the record's size: records
@@ -98,12 +182,11 @@ TEST(ThreadBuffer, FixedCopiesOfGuardsKeepEveryRecordWhole) {
       guard.header = record_with(next);
       guard.header.size_bytes = sizeof(detail::SpanRecord) + entry_bytes(next);
       for (std::uint32_t b = 0; b < entry_bytes(next); ++b) guard.fields[b] = static_cast<std::byte>(next + b);
-      if (buffer.try_write_fast<detail::ThreadBuffer::kSlackBytes>(guard.header) ||
-          buffer.write_slow(guard.header) != detail::ThreadBuffer::WriteResult::kDropped)
+      if (buffer.try_write_fast<detail::ThreadBuffer::kSlackBytes>(guard.header) || kept(buffer.write_slow(guard.header)))
         written.push_back(next);
       ++next;
     }
-    buffer.drain([&](const detail::SpanRecord& r) {
+    for_each_drained(buffer, [&](const detail::SpanRecord& r) {
       seen.push_back(r.span_id.value);
       ASSERT_EQ(r.size_bytes, sizeof(detail::SpanRecord) + entry_bytes(r.span_id.value));
       for (std::uint32_t b = 0; b < entry_bytes(r.span_id.value); ++b) {

@@ -24,8 +24,8 @@ RateLimitedWarning abandoned_call{"zspan: an exporter did not return within its 
 RateLimitedWarning worker_failed{"zspan: could not start an exporter's thread; its spans are dropped"};
 
 // Counters only the collector thread writes: a plain increment, readable by stats().
-void bump(std::atomic<std::uint64_t>& counter) noexcept {
-  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n) noexcept {
+  counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
 }
 
 ExportOptions sane(ExportOptions o) noexcept {
@@ -43,12 +43,20 @@ std::chrono::milliseconds jittered(std::chrono::milliseconds d) {
 }  // namespace
 
 struct Pipeline::Chunk {
-  struct Entry {
+  struct Run {  // records of one service, back to back
     std::uint32_t offset;
+    std::uint32_t count;
     std::string_view service;
   };
   std::vector<std::byte> bytes;  // whole records, back to back (sizes are multiples of 16)
-  std::vector<Entry> spans;
+  std::vector<Run> runs;
+  std::uint64_t spans = 0;
+
+  void clear() noexcept {
+    bytes.clear();
+    runs.clear();
+    spans = 0;
+  }
   Clock::time_point published_at{};
   std::uint64_t seq = 0;
 };
@@ -73,40 +81,57 @@ std::unique_ptr<Pipeline::Chunk> Pipeline::take_free_chunk() noexcept {
   return std::unique_ptr<Chunk>(new (std::nothrow) Chunk);
 }
 
-void Pipeline::offer(const SpanRecord& record, std::string_view service) noexcept {
-  bump(received_);
-  const std::uint64_t filling = filling_ ? filling_->spans.size() : 0;
-  if (queued_.load(std::memory_order_relaxed) + filling >= options_.max_queue_size) {
-    bump(dropped_queue_full_);
-    queue_full.emit("exporter {}: {} spans queued", name_, options_.max_queue_size);
-    return;
+void Pipeline::offer(const RecordRun& run, std::string_view service) noexcept {
+  bump(received_, run.count);
+  const std::byte* from = run.begin;
+  std::uint64_t left = run.count;
+  while (left != 0) {
+    const std::uint64_t filling = filling_ ? filling_->spans : 0;
+    const std::uint64_t queued = queued_.load(std::memory_order_relaxed) + filling;
+    if (queued >= options_.max_queue_size) {
+      bump(dropped_queue_full_, left);
+      queue_full.emit("exporter {}: {} spans queued", name_, options_.max_queue_size);
+      return;
+    }
+    if (!filling_ && !(filling_ = take_free_chunk())) {
+      bump(dropped_queue_full_, left);
+      return;
+    }
+    // As many as the queue and the batch have room for: usually the whole run.
+    const std::uint64_t take = std::min({left, options_.max_queue_size - queued,
+                                         options_.max_export_batch_size - filling_->spans});
+    std::size_t bytes = 0;
+    if (take == left) {
+      bytes = static_cast<std::size_t>(run.begin + run.bytes - from);
+    } else {
+      for (std::uint64_t n = 0; n < take; ++n) bytes += reinterpret_cast<const SpanRecord*>(from + bytes)->size_bytes;
+    }
+    const std::size_t at = filling_->bytes.size();
+    try {
+      // Appended, not resized and then copied: a chunk's vectors keep their capacity from
+      // one batch to the next, so this is one copy, with no zeroing first.
+      filling_->bytes.insert(filling_->bytes.end(), from, from + bytes);
+      filling_->runs.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(take), service});
+    } catch (...) {  // out of memory: these spans only
+      filling_->bytes.resize(at);
+      bump(dropped_queue_full_, take);
+      return;
+    }
+    filling_->spans += take;
+    from += bytes;
+    left -= take;
+    if (filling_->spans >= options_.max_export_batch_size) publish();
   }
-  if (!filling_ && !(filling_ = take_free_chunk())) {
-    bump(dropped_queue_full_);
-    return;
-  }
-  const std::size_t at = filling_->bytes.size();
-  try {
-    filling_->bytes.resize(at + record.size_bytes);
-    std::memcpy(filling_->bytes.data() + at, &record, record.size_bytes);
-    filling_->spans.push_back({static_cast<std::uint32_t>(at), service});
-  } catch (...) {  // out of memory: this span only
-    filling_->bytes.resize(at);
-    bump(dropped_queue_full_);
-    return;
-  }
-  if (filling_->spans.size() >= options_.max_export_batch_size) publish();
 }
 
 void Pipeline::publish() noexcept {
-  if (!filling_ || filling_->spans.empty()) return;
+  if (!filling_ || filling_->spans == 0) return;
   std::unique_ptr<Chunk> chunk = std::move(filling_);
-  const std::uint64_t n = chunk->spans.size();
+  const std::uint64_t n = chunk->spans;
   std::lock_guard lock(mutex_);
   if (stopped_) {  // shut down while these were on their way
     counts_.dropped_shutdown += n;
-    chunk->bytes.clear();
-    chunk->spans.clear();
+    chunk->clear();
     free_.push_back(std::move(chunk));
     return;
   }
@@ -221,8 +246,8 @@ void Pipeline::run() {
 void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
   std::vector<std::unique_ptr<Chunk>> chunks;
   std::uint64_t n = 0;
-  while (!ready_.empty() && (chunks.empty() || n + ready_.front()->spans.size() <= options_.max_export_batch_size)) {
-    n += ready_.front()->spans.size();
+  while (!ready_.empty() && (chunks.empty() || n + ready_.front()->spans <= options_.max_export_batch_size)) {
+    n += ready_.front()->spans;
     chunks.push_back(std::move(ready_.front()));
     ready_.pop_front();
   }
@@ -234,8 +259,14 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
     std::vector<BatchedSpan> spans;
     spans.reserve(n);
     for (const auto& c : chunks)
-      for (const Chunk::Entry& e : c->spans)
-        spans.push_back({reinterpret_cast<const SpanRecord*>(c->bytes.data() + e.offset), e.service});
+      for (const Chunk::Run& r : c->runs) {
+        const std::byte* at = c->bytes.data() + r.offset;
+        for (std::uint32_t i = 0; i < r.count; ++i) {
+          const auto* record = reinterpret_cast<const SpanRecord*>(at);
+          spans.push_back({record, r.service});
+          at += record->size_bytes;
+        }
+      }
     result = call_export(SpanBatch(spans));
   });
   in_flight_spans_ = 0;
@@ -268,8 +299,7 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
   }
   queued_.fetch_sub(n, std::memory_order_relaxed);
   for (auto& c : chunks) {
-    c->bytes.clear();
-    c->spans.clear();
+    c->clear();
     if (free_.size() < 4) free_.push_back(std::move(c));
   }
   progress_.notify_all();
@@ -373,7 +403,7 @@ ExporterStats Pipeline::stats_unlocked() const {
   s.name = name_;
   s.received = received_.load(std::memory_order_relaxed);
   s.dropped_queue_full += dropped_queue_full_.load(std::memory_order_relaxed);
-  s.pending = queued_.load(std::memory_order_relaxed) + (filling_ ? filling_->spans.size() : 0);
+  s.pending = queued_.load(std::memory_order_relaxed) + (filling_ ? filling_->spans : 0);
   return s;
 }
 
@@ -388,10 +418,7 @@ void Pipeline::reset_in_fork_child() noexcept {
   new (&progress_) std::condition_variable;
   new (&worker_) std::thread;  // the parent's worker: no thread of this process
   ready_.clear();  // the parent exports these
-  if (filling_) {
-    filling_->bytes.clear();
-    filling_->spans.clear();
-  }
+  if (filling_) filling_->clear();
   counts_ = {};
   received_.store(0);
   dropped_queue_full_.store(0);

@@ -37,6 +37,7 @@
 
 #include "zspan/trace/export/exporter.hpp"
 #include "zspan/trace/internal/span_record.hpp"
+#include "zspan/trace/internal/thread_buffer.hpp"
 
 namespace zspan {
 
@@ -86,7 +87,8 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
   Pipeline& operator=(const Pipeline&) = delete;
 
   // Collector side: called with the collector's drain lock held, one thread at a time.
-  void offer(const SpanRecord& record, std::string_view service) noexcept;
+  // A run is copied whole, or as much of it as the queue has room for.
+  void offer(const RecordRun& run, std::string_view service) noexcept;
   void publish() noexcept;  // the end of a drain cycle: what was offered may be exported
 
   // Exports what was published before the call, then the exporter's flush(). False when

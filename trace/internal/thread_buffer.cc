@@ -18,12 +18,19 @@ ThreadBuffer::WriteResult ThreadBuffer::write_slow(const SpanRecord& record) noe
   const std::uint64_t pos = head & mask_;
   const std::uint64_t room_to_end = capacity_ - pos;
   const std::uint64_t skip = room_to_end < size ? room_to_end : 0;
-  cached_tail_ = tail_.load(std::memory_order_acquire);
+  const std::uint64_t tail = tail_.load(std::memory_order_acquire);
+  if (tail != cached_tail_) {
+    cached_tail_ = tail;
+    woken_ = false;  // the collector has been here since: past half again, it is told again
+  }
   if (head + skip + size - cached_tail_ > capacity_) {
     dropped_.store(dropped_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     update_limit(head);
-    return WriteResult::kDropped;
+    const bool first = !dropping_;
+    dropping_ = true;
+    return first ? WriteResult::kDropped : WriteResult::kDroppedAgain;
   }
+  dropping_ = false;
   std::byte* at = data_.get() + pos;
   if (skip) {
     // Marks the unused end of the lap; the record goes whole at the ring's start.
@@ -36,17 +43,19 @@ ThreadBuffer::WriteResult ThreadBuffer::write_slow(const SpanRecord& record) noe
   copy_record<0, false>(at, record, size);
   const std::uint64_t new_head = head + skip + size;
   head_.store(new_head, std::memory_order_release);
+  const bool wake = !woken_ && new_head - cached_tail_ > capacity_ / 2;
+  woken_ = woken_ || wake;
   update_limit(new_head);
-  return new_head - cached_tail_ > capacity_ / 2 ? WriteResult::kWrittenPastHalf : WriteResult::kWritten;
+  return wake ? WriteResult::kWrittenPastHalf : WriteResult::kWritten;
 }
 
 std::size_t ThreadBuffer::count_pending() const noexcept {
   std::size_t count = 0;
   const std::uint64_t head = head_.load(std::memory_order_acquire);
   for (std::uint64_t tail = tail_.load(std::memory_order_relaxed); tail != head;) {
-    const auto* record = reinterpret_cast<const SpanRecord*>(data_.get() + (tail & mask_));
-    if (record->tracer != kPaddingTracer) ++count;
-    tail += record->size_bytes;
+    const SpanRecord& record = record_at(tail);
+    if (record.tracer != kPaddingTracer) ++count;
+    tail += record.size_bytes;
   }
   return count;
 }
@@ -55,6 +64,8 @@ void ThreadBuffer::reset_in_fork_child() noexcept {
   const std::uint64_t head = head_.load(std::memory_order_relaxed);
   tail_.store(head, std::memory_order_relaxed);
   cached_tail_ = head;
+  woken_ = false;
+  dropping_ = false;
   dropped_.store(0, std::memory_order_relaxed);
   write_limit_ = head;  // the next write takes the slow path, which starts the child's collector
 }

@@ -5,8 +5,15 @@
 //
 // The producer's fast path is one comparison against `write_limit_`, the lowest of: the
 // end of the ring's current lap (a record is never split), and half the ring past the
-// last tail it saw (past that, the collector should be woken). Everything else (wrapping,
-// a full ring, waking) is the out-of-line slow path, taken about once per half ring.
+// last tail it saw (past that, the collector should be woken) or, once it has been woken
+// for that tail, the whole ring less kSlackBytes. Everything else (wrapping, a full ring,
+// waking) is the out-of-line slow path, taken about once per half ring, and for each
+// span while the ring is full.
+//
+// Nothing the two sides touch per record is shared with another thread: the writer
+// writes its own cache line (head_ and its own state) and reads the collector's (tail_)
+// only on the slow path; the collector reads head_ once per drain, not per record, and
+// writes tail_ every kReleaseBytes.
 // The fast path may also copy a fixed number of bytes past the record (kSlackBytes at
 // most: the ring has that much room past its end, and never less than that free past
 // its head), so that the entries most spans have are copied without a loop.
@@ -22,6 +29,25 @@
 
 namespace zspan::detail {
 
+// Records of one tracer, back to back (each size_bytes long): what the collector takes
+// from a ring at once, so that it copies a stretch of spans rather than one at a time.
+// The collector may complete the records in place before it copies them.
+struct RecordRun {
+  std::uint16_t tracer;
+  std::uint32_t count;
+  std::byte* begin;
+  std::size_t bytes;
+
+  template <class OnRecord>
+  void for_each(OnRecord&& on_record) const {
+    for (std::byte* at = begin; at != begin + bytes;) {
+      auto& record = *reinterpret_cast<SpanRecord*>(at);
+      on_record(record);
+      at += record.size_bytes;
+    }
+  }
+};
+
 class ThreadBuffer {
  public:
   // Marks the unused tail of the ring when a record would not fit before the end.
@@ -31,11 +57,14 @@ class ThreadBuffer {
 
   explicit ThreadBuffer(std::size_t capacity_bytes);  // rounded up to a power of two
 
-  enum class WriteResult { kWritten, kWrittenPastHalf, kDropped };
+  // kWrittenPastHalf: written, and more than half the ring is waiting: time to wake the
+  // collector early (said once until the collector takes some). kDropped: the record did
+  // not fit, the first since one did: time to warn and wake. kDroppedAgain: another
+  // that did not fit, counted like the first; nothing more to do.
+  enum class WriteResult { kWritten, kWrittenPastHalf, kDropped, kDroppedAgain };
 
-  // Producer side: only the owning thread calls this. kWrittenPastHalf says more than
-  // half the ring is waiting: time to wake the collector early. Records are whole
-  // 16-byte entries (size_bytes is a multiple of 16), as span records are.
+  // Producer side: only the owning thread calls this. Records are whole 16-byte entries
+  // (size_bytes is a multiple of 16), as span records are.
   WriteResult try_write(const SpanRecord& record) noexcept {
     return try_write_fast(record) ? WriteResult::kWritten : write_slow(record);
   }
@@ -59,32 +88,42 @@ class ThreadBuffer {
   // Wraps, drops when full, says when past half; out of line.
   WriteResult write_slow(const SpanRecord& record) noexcept;
 
-  // Consumer side: the collector calls `on_record(SpanRecord&)` for each record
-  // written so far, and for those written meanwhile up to one ring's worth, so that a
-  // busy thread cannot keep the collector from the others. Space is given back every
-  // kReleaseBytes, not only at the end, so the writer need not wait for the whole batch.
-  // Returns how many records it read.
-  template <class OnRecord>
-  std::size_t drain(OnRecord&& on_record) {
-    static constexpr std::uint64_t kReleaseBytes = 16 * 1024;
+  // Consumer side: the collector calls `on_run(const RecordRun&)` for the records written
+  // so far, in order, a stretch of one tracer's records at a time (a stretch ends at the
+  // end of a lap, at another tracer's record and every kReleaseBytes, when the space is
+  // given back, so that the writer need not wait for the whole drain). Records written
+  // meanwhile are taken too while they are at least kReleaseBytes (fewer wait for the
+  // next drain: chasing the writer record by record would take the head's cache line from
+  // it at each one), up to one ring's worth, so that a busy thread cannot keep the
+  // collector from the others. Returns how many records it read.
+  static constexpr std::uint64_t kReleaseBytes = 16 * 1024;
+  template <class OnRun>
+  std::size_t drain(OnRun&& on_run) {
     std::uint64_t tail = tail_.load(std::memory_order_relaxed);
     const std::uint64_t stop = tail + capacity_;
     std::uint64_t released = tail;
     std::size_t count = 0;
-    for (std::uint64_t head = head_.load(std::memory_order_acquire); tail != head && tail < stop;
-         head = head_.load(std::memory_order_acquire)) {
+    for (std::uint64_t head = head_.load(std::memory_order_acquire);;) {
       while (tail != head) {
-        auto* record = reinterpret_cast<SpanRecord*>(data_.get() + (tail & mask_));
-        if (record->tracer != kPaddingTracer) {
-          on_record(*record);
-          ++count;
+        RecordRun run{record_at(tail).tracer, 0, data_.get() + (tail & mask_), 0};
+        std::uint64_t end = tail;
+        do {
+          end += record_at(end).size_bytes;
+          ++run.count;
+        } while (end != head && (end & mask_) != 0 && end - released < kReleaseBytes && record_at(end).tracer == run.tracer);
+        if (run.tracer != kPaddingTracer) {
+          run.bytes = end - tail;
+          on_run(static_cast<const RecordRun&>(run));
+          count += run.count;
         }
-        tail += record->size_bytes;
+        tail = end;
         if (tail - released >= kReleaseBytes) {
           tail_.store(tail, std::memory_order_release);
           released = tail;
         }
       }
+      head = head_.load(std::memory_order_acquire);
+      if (head - tail < kReleaseBytes || tail >= stop) break;
     }
     tail_.store(tail, std::memory_order_release);
     return count;
@@ -96,6 +135,9 @@ class ThreadBuffer {
   // In a fork()ed child, on the thread that forked (the owner): forgets what the parent
   // had written (the parent exports it) and sends the next write down the slow path.
   void reset_in_fork_child() noexcept;
+
+  // Producer side: bytes written that the collector had not taken at the last slow path.
+  std::uint64_t waiting_bytes() const noexcept { return head_.load(std::memory_order_relaxed) - cached_tail_; }
 
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
   std::size_t capacity() const noexcept { return capacity_; }
@@ -113,10 +155,14 @@ class ThreadBuffer {
       for (std::uint64_t off = kFixed; off < size; off += 16) __builtin_memcpy(to + off, from + off, 16);
   }
 
+  const SpanRecord& record_at(std::uint64_t position) const noexcept {
+    return *reinterpret_cast<const SpanRecord*>(data_.get() + (position & mask_));
+  }
+
   void update_limit(std::uint64_t head) noexcept {
     const std::uint64_t lap_end = (head | mask_) + 1;
-    const std::uint64_t half_past_tail = cached_tail_ + capacity_ / 2;
-    write_limit_ = lap_end < half_past_tail ? lap_end : half_past_tail;
+    const std::uint64_t room_end = cached_tail_ + (woken_ ? capacity_ - kSlackBytes : capacity_ / 2);
+    write_limit_ = lap_end < room_end ? lap_end : room_end;
   }
 
   const std::uint64_t capacity_;
@@ -128,6 +174,8 @@ class ThreadBuffer {
   alignas(64) std::atomic<std::uint64_t> head_{0};
   std::uint64_t write_limit_;
   std::uint64_t cached_tail_ = 0;
+  bool woken_ = false;     // the collector was told this ring is past half since cached_tail_
+  bool dropping_ = false;  // the last record did not fit
   std::atomic<std::uint64_t> dropped_{0};
   alignas(64) std::atomic<std::uint64_t> tail_{0};
 };

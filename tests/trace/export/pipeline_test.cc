@@ -186,6 +186,25 @@ TEST(Pipeline, SpansGoOutAfterTheScheduleDelayWithoutAFlush) {
   EXPECT_EQ(tracer.exporter().spans.load(), 1u);
 }
 
+// The collector offers a thread's spans a run at a time: a run is cut where a batch ends
+// and where the queue is full, and what does not fit is counted, span by span.
+TEST(Pipeline, ARunOfSpansIsCutAtEachBatchAndWhereTheQueueIsFull) {
+  auto gate = SharedExporter<GateExporter>::make("runs", quick(/*queue=*/25, /*batch=*/10));
+  Tracer<AlwaysOnSampler, GateExporter> tracer{"runs", {}, gate};
+  for (int i = 0; i < 40; ++i) {
+    TRACE_SCOPE_WITH(tracer, "one of a run");
+  }
+  ASSERT_FALSE(tracer.flush(100ms));
+  gate->release();
+  ASSERT_TRUE(tracer.flush(5s));
+  const ExporterStats e = stats_of(stats(), "runs");
+  EXPECT_EQ(e.received, 40u);
+  EXPECT_EQ(e.exported, 25u) << "the queue's worth";
+  EXPECT_EQ(e.dropped_queue_full, 15u);
+  EXPECT_GE(e.batches, 3u) << "batches of at most 10";
+  expect_identity(e);
+}
+
 TEST(Pipeline, AFullBatchGoesOutBeforeTheScheduleDelay) {
   ExportOptions o = quick(/*queue=*/100, /*batch=*/10);
   o.schedule_delay = 60s;

@@ -25,7 +25,12 @@
 namespace zspan {
 namespace detail {
 
-constinit thread_local ThreadBuffer* tls_buffer = nullptr;
+namespace {
+constinit ThreadBuffer g_no_ring{ThreadBuffer::NoRing{}};
+bool has_ring() noexcept { return tls_buffer != &g_no_ring; }
+}  // namespace
+
+constinit thread_local ThreadBuffer* tls_buffer = &g_no_ring;
 
 namespace {
 
@@ -75,7 +80,7 @@ class Collector {
       entry->buffer = std::make_unique<ThreadBuffer>(capacity);
       buffers_.push_back(entry);
       buffer_bytes_ += capacity;
-      if (!tls_buffer) ++threads_seen_;
+      if (!has_ring()) ++threads_seen_;
     }
     ensure_thread();
     tls_buffer = entry->buffer.get();
@@ -220,7 +225,7 @@ class Collector {
     struct Retire {
       std::shared_ptr<BufferEntry> entry;
       ~Retire() {
-        tls_buffer = nullptr;
+        tls_buffer = &g_no_ring;
         if (entry) entry->retired.store(true, std::memory_order_release);
       }
     };
@@ -517,7 +522,7 @@ void give_back_after_burst(const ThreadBuffer& borrowed) noexcept {
 void submit_slow(const SpanRecord& record) noexcept {
   Collector::instance().ensure_thread();  // after fork(), the child's first span starts it
   ThreadBuffer* buffer = tls_buffer;
-  if (!buffer) {
+  if (!has_ring()) {
     buffer = attach_thread_buffer();
     if (!buffer) {
       Collector::instance().no_buffer_.fetch_add(1, std::memory_order_relaxed);
@@ -576,7 +581,7 @@ void set_thread_buffer_capacity(std::size_t bytes) noexcept {
 }
 
 bool reserve_thread_buffer() noexcept {
-  detail::ThreadBuffer* buffer = detail::tls_buffer ? detail::tls_buffer : detail::attach_thread_buffer();
+  detail::ThreadBuffer* buffer = detail::has_ring() ? detail::tls_buffer : detail::attach_thread_buffer();
   if (!buffer) return false;
   const std::size_t full = detail::Collector::instance().buffer_capacity_.load(std::memory_order_relaxed);
   if (buffer->capacity() < full) {
@@ -585,7 +590,7 @@ bool reserve_thread_buffer() noexcept {
     } catch (...) {
     }
   }
-  return detail::tls_buffer && detail::tls_buffer->capacity() >= std::bit_ceil(full);
+  return detail::has_ring() && detail::tls_buffer->capacity() >= std::bit_ceil(full);
 }
 
 void set_buffer_budget(std::size_t bytes) noexcept {

@@ -123,6 +123,8 @@ bool flush_pipelines(const std::vector<std::shared_ptr<Pipeline>>& pipelines,
 // collector (bench/pipeline_bench.cc) and for tests.
 std::size_t drain_now() noexcept;
 
+// This thread's ring; never null: before the thread has one (and after it exits), a
+// ThreadBuffer without a ring, on which submit always takes the slow path.
 extern constinit thread_local ThreadBuffer* tls_buffer;
 
 // The rest of submit: attaching the thread's buffer, wrapping, dropping, waking.
@@ -132,9 +134,7 @@ void submit_slow(const SpanRecord& record) noexcept;
 // ThreadBuffer::try_write_fast.
 template <std::uint32_t kCopiedEntryBytes = 0, bool kWhole = false>
 [[gnu::always_inline]] inline void submit(const SpanRecord& record) noexcept {
-  ThreadBuffer* buffer = tls_buffer;
-  if (!buffer || !buffer->try_write_fast<kCopiedEntryBytes, kWhole>(record)) [[unlikely]]
-    submit_slow(record);
+  if (!tls_buffer->try_write_fast<kCopiedEntryBytes, kWhole>(record)) [[unlikely]] submit_slow(record);
 }
 
 }  // namespace detail

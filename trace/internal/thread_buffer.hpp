@@ -56,6 +56,10 @@ class ThreadBuffer {
   static constexpr std::uint32_t kSlackBytes = 32;
 
   explicit ThreadBuffer(std::size_t capacity_bytes);  // rounded up to a power of two
+  // No ring at all: every write goes to write_slow (a thread's buffer before it has one,
+  // so that the fast path needs no null test).
+  struct NoRing {};
+  constexpr explicit ThreadBuffer(NoRing) noexcept : capacity_(0), mask_(0), data_(), write_limit_(0) {}
 
   // kWrittenPastHalf: written, and more than half the ring is waiting: time to wake the
   // collector early (said once until the collector takes some). kDropped: the record did

@@ -8,7 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-${CXX:-g++} -std=c++20 -O2 -DNDEBUG -iquote . -pthread bench/asm_probe.cc trace/*.cc trace/export/*.cc -lfmt -o "$tmp/probe"
+# Headers are included as zspan/<path>, as Bazel's include_prefix lays them out.
+mkdir "$tmp/include" && ln -s "$PWD" "$tmp/include/zspan"
+${CXX:-g++} -std=c++20 -O2 -DNDEBUG -iquote . -I "$tmp/include" -pthread bench/asm_probe.cc trace/*.cc \
+  trace/export/*.cc trace/internal/*.cc -lfmt -o "$tmp/probe"
 objdump -d --no-show-raw-insn -C "$tmp/probe" >"$tmp/all.s"
 
 # Prints the body of the function whose demangled name is exactly $1.

@@ -34,18 +34,16 @@ constexpr std::uint64_t id_mix(std::uint64_t s) noexcept {
   return static_cast<std::uint64_t>(product >> 64) ^ static_cast<std::uint64_t>(product);
 }
 
-// Advances this thread's state by `draws` steps (one thread-local load and store for
-// all of them) and returns the state before: draw i is id_mix(returned + (i+1)*gamma).
-[[gnu::always_inline]] inline std::uint64_t advance_id_state(unsigned draws) noexcept {
+// One step of this thread's generator: the state after it.
+[[gnu::always_inline]] inline std::uint64_t next_id_state() noexcept {
   std::uint64_t s = tls_id_state;
   if (s == 0) [[unlikely]] s = seed_id_state();
-  tls_id_state = s + draws * kIdGamma;
+  s += kIdGamma;
+  tls_id_state = s;
   return s;
 }
 
-[[gnu::always_inline]] inline std::uint64_t next_random_u64() noexcept {
-  return id_mix(advance_id_state(1) + kIdGamma);
-}
+[[gnu::always_inline]] inline std::uint64_t next_random_u64() noexcept { return id_mix(next_id_state()); }
 
 void write_hex(std::uint64_t value, char* out16) noexcept;
 // Parses exactly 16 lower- or upper-case hex digits; nullopt on anything else.
@@ -70,7 +68,7 @@ struct TraceId {
   std::uint64_t high = 0;
   std::uint64_t low = 0;
 
-  [[gnu::always_inline]] static TraceId generate() noexcept { return from_state(detail::advance_id_state(1) + detail::kIdGamma); }
+  [[gnu::always_inline]] static TraceId generate() noexcept { return from_state(detail::next_id_state()); }
   // The trace id of one step of the generator (the state after it): one multiply.
   [[gnu::always_inline]] static constexpr TraceId from_state(std::uint64_t s) noexcept {
     const unsigned __int128 product = detail::id_product(s);

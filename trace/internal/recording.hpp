@@ -125,7 +125,7 @@ template <class T>
       else
         node.init_lazy();
     }
-  } else if (parent->lazy_children()) [[likely]] {
+  } else if (parent->lazy_children()) [[likely]] {  // most spans, where few traces are kept
     node.init_lazy();
   } else if (parent->records_plainly()) {
     if (!parent->record.span_id.valid()) [[unlikely]] parent->minted_holder();

@@ -210,6 +210,28 @@ TEST(TraceState, KeyAndValueGrammar) {
     EXPECT_FALSE(parse(bad)) << bad;
 }
 
+// Every byte value at every position of a 20-byte value (§3.3.1.3.2): an nblk-chr or a
+// space is the value's, except that OWS ending the line is trimmed, and so is a comma
+// that ends it (an empty list-member follows); anything else rejects the list.
+TEST(TraceState, EachValuePositionTakesExactlyTheValueGrammar) {
+  const std::string value = "t61rcWkgMzE~!#$%&'()";
+  for (std::size_t at = 0; at < value.size(); ++at) {
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string mutated = value;
+      mutated[at] = static_cast<char>(byte);
+      const std::string line = "k=" + mutated;
+      std::string_view view = line;
+      const detail::SharedRef<const TraceState> state = parse_tracestate(std::span(&view, 1));
+      const bool nblk = byte >= 0x21 && byte <= 0x7e && byte != ',' && byte != '=';
+      const bool last = at + 1 == value.size();
+      const bool trimmed = last && (byte == ' ' || byte == '\t' || byte == ',');
+      ASSERT_EQ(bool(state), nblk || byte == ' ' || trimmed) << "byte " << byte << " at " << at;
+      if (!state) continue;
+      EXPECT_EQ(state->members()[0].value, trimmed ? mutated.substr(0, at) : mutated) << byte << " at " << at;
+    }
+  }
+}
+
 TEST(TraceState, AtMost32Members) {
   std::string list;
   for (int i = 1; i <= 32; ++i) list += (i > 1 ? ",k" : "k") + std::to_string(i) + "=v";

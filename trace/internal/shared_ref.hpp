@@ -59,7 +59,11 @@ class SharedRef {
   friend bool operator==(const SharedRef& a, const SharedRef& b) noexcept { return a.ptr_ == b.ptr_; }
 
  private:
-  explicit SharedRef(T* p) noexcept : ptr_(p) { retain(); }
+  // The first reference to a value no other thread can see yet: a plain store, not an
+  // atomic increment.
+  explicit SharedRef(T* fresh) noexcept : ptr_(fresh) {
+    if (ptr_) ptr_->refs_.store(1, std::memory_order_relaxed);
+  }
   void retain() const noexcept {
     if (ptr_) ptr_->refs_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -68,8 +72,11 @@ class SharedRef {
     if (ptr_) [[unlikely]]
       release_held();
   }
+  // The only reference needs no atomic decrement: no other holder is left to take a new
+  // one, and the acquire load sees every former holder's last use.
   [[gnu::noinline]] void release_held() noexcept {
-    if (ptr_->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete ptr_;
+    if (ptr_->refs_.load(std::memory_order_acquire) == 1 || ptr_->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1)
+      delete ptr_;
   }
   T* ptr_ = nullptr;
 };

@@ -1,6 +1,8 @@
 #include "zspan/trace/propagation/trace_context.hpp"
 
 #include <array>
+#include <bit>
+#include <cstring>
 #include <memory>
 
 namespace zspan {
@@ -10,63 +12,122 @@ namespace {
 // §3.3.1.3.1: at most 32 list-members.
 constexpr std::size_t kMaxTraceStateMembers = 32;
 
-// HEXDIGLC (§3.2.2): the value of a lower-case hex digit, 0xff for any other byte.
-constexpr auto kLowerHex = [] {
+// The value of a lower-case hex digit (HEXDIGLC, §3.2.2); 0xff for any other byte.
+constexpr std::uint8_t lower_hex_digit(char c) noexcept {
+  const auto digit = static_cast<std::uint8_t>(c - '0');
+  const auto letter = static_cast<std::uint8_t>(c - 'a');
+  return digit < 10 ? digit : letter < 6 ? static_cast<std::uint8_t>(letter + 10) : 0xff;
+}
+
+// Eight nibbles, one per byte with the first in the lowest, packed into 32 bits: pairwise
+// to 4 x 8 bits, 2 x 16, 1 x 32.
+std::uint32_t pack_nibbles(std::uint64_t x) noexcept {
+  if constexpr (std::endian::native == std::endian::big) x = __builtin_bswap64(x);
+  x = ((x << 4) | (x >> 8)) & 0x00ff00ff00ff00ff;
+  x = ((x << 8) | (x >> 16)) & 0x0000ffff0000ffff;
+  return static_cast<std::uint32_t>((x << 16) | (x >> 32));
+}
+
+// Sixteen lower-case hex digits: their value; any other byte sets bits of `invalid`. The
+// loop over bytes is one that compilers turn into a few vector instructions.
+std::uint64_t lower_hex16(const char* at, std::uint64_t& invalid) noexcept {
+  std::uint8_t nibbles[16];
+  for (int i = 0; i < 16; ++i) nibbles[i] = lower_hex_digit(at[i]);
+  std::uint64_t first, second;
+  std::memcpy(&first, nibbles, sizeof(first));
+  std::memcpy(&second, nibbles + 8, sizeof(second));
+  invalid |= (first | second) & 0xf0f0f0f0f0f0f0f0;
+  return std::uint64_t{pack_nibbles(first)} << 32 | pack_nibbles(second);
+}
+
+// The classes of tracestate bytes, one bit each (§3.3.1.3).
+constexpr std::uint8_t kLcAlpha = 1;  // starts a simple-key, a tenant-id or a system-id
+constexpr std::uint8_t kDigit = 2;    // also starts a tenant-id
+constexpr std::uint8_t kKeyChar = 4;  // lcalpha / DIGIT / "_" / "-" / "*" / "/"
+constexpr std::uint8_t kNblkChr = 8;  // %x21-2B / %x2D-3C / %x3E-7E
+constexpr auto kTraceStateClass = [] {
   std::array<std::uint8_t, 256> table{};
-  table.fill(0xff);
-  for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<std::uint8_t>(c - '0');
-  for (int c = 'a'; c <= 'f'; ++c) table[c] = static_cast<std::uint8_t>(c - 'a' + 10);
+  for (int c = 0x21; c <= 0x7e; ++c)
+    if (c != ',' && c != '=') table[c] |= kNblkChr;
+  for (int c = 'a'; c <= 'z'; ++c) table[c] |= kLcAlpha | kKeyChar;
+  for (int c = '0'; c <= '9'; ++c) table[c] |= kDigit | kKeyChar;
+  for (char c : {'_', '-', '*', '/'}) table[static_cast<unsigned char>(c)] |= kKeyChar;
   return table;
 }();
+std::uint8_t tracestate_class(char c) noexcept { return kTraceStateClass[static_cast<unsigned char>(c)]; }
+bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
-// `digits` lower-case hex digits in one pass; nullopt on any other byte.
-std::optional<std::uint64_t> parse_lower_hex(const char* at, int digits) noexcept {
-  std::uint64_t value = 0;
-  std::uint8_t invalid = 0;
-  for (int i = 0; i < digits; ++i) {
-    const std::uint8_t d = kLowerHex[static_cast<unsigned char>(at[i])];
-    invalid |= d & 0xf0;
-    value = (value << 4) | (d & 0x0f);
+// The first byte from `p` on that is not an nblk-chr, or `end`: eight bytes at a time
+// while eight remain, then one at a time.
+const char* skip_nblk_chrs(const char* p, const char* end) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101, kHigh = kOnes * 0x80, kLow7 = ~kHigh;
+  // The high bit of each byte that is zero (no carry crosses bytes).
+  const auto zero_bytes = [](std::uint64_t v) { return ~(((v & kLow7) + kLow7) | v) & kHigh; };
+  for (; end - p >= 8; p += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p, sizeof(x));
+    const std::uint64_t low7 = x & kLow7;
+    // The high bit of each byte that is no nblk-chr: below 0x21, from 0x7f up, "," or "=".
+    const std::uint64_t others = (x | ~(low7 + kOnes * (0x80 - 0x21)) | (low7 + kOnes) | zero_bytes(x ^ kOnes * ',') |
+                                  zero_bytes(x ^ kOnes * '=')) &
+                                 kHigh;
+    if (others != 0)
+      return p + (std::endian::native == std::endian::little ? std::countr_zero(others) : std::countl_zero(others)) / 8;
   }
-  if (invalid) return std::nullopt;
-  return value;
+  while (p != end && (tracestate_class(*p) & kNblkChr)) ++p;
+  return p;
 }
 
-bool is_key_char(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '*' || c == '/';
-}
-bool all_key_chars(std::string_view s) noexcept {
-  for (char c : s)
-    if (!is_key_char(c)) return false;
-  return true;
-}
-
+// Reads the list-member at `p` (after its leading OWS) up to the comma that ends it or
+// `end`, with its trailing OWS; false when it is invalid.
 // §3.3.1.3.1:
+//   list-member = key "=" value
 //   key = simple-key / multi-tenant-key
 //   simple-key = lcalpha 0*255( lcalpha / DIGIT / "_" / "-"/ "*" / "/" )
 //   multi-tenant-key = tenant-id "@" system-id
 //   tenant-id = ( lcalpha / DIGIT ) 0*240( lcalpha / DIGIT / "_" / "-"/ "*" / "/" )
 //   system-id = lcalpha 0*13( lcalpha / DIGIT / "_" / "-"/ "*" / "/" )
-bool valid_tracestate_key(std::string_view key) noexcept {
-  const auto lcalpha = [](char c) { return c >= 'a' && c <= 'z'; };
-  const std::size_t at = key.find('@');
-  if (at == std::string_view::npos)
-    return !key.empty() && key.size() <= 256 && lcalpha(key[0]) && all_key_chars(key);
-  const std::string_view tenant = key.substr(0, at);
-  const std::string_view system = key.substr(at + 1);
-  return !tenant.empty() && tenant.size() <= 241 && (lcalpha(tenant[0]) || (tenant[0] >= '0' && tenant[0] <= '9')) &&
-         all_key_chars(tenant) && !system.empty() && system.size() <= 14 && lcalpha(system[0]) && all_key_chars(system);
-}
-
 // §3.3.1.3.2:
 //   value = 0*255(chr) nblk-chr
 //   nblk-chr = %x21-2B / %x2D-3C / %x3E-7E      (printable, without "," and "=")
 //   chr = %x20 / nblk-chr
-bool valid_tracestate_value(std::string_view value) noexcept {
-  if (value.empty() || value.size() > 256 || value.back() == ' ') return false;
-  for (char c : value)
-    if (c < 0x20 || c > 0x7e || c == ',' || c == '=') return false;
-  return true;
+bool read_tracestate_member(const char*& p, const char* end, TraceState::Member& member) noexcept {
+  const auto skip_key_chars = [&p, end] {
+    const char* const start = p;
+    while (p != end && (tracestate_class(*p) & kKeyChar)) ++p;
+    return static_cast<std::size_t>(p - start);
+  };
+  const char* const key = p;
+  const std::size_t head = skip_key_chars();
+  bool valid_key;
+  if (p != end && *p == '@') {
+    const char* const system = ++p;
+    const std::size_t system_size = skip_key_chars();
+    valid_key = head >= 1 && head <= 241 && (tracestate_class(*key) & (kLcAlpha | kDigit)) && system_size >= 1 &&
+                system_size <= 14 && (tracestate_class(*system) & kLcAlpha);
+  } else {
+    valid_key = head >= 1 && head <= 256 && (tracestate_class(*key) & kLcAlpha);
+  }
+  if (!valid_key || p == end || *p != '=') return false;
+  member.key = std::string_view(key, static_cast<std::size_t>(p - key));
+
+  const char* const value = ++p;
+  const char* value_end;  // after the last nblk-chr: spaces before it are the value's, after it OWS
+  while (true) {
+    p = skip_nblk_chrs(p, end);
+    value_end = p;
+    while (p != end && *p == ' ') ++p;
+    if (p == end || *p == ',') break;
+    if (*p == '\t') {  // OWS: nothing else may follow before the comma
+      while (p != end && is_ows(*p)) ++p;
+      if (p != end && *p != ',') return false;
+      break;
+    }
+    if (!(tracestate_class(*p) & kNblkChr)) return false;
+    ++p;
+  }
+  member.value = std::string_view(value, static_cast<std::size_t>(value_end - value));
+  return !member.value.empty() && member.value.size() <= 256;
 }
 
 // The list-members parsed so far, viewing the header lines.
@@ -84,29 +145,27 @@ struct ParsedMembers {
 
 // Appends the members of one header line; false when the line is invalid.
 bool parse_tracestate_line(std::string_view line, ParsedMembers& parsed) noexcept {
+  const char* p = line.data();
+  const char* const end = p + line.size();
   while (true) {
-    const std::size_t comma = line.find(',');
-    // §3.3.1.1: empty and white-space-only list-members are allowed and skipped.
-    const std::string_view member = detail::trim_ows(line.substr(0, comma));
-    if (!member.empty()) {
-      const std::size_t eq = member.find('=');
-      if (eq == std::string_view::npos) return false;
-      const std::string_view key = member.substr(0, eq);
-      const std::string_view value = member.substr(eq + 1);
-      if (!valid_tracestate_key(key) || !valid_tracestate_value(value)) return false;
+    // §3.3.1.1: OWS around list-members; empty and white-space-only ones are skipped.
+    while (p != end && is_ows(*p)) ++p;
+    if (p != end && *p != ',') {
+      TraceState::Member member;
+      if (!read_tracestate_member(p, end, member)) return false;
       // §3.3.1.3: keys are unique. A list that repeats one is passed on with the first
       // (left-most, most recent) member of the key; the later ones are dropped and counted.
       bool repeated = false;
-      for (const TraceState::Member& m : parsed.view()) repeated |= m.key == key;
+      for (const TraceState::Member& m : parsed.view()) repeated |= m.key == member.key;
       if (repeated) {
         ++parsed.duplicates;
       } else {
         if (parsed.size == kMaxTraceStateMembers) return false;
-        std::construct_at(parsed.members + parsed.size++, TraceState::Member{key, value});
+        std::construct_at(parsed.members + parsed.size++, member);
       }
     }
-    if (comma == std::string_view::npos) return true;
-    line.remove_prefix(comma + 1);
+    if (p == end) return true;
+    ++p;  // the comma
   }
 }
 
@@ -126,16 +185,16 @@ std::optional<TraceParent> parse_traceparent(std::string_view value) noexcept {
     return std::nullopt;
   // §3.2.2.3/§3.2.2.4: lower-case hex only; all-zero ids are invalid.
   if (value[35] != '-' || value[52] != '-') return std::nullopt;
-  const std::optional<std::uint64_t> trace_high = parse_lower_hex(value.data() + 3, 16);
-  const std::optional<std::uint64_t> trace_low = parse_lower_hex(value.data() + 19, 16);
-  const std::optional<std::uint64_t> parent = parse_lower_hex(value.data() + 36, 16);
-  const std::optional<std::uint64_t> flags = parse_lower_hex(value.data() + 53, 2);
-  if (!trace_high || !trace_low || !parent || !flags) return std::nullopt;
-  const TraceId trace_id{*trace_high, *trace_low};
-  const SpanId parent_id{*parent};
-  if (!trace_id.valid() || !parent_id.valid()) return std::nullopt;
+  const char* const at = value.data();
+  std::uint64_t invalid = 0;
+  const TraceId trace_id{lower_hex16(at + 3, invalid), lower_hex16(at + 19, invalid)};
+  const SpanId parent_id{lower_hex16(at + 36, invalid)};
+  const std::uint8_t flags_high = lower_hex_digit(at[53]), flags_low = lower_hex_digit(at[54]);
+  invalid |= (flags_high | flags_low) & 0xf0;
+  const auto flags = static_cast<std::uint8_t>(flags_high << 4 | flags_low);
+  if (invalid || !trace_id.valid() || !parent_id.valid()) return std::nullopt;
   // §3.2.2.5: version 00 defines `sampled` and (Level 2) `random`; others are not kept.
-  return TraceParent{trace_id, parent_id, TraceFlags{static_cast<std::uint8_t>(*flags & TraceFlags::kW3C)}};
+  return TraceParent{trace_id, parent_id, TraceFlags{static_cast<std::uint8_t>(flags & TraceFlags::kW3C)}};
 }
 
 void format_traceparent(TraceId trace_id, SpanId parent_id, TraceFlags flags, char (&out)[kTraceParentSize]) noexcept {

@@ -102,9 +102,9 @@ void encode_span(const SpanView& span, pb::trace::v1::Span& out) {
 }  // namespace
 
 std::uint32_t span_flags(const SpanView& span) noexcept {
-  constexpr std::uint32_t kSampled = 0x01;  // the W3C sampled bit
-  std::uint32_t flags = pb::trace::v1::SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
-  if (span.record().flags & zspan::detail::SpanRecord::kSampled) flags |= kSampled;
+  // A record's flags begin as its trace flags, the W3C ones at their own bits.
+  constexpr std::uint8_t kW3C = zspan::detail::SpanRecord::kSampled | zspan::detail::SpanRecord::kRandom;
+  std::uint32_t flags = pb::trace::v1::SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK | (span.record().flags & kW3C);
   if (span.has_remote_parent()) flags |= pb::trace::v1::SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK;
   return flags;
 }

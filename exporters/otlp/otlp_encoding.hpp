@@ -15,7 +15,8 @@
 //    "zspan" version kVersion.
 //  - Ids are bytes, big-endian as their hex form reads: trace_id 16, span_id 8,
 //    parent_span_id 8 or empty for a root.
-//  - flags: the W3C sampled bit (0x01), and SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE (0x100) with
+//  - flags: the W3C trace flags, sampled (0x01) and random (0x02: a trace id zspan drew,
+//    Trace Context Level 2), and SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE (0x100) with
 //    SPAN_FLAGS_CONTEXT_IS_REMOTE (0x200) when the parent came from another process. Links
 //    carry no flags (zspan does not keep the linked context's flags).
 //  - A uint64 above INT64_MAX has no OTLP integer: it is sent as its decimal string. An

@@ -220,6 +220,21 @@ TEST_F(GoldenOtlp, RunTimeNamesAndKeysAreWrittenAsStaticOnesAre) {
   EXPECT_EQ(dispatch.events(0).attributes(0).key(), "retry.reason");
 }
 
+TEST_F(GoldenOtlp, FlagsCarryTheW3CTraceFlags) {
+  zspan::detail::SpanRecord record = (*GoldenTrace::get().batch())[0].record();
+  record.size_bytes = sizeof(zspan::detail::SpanRecord);  // no fields
+  for (const auto& [flags, otlp_flags] : std::vector<std::pair<std::uint8_t, std::uint32_t>>{
+           {zspan::detail::SpanRecord::kSampled, 0x101},
+           {zspan::detail::SpanRecord::kSampled | zspan::detail::SpanRecord::kRandom, 0x103},
+           {zspan::detail::SpanRecord::kSampled | zspan::detail::SpanRecord::kForced, 0x101},
+           {zspan::detail::SpanRecord::kSampled | zspan::detail::SpanRecord::kRemoteParent, 0x301}}) {
+    record.flags = flags;
+    const zspan::BatchedSpan one{&record, "svc"};
+    const zspan::SpanBatch batch({&one, 1}, GoldenTrace::get().clock());
+    EXPECT_EQ(zspan::otlp::span_flags(*batch.begin()), otlp_flags) << int{flags};
+  }
+}
+
 TEST_F(GoldenOtlp, IdsAreBigEndianBytes) {
   auto got = spans();
   const Span& root = got.at(bytes_of("00f067aa0ba902b7")).second;

@@ -47,13 +47,20 @@ inline bool sample_local_root(T& tracer, const SamplingInput& in) noexcept {
   }
 }
 
+// The sampler a tracer type decides with, when known at compile time; void for
+// InheritTracer (the default tracer's is known at run time), which the sampler traits
+// (kNeverSamples, kReadsRootTraceId) take at their defaults.
 template <class T>
-inline constexpr bool kRootsNeverSampled = [] {
-  if constexpr (requires { typename T::sampler_type; })
-    return kNeverSamples<typename T::sampler_type>;
-  else
-    return false;
-}();
+struct sampler_of {
+  using type = void;
+};
+template <class T>
+  requires requires { typename T::sampler_type; }
+struct sampler_of<T> {
+  using type = typename T::sampler_type;
+};
+template <class T>
+using sampler_of_t = typename sampler_of<T>::type;
 
 // local_parent: the parent when it is of this process, else nullptr.
 template <class T>
@@ -66,14 +73,6 @@ inline std::uint16_t tracer_slot(T& tracer, const ContextNode* local_parent) noe
     return tracer.slot();
   }
 }
-
-template <class T>
-inline constexpr bool kRootsReadTraceId = [] {
-  if constexpr (requires { typename T::sampler_type; })
-    return kReadsRootTraceId<typename T::sampler_type>;
-  else
-    return true;
-}();
 
 // The parent is remote (the local root of its trace, sampled by the tracer) or captured,
 // or shares trace state or baggage: the node takes a copy of its context.
@@ -112,15 +111,15 @@ template <class T>
   node.prev = parent;
   const std::uint8_t record_flags = reference == Reference::kFollowsFrom ? SpanRecord::kFollowsFrom : 0;
   if (!parent) {
-    if constexpr (detail::kRootsNeverSampled<T>) {
+    if constexpr (kNeverSamples<detail::sampler_of_t<T>>) {
       node.init_lazy();  // ids minted if its context is ever read
     } else {
-      const TraceId trace_id = detail::kRootsReadTraceId<T> ? TraceId::generate() : TraceId{};
+      const TraceId trace_id = kReadsRootTraceId<detail::sampler_of_t<T>> ? TraceId::generate() : TraceId{};
       const TraceFlags flags{TraceFlags::kRandom | TraceFlags::kSampled};
       if (detail::sample_local_root(tracer, {trace_id, &callsite, false, {}})) [[likely]]
         node.init_recording(callsite, detail::tracer_slot(tracer, nullptr), entries_capacity, record_flags, trace_id,
                             flags, {}, {}, now_ticks());
-      else if constexpr (detail::kRootsReadTraceId<T>)
+      else if constexpr (kReadsRootTraceId<detail::sampler_of_t<T>>)
         node.init_silent(trace_id, {}, flags.with_sampled(false));  // its span id is minted if its context is read
       else
         node.init_lazy();
@@ -137,13 +136,13 @@ template <class T>
 }
 
 // Stamps a recording span's end and hands its record to the buffer. Known at compile
-// time (a span guard's): kFieldBytes, the node's entry storage, and kCopiedBytes, the
+// time (a span guard's): kFieldBytes, the node's entry storage, and kFilledBytes, the
 // entry bytes its record has at least (its inline tags'): up to ThreadBuffer::kSlackBytes
 // of those are copied without a loop, and no loop is left when they are the storage.
-template <std::uint32_t kFieldBytes = 0, std::uint32_t kCopiedBytes = kFieldBytes>
+template <std::uint32_t kFieldBytes = 0, std::uint32_t kFilledBytes = kFieldBytes>
 [[gnu::always_inline]] inline void submit_recorded(ContextNode& node) noexcept {
   node.record.end_ticks = now_ticks();
-  constexpr std::uint32_t kCopied = kCopiedBytes < ThreadBuffer::kSlackBytes ? kCopiedBytes : ThreadBuffer::kSlackBytes;
+  constexpr std::uint32_t kCopied = kFilledBytes < ThreadBuffer::kSlackBytes ? kFilledBytes : ThreadBuffer::kSlackBytes;
   constexpr bool kWhole = kFieldBytes != 0 && kFieldBytes <= kCopied;
   detail::submit<kCopied, kWhole>(node.record);
 }
@@ -167,13 +166,13 @@ template <class T>
 }
 
 // What a span guard's destructor does: the node's end, in place of its destructor.
-// kFieldBytes, kCopiedBytes: as submit_recorded's.
-template <std::uint32_t kFieldBytes = 0, std::uint32_t kCopiedBytes = kFieldBytes>
+// kFieldBytes, kFilledBytes: as submit_recorded's.
+template <std::uint32_t kFieldBytes = 0, std::uint32_t kFilledBytes = kFieldBytes>
 [[gnu::always_inline]] inline void end_span(ContextNode& node) noexcept {
   detail::pop(&node);
   if (node.ends_quietly()) return;
   if (node.records_plainly()) [[likely]]
-    submit_recorded<kFieldBytes, kCopiedBytes>(node);
+    submit_recorded<kFieldBytes, kFilledBytes>(node);
   else
     end_sharing_span(node);
 }

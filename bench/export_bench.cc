@@ -131,7 +131,7 @@ BENCHMARK(BM_EncodeJaegerCompact);
 
 void BM_EncodeJaegerCompactThriftLib(benchmark::State& state) {
   const std::vector<zspan::SpanData>& spans = GoldenTrace::get().expected();
-  const std::vector<std::string> status_messages = {"", "", "upstream returned 503", "", "", "", ""};
+  const std::vector<std::string> status_messages = zspan::testing::golden_status_messages();
   auto buffer = std::make_shared<apache::thrift::transport::TMemoryBuffer>();
   apache::thrift::protocol::TCompactProtocol protocol(buffer);
   measure(state, [&](std::string& out) {

@@ -22,9 +22,6 @@ namespace {
 
 using jaeger::Protocol;
 
-// The golden spans' status messages (golden_trace.hpp: only "SELECT users" failed).
-std::vector<std::string> status_messages() { return {"", "", "upstream returned 503", "", "", "", ""}; }
-
 class GoldenJaeger : public ::testing::TestWithParam<Protocol> {
  protected:
   // The golden batch encoded as one Batch per service and decoded, by service.
@@ -67,7 +64,7 @@ TEST_P(GoldenJaeger, EveryFieldOfEverySpanAndProcess) {
   const auto got = decoded();
   for (const std::string service : {"frontend", "backend"}) {
     SCOPED_TRACE(service);
-    const jt::Batch want = expected_batch(GoldenTrace::get().expected(), status_messages(), service);
+    const jt::Batch want = expected_batch(GoldenTrace::get().expected(), golden_status_messages(), service);
     const jt::Batch& have = got.at(service);
     EXPECT_EQ(have.process, want.process);
     ASSERT_EQ(have.spans.size(), want.spans.size());

@@ -203,6 +203,8 @@ jt::Process expected_process(const std::string& service) {
   return p;
 }
 
+std::vector<std::string> golden_status_messages() { return {"", "", "upstream returned 503", "", "", "", ""}; }
+
 jt::Batch expected_batch(const std::vector<SpanData>& spans, const std::vector<std::string>& status_messages,
                          const std::string& service) {
   jt::Batch batch;

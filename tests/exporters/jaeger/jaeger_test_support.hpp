@@ -35,6 +35,8 @@ jt::Process expected_process(const std::string& service);
 // A Batch of the spans of `service`, in order; status messages by span, as expected_span.
 jt::Batch expected_batch(const std::vector<SpanData>& spans, const std::vector<std::string>& status_messages,
                          const std::string& service);
+// The golden spans' status messages, by span (golden_trace.hpp: only "SELECT users" failed).
+std::vector<std::string> golden_status_messages();
 
 // Tag constructors, for literal expectations.
 jt::Tag string_tag(const std::string& key, const std::string& value);

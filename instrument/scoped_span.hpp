@@ -13,8 +13,9 @@
 //
 // BasicScopedSpan<N> reserves N bytes for fields instead of ZSPAN_SPAN_FIELD_BYTES: for the
 // integrations' spans, whose attributes (a URL, a user agent, an SQL statement) need more.
-// Its second argument is how many of them the span always fills (TRACE_SCOPE's inline
-// tags; the macros compute it): the end copies those, and the header, without a loop.
+// Its second argument is how many of them its start fills (TRACE_SCOPE's inline tags, an
+// entry each; the macros compute it): the end copies the header and those, a size known
+// at compile time, unless the record grew past them (ContextNode::fields_grew).
 //
 // Compiled out (ZSPAN_DISABLED), a guard starts nothing and its members do nothing.
 #pragma once
@@ -29,7 +30,7 @@
 namespace zspan {
 
 #if !ZSPAN_ENABLED
-template <unsigned FieldBytes, unsigned FilledBytes = FieldBytes>
+template <unsigned FieldBytes, unsigned FilledBytes = 0>
 class BasicScopedSpan : public detail::CompiledOutSpan {
  public:
   template <class T>
@@ -40,9 +41,9 @@ class BasicScopedSpan : public detail::CompiledOutSpan {
   bool recording() const noexcept { return false; }
 };
 #else
-template <unsigned FieldBytes, unsigned FilledBytes = FieldBytes>
+template <unsigned FieldBytes, unsigned FilledBytes = 0>
 class BasicScopedSpan : public SpanOperations<BasicScopedSpan<FieldBytes, FilledBytes>> {
-  static_assert(FieldBytes % 16 == 0, "fields are 16-byte entries");
+  static_assert(FieldBytes % 16 == 0 && FilledBytes % 16 == 0, "fields are 16-byte entries");
 
  public:
   // Always inlined: a call each for the start and the end would be a third of the span.
@@ -53,7 +54,7 @@ class BasicScopedSpan : public SpanOperations<BasicScopedSpan<FieldBytes, Filled
     static_assert(sizeof(BasicScopedSpan) == sizeof(detail::ContextNode) + FieldBytes, "fields continue the record");
     detail::start_span(node_, callsite, tracer, FieldBytes, reference);
   }
-  [[gnu::always_inline]] ~BasicScopedSpan() { detail::end_span<FieldBytes, FilledBytes>(node_); }
+  [[gnu::always_inline]] ~BasicScopedSpan() { detail::end_span<FilledBytes>(node_); }
 
   BasicScopedSpan(const BasicScopedSpan&) = delete;
   BasicScopedSpan& operator=(const BasicScopedSpan&) = delete;

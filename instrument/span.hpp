@@ -78,7 +78,7 @@ class Span : public SpanOperations<Span> {
   void end() noexcept {
     if (state_ && !state_->ended) {
       state_->ended = true;
-      detail::finish_span<kSpanFieldBytes>(state_->node);
+      detail::finish_span(state_->node);
       state_->node.owner = nullptr;  // fields set after the end are dropped
     }
     state_ = nullptr;

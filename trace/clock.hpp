@@ -44,6 +44,22 @@ bool tsc_invariant() noexcept;
 #endif
 }
 
+namespace detail {
+// Writes a reading to `at`, as a span's start and end do: rdtsc's two halves stored as
+// they come, one instruction fewer than joining them first.
+[[gnu::always_inline]] inline void stamp_ticks(std::uint64_t& at) noexcept {
+#if ZSPAN_HAVE_TSC && defined(__x86_64__)
+  std::uint32_t low;
+  std::uint32_t high;
+  asm volatile("rdtsc" : "=a"(low), "=d"(high));
+  __builtin_memcpy(reinterpret_cast<char*>(&at), &low, sizeof(low));  // little-endian
+  __builtin_memcpy(reinterpret_cast<char*>(&at) + sizeof(low), &high, sizeof(high));
+#else
+  at = now_ticks();
+#endif
+}
+}  // namespace detail
+
 // Converts span clock readings to Unix nanoseconds. Anchored once: every span of a
 // process is placed on the same line, so durations and orderings survive conversion.
 class ClockAnchor {

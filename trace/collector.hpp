@@ -130,11 +130,10 @@ extern constinit thread_local ThreadBuffer* tls_buffer;
 // The rest of submit: attaching the thread's buffer, wrapping, dropping, waking.
 void submit_slow(const SpanRecord& record) noexcept;
 
-// Appends a finished span to this thread's buffer. kCopiedEntryBytes: see
-// ThreadBuffer::try_write_fast.
-template <std::uint32_t kCopiedEntryBytes = 0, bool kWhole = false>
+// Appends a finished span to this thread's buffer. kSize: see ThreadBuffer::try_write_fast.
+template <std::uint32_t kSize = 0>
 [[gnu::always_inline]] inline void submit(const SpanRecord& record) noexcept {
-  if (!tls_buffer->try_write_fast<kCopiedEntryBytes, kWhole>(record)) [[unlikely]] submit_slow(record);
+  if (!tls_buffer->try_write_fast<kSize>(record)) [[unlikely]] submit_slow(record);
 }
 
 }  // namespace detail

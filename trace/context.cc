@@ -42,10 +42,11 @@ SharedRef<const Baggage>& ContextNode::baggage_to_change() noexcept {
 
 const ContextNode& ContextNode::minted_holder() const noexcept {
   auto& holder = const_cast<ContextNode&>(context_holder());
-  if (holder.kind_ == Kind::kLazy) [[unlikely]] {  // a sampled-out root that drew nothing
-    holder.record.trace_id = {};
+  if (holder.kind_ == Kind::kLazy || holder.kind_ == Kind::kDrawn) [[unlikely]] {  // a sampled-out root
+    const bool drawn = holder.kind_ == Kind::kDrawn;
+    holder.record.trace_id = drawn ? TraceId::from_state(holder.drawn_id_state_) : TraceId{};
     holder.record.span_id = {};
-    holder.flags = {};
+    holder.flags = drawn ? TraceFlags{TraceFlags::kRandom} : TraceFlags{};
     holder.set_kind(Kind::kSilent, holder.shares());
   }
   if (!holder.record.span_id.valid()) [[unlikely]] {
@@ -54,6 +55,7 @@ const ContextNode& ContextNode::minted_holder() const noexcept {
       holder.flags.bits |= TraceFlags::kRandom;  // W3C Level 2: a trace id zspan drew
     }
     holder.record.span_id = SpanId::generate();
+    if (holder.kind_ == Kind::kRecording && !holder.shares_) holder.child_start_ = ChildStart::kRecording;
   }
   return holder;
 }

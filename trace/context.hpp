@@ -32,6 +32,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "zspan/trace/clock.hpp"
 #include "zspan/trace/span_context.hpp"
 #include "zspan/trace/internal/span_record.hpp"
 
@@ -47,6 +48,8 @@ struct ContextNode {
     kRecording,  // a sampled span of this process: record is written when it ends
     kSilent,     // sampled out, with a context of its own (minted or inherited)
     kLazy,       // sampled out, with its parent's context, or no ids yet (a root)
+    kDrawn,      // a sampled-out root whose sampler read its trace id: the generator step
+                 // it was drawn from is kept, and its ids are minted from it when read
     kRemote,     // a context extracted from another process; never ends here
     kCaptured,   // a copy made to resume elsewhere (trace/captured_context.hpp): shared
                  // by every thread resuming it, so read-only, and never ends
@@ -56,6 +59,24 @@ struct ContextNode {
   ContextNode() noexcept : prev(nullptr), owner(nullptr), entries_capacity(0), flags{}, record{} {
     set_kind(Kind::kRecording, false);
   }
+  // What the hot path asks of a node, a byte each, kept in step with its kind by set_kind
+  // (so that each question is one compare, and an init function writes the kind and both
+  // answers in one store). How a child of the node starts:
+  enum class ChildStart : std::uint8_t {
+    kLazy,       // the node is sampled out: so is the child, which copies nothing
+    kRecording,  // the node records, has its ids and shares nothing: the child records,
+                 // inline, under them
+    kOutOfLine,  // anything else: a remote, captured or sharing parent, or ids to mint
+  };
+  // And how its guard ends it (end_span):
+  enum class End : std::uint8_t {
+    kPop,        // sampled out, sharing nothing: its end only makes its parent current
+    kSubmit,     // recording and sharing nothing, its record the header and its guard's
+                 // inline tags: copied to the thread's buffer inline, a size known at
+                 // compile time
+    kOutOfLine,  // sharing, or a record that grew past its inline tags (tags, logs or a
+                 // name added later, a long string): see fields_grew()
+  };
   // What a span guard holds: nothing written until its init function writes it, which
   // must come before the node is read or destroyed. A guard ends its node with end_span
   // (trace/internal/recording.hpp), in place of its destructor.
@@ -67,12 +88,13 @@ struct ContextNode {
   ContextNode& operator=(const ContextNode&) = delete;
 
   // A sampled span of this process. Its record's header is complete but for end_ticks
-  // and the ids minted later (zero: see "Lazy contexts"); its fields follow it
-  // (fields_capacity bytes). The flags' forced bit is recorded.
+  // and the ids minted later (zero: its span id, and a root's trace id unless its sampler
+  // drew it: see "Lazy contexts"); its fields follow it (fields_capacity bytes). The
+  // flags' forced bit is recorded.
   [[gnu::always_inline]] inline void init_recording(const Callsite& callsite, std::uint16_t tracer,
                                                     std::uint32_t fields_capacity, std::uint8_t record_flags,
-                                                    TraceId trace_id, TraceFlags trace_flags, SpanId span_id,
-                                                    SpanId parent_id, std::uint64_t start_ticks) noexcept {
+                                                    TraceId trace_id, TraceFlags trace_flags,
+                                                    SpanId parent_id) noexcept {
     set_kind(Kind::kRecording, false);
     owner = this;
     entries_capacity = fields_capacity;
@@ -83,9 +105,9 @@ struct ContextNode {
     record.dropped_fields = 0;
     record.callsite = &callsite;
     record.trace_id = trace_id;
-    record.span_id = span_id;
+    record.span_id = {};
     record.parent_id = parent_id;
-    record.start_ticks = start_ticks;
+    stamp_ticks(record.start_ticks);
   }
   // A sampled-out span with a context of its own. A zero span id is minted when the
   // context is first read (minted_holder).
@@ -102,6 +124,14 @@ struct ContextNode {
   [[gnu::always_inline]] inline void init_lazy() noexcept {
     set_kind(Kind::kLazy, false);
     owner = nullptr;
+  }
+  // A sampled-out root whose trace id its sampler read: `id_state` is the generator step
+  // it was drawn from (TraceId::from_state), which is all it keeps until its context is
+  // read; its flags are then TraceFlags::kRandom.
+  [[gnu::always_inline]] inline void init_drawn(std::uint64_t id_state) noexcept {
+    set_kind(Kind::kDrawn, false);
+    owner = nullptr;
+    drawn_id_state_ = id_state;
   }
   // The parent of spans that continue a context from another process (a node made with
   // ContextNode{}).
@@ -160,25 +190,30 @@ struct ContextNode {
   };
 
  private:
-  // The kind, and what the hot path asks of a node, a byte each, so that each question
-  // is one compare with memory and a guard's init function writes all four at once
-  // (set_kind keeps them in step with the kind and shares()):
   Kind kind_;
-  bool lazy_children_;    // sampled out: a child starts lazy
-  bool records_plainly_;  // recording and sharing nothing: a child records under it, and
-                          // its guard submits its record, both inline
-  bool ends_quietly_;     // sampled out and sharing nothing: its guard's end only pops it
+  bool shares_;  // holds the trace state and baggage references (constructed)
+  ChildStart child_start_;
+  End end_;
 
  public:
   // Header of the span's record while it runs; its ids are the node's context.
   union {
     alignas(16) SpanRecord record;
+    std::uint64_t drawn_id_state_;  // a kDrawn node's, until minted_holder
   };
 
   Kind kind() const noexcept { return kind_; }
-  bool lazy_children() const noexcept { return lazy_children_; }
-  bool records_plainly() const noexcept { return records_plainly_; }
-  bool ends_quietly() const noexcept { return ends_quietly_; }
+  ChildStart child_start() const noexcept { return child_start_; }
+  End end() const noexcept { return end_; }
+  // Where they are, for three_way (trace/internal/three_way.hpp), which compares them in
+  // memory.
+  static constexpr std::size_t child_start_offset() noexcept;
+  static constexpr std::size_t end_offset() noexcept;
+  // Entries were added to the record past those its guard's inline tags filled: its
+  // guard ends it out of line, copying what it has.
+  void fields_grew() noexcept {
+    if (end_ == End::kSubmit) end_ = End::kOutOfLine;
+  }
   bool recording() const noexcept { return kind_ == Kind::kRecording; }
   // The node whose record takes fields written on this one, or nullptr: see `owner`.
   ContextNode* fields_owner() const noexcept { return kind_ == Kind::kRecording ? owner : nullptr; }
@@ -187,7 +222,7 @@ struct ContextNode {
   // Whether the node holds references (null or not) to the trace state and baggage of
   // its context, and what they point to: its own (context_holder has a lazy node's).
   // A remote or captured node always holds them.
-  bool shares() const noexcept { return !records_plainly_ && !ends_quietly_; }
+  bool shares() const noexcept { return shares_; }
   const TraceState* trace_state() const noexcept { return shares() ? trace_state_.get() : nullptr; }
   const Baggage* baggage() const noexcept { return shares() ? baggage_.get() : nullptr; }
   // Takes references to both (its own are replaced), and so leaves the hot path: a
@@ -202,10 +237,11 @@ struct ContextNode {
   SharedRef<const Baggage>& baggage_to_change() noexcept;
   // Gives back both references (what a guard's out-of-line end and the destructor do).
   // Inline: compiled-out code destroys nodes too (a CapturedContext's) and links no zspan.
+  // The node's answers stay as they were: it is ending.
   void stop_sharing() noexcept {
     trace_state_.~SharedRef();
     baggage_.~SharedRef();
-    set_kind(kind_, false);
+    shares_ = false;
   }
 
   // The node whose ids, flags, trace state and baggage are this node's: itself, or the
@@ -225,11 +261,13 @@ struct ContextNode {
 
  private:
   // A remote or captured node shares: its init function constructs the references first.
+  // A recording node's children start inline once its ids are minted (minted_holder).
   void set_kind(Kind kind, bool shares) noexcept {
     kind_ = kind;
-    lazy_children_ = kind == Kind::kSilent || kind == Kind::kLazy;
-    records_plainly_ = kind == Kind::kRecording && !shares;
-    ends_quietly_ = lazy_children_ && !shares;
+    shares_ = shares;
+    const bool sampled_out = kind == Kind::kSilent || kind == Kind::kLazy || kind == Kind::kDrawn;
+    child_start_ = sampled_out ? ChildStart::kLazy : ChildStart::kOutOfLine;
+    end_ = shares ? End::kOutOfLine : sampled_out ? End::kPop : kind == Kind::kRecording ? End::kSubmit : End::kOutOfLine;
   }
 };
 // ContextNode is not standard-layout (its state is private), which makes offsetof
@@ -238,6 +276,9 @@ struct ContextNode {
 #pragma GCC diagnostic ignored "-Winvalid-offsetof"
 static_assert(sizeof(ContextNode) % 16 == 0 && offsetof(ContextNode, record) + sizeof(SpanRecord) == sizeof(ContextNode),
               "entries must follow the record header directly");
+constexpr std::size_t ContextNode::child_start_offset() noexcept { return offsetof(ContextNode, child_start_); }
+constexpr std::size_t ContextNode::end_offset() noexcept { return offsetof(ContextNode, end_); }
+static_assert(sizeof(ContextNode::ChildStart) == 1 && sizeof(ContextNode::End) == 1, "answers are bytes");
 #pragma GCC diagnostic pop
 
 extern constinit thread_local ContextNode* tls_current;

@@ -32,8 +32,8 @@ double measure_span_cost() noexcept {
         push(&span.node);
         asm volatile("" ::: "memory");  // the span's work
         pop(&span.node);
-        span.node.record.end_ticks = now_ticks();
-        if (!buffer.try_write_fast<ThreadBuffer::kSlackBytes>(span.node.record)) buffer.write_slow(span.node.record);
+        stamp_ticks(span.node.record.end_ticks);
+        if (!buffer.try_write_fast<sizeof(SpanRecord)>(span.node.record)) buffer.write_slow(span.node.record);
       }
       const std::uint64_t t1 = steady_nanos();
       buffer.drain([](const RecordRun&) {});

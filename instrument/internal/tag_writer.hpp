@@ -265,12 +265,14 @@ template <class TracerT, class... Key, class... Stored>
   check_scope_tags<TracerT>(tags...);
   if constexpr ((detail::max_field_entries<Key>() + ... + 0) * sizeof(FieldEntry) <= kSpanFieldBytes) {
     // A fresh span always has room for these: no capacity check, and its size is its
-    // header's and theirs (one store, which the compiler merges with the start's).
+    // header's and theirs (one store, which the compiler merges with the start's). Past
+    // an entry a tag (a long string, a run-time key), its guard's end copies no fixed size.
     auto* const begin = reinterpret_cast<FieldEntry*>(node.entries());
     FieldEntry* at = begin;
     ((at += detail::write_tag_at(node, at, tags)), ...);
-    node.record.size_bytes =
-        static_cast<std::uint32_t>(sizeof(SpanRecord) + (reinterpret_cast<std::byte*>(at) - node.entries()));
+    const auto filled = static_cast<std::uint32_t>(reinterpret_cast<std::byte*>(at) - node.entries());
+    node.record.size_bytes = static_cast<std::uint32_t>(sizeof(SpanRecord)) + filled;
+    if (filled != decltype(detail::filled_bytes(tags...))::value) node.fields_grew();
   } else {
     (set_tag(node, tags), ...);
   }

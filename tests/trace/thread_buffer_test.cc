@@ -163,15 +163,19 @@ TEST(ThreadBuffer, DrainHandsOverRunsOfOneTracerWithinALap) {
   EXPECT_GE(runs, 400u / 3) << "a run for each change of tracer";
 }
 
-// A span guard's write copies kSlackBytes of entries whatever the record's size: records
-// shorter than that, longer, at the end of a lap (past which the copy runs into the
-// ring's slack) and in a ring filled until it drops all come out whole: the extra bytes
-// never reach a record not yet drained. Under ASan a copy past the slack fails here.
-TEST(ThreadBuffer, FixedCopiesOfGuardsKeepEveryRecordWhole) {
+// A span guard's write copies a size known at compile time, in fixed moves: records of
+// each size, at the end of a lap and in a ring filled until it drops all come out whole.
+// The ring has no room past its end: under ASan a copy past a record fails here.
+template <std::uint32_t kSize>
+bool write_as_guard(detail::ThreadBuffer& buffer, const detail::SpanRecord& record) {
+  return buffer.try_write_fast<kSize>(record) || kept(buffer.write_slow(record));
+}
+
+TEST(ThreadBuffer, GuardsCopiesOfTheirKnownSizeKeepEveryRecordWhole) {
   detail::ThreadBuffer buffer(4096);
   struct Guard {
     detail::SpanRecord header;
-    std::byte fields[detail::ThreadBuffer::kSlackBytes * 2];
+    std::byte fields[64];
   };
   const auto entry_bytes = [](std::uint64_t id) { return 16 * static_cast<std::uint32_t>(id % 5); };  // 0 to 64
   std::uint64_t next = 1;
@@ -182,8 +186,16 @@ TEST(ThreadBuffer, FixedCopiesOfGuardsKeepEveryRecordWhole) {
       guard.header = record_with(next);
       guard.header.size_bytes = sizeof(detail::SpanRecord) + entry_bytes(next);
       for (std::uint32_t b = 0; b < entry_bytes(next); ++b) guard.fields[b] = static_cast<std::byte>(next + b);
-      if (buffer.try_write_fast<detail::ThreadBuffer::kSlackBytes>(guard.header) || kept(buffer.write_slow(guard.header)))
-        written.push_back(next);
+      constexpr std::uint32_t kHeader = sizeof(detail::SpanRecord);
+      bool kept_it = false;
+      switch (entry_bytes(next)) {
+        case 0: kept_it = write_as_guard<kHeader>(buffer, guard.header); break;
+        case 16: kept_it = write_as_guard<kHeader + 16>(buffer, guard.header); break;
+        case 32: kept_it = write_as_guard<kHeader + 32>(buffer, guard.header); break;
+        case 48: kept_it = write_as_guard<kHeader + 48>(buffer, guard.header); break;
+        default: kept_it = write_as_guard<kHeader + 64>(buffer, guard.header); break;
+      }
+      if (kept_it) written.push_back(next);
       ++next;
     }
     for_each_drained(buffer, [&](const detail::SpanRecord& r) {

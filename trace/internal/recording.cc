@@ -2,9 +2,14 @@
 
 namespace zspan::detail {
 
-void end_sharing_span(ContextNode& node) noexcept {
+void submit_recorded(ContextNode& node) noexcept {
+  stamp_ticks(node.record.end_ticks);
+  submit(node.record);
+}
+
+void end_out_of_line(ContextNode& node) noexcept {
   finish_span(node);
-  node.stop_sharing();
+  if (node.shares()) node.stop_sharing();
 }
 
 }  // namespace zspan::detail

@@ -2,24 +2,31 @@
 //
 // init_span fills a ContextNode (held by a guard); start_span also makes it current.
 // How a span starts depends on its parent (trace/context.hpp), asked in this order:
-//   no parent          -> a root: the tracer's sampler decides. A sampler known never to
-//                         sample (AlwaysOffSampler) is not asked; a trace id is drawn only
-//                         for a sampler that reads it (kReadsRootTraceId).
-//   lazy_children()    -> parent sampled out: a lazy child, its kind written, nothing
-//                         copied
-//   records_plainly()  -> parent records and shares nothing: a recording child with the
-//                         parent's trace id, flags and span id (minted first if it had none)
-//   otherwise          -> out of line: parent remote or captured, or sharing trace state
-//                         or baggage. Under a remote parent the tracer's sampler decides,
-//                         unless the trace is forced (TraceFlags::kForced: B3 or Jaeger
-//                         debug, zspan::ForceTracing): recorded
+//   no parent                -> a root: the tracer's sampler decides. A sampler known
+//                               never to sample (AlwaysOffSampler) is not asked; a trace
+//                               id is drawn only for a sampler that reads it
+//                               (kReadsRootTraceId), and a root it samples out keeps the
+//                               generator step, not the id (kDrawn)
+//   child_start() kLazy      -> parent sampled out: a lazy child, its kind written,
+//                               nothing copied
+//   child_start() kRecording -> parent records, has its ids and shares nothing: a
+//                               recording child with the parent's trace id, flags and
+//                               span id
+//   kOutOfLine               -> parent remote or captured, sharing trace state or
+//                               baggage, or recording without its ids yet (they are
+//                               minted: its first child). Under a remote parent the
+//                               tracer's sampler decides, unless the trace is forced
+//                               (TraceFlags::kForced: B3 or Jaeger debug,
+//                               zspan::ForceTracing): recorded
 // A recording span draws no span id: its first child or context read mints it, or else
 // the collector, before export ("Lazy contexts" in trace/context.hpp).
 // Forced traces stay forced in their children and their records (SpanView::forced());
 // zspan::inject mints the span id a sampled-out span sends downstream.
-// end_span restores the previous context, then: nothing more for a sampled-out span
-// (ends_quietly()), the record copied into this thread's buffer for a recording one, and
-// out of line both and giving back the references of a node that shares.
+// end_span restores the previous context, then as end() says: nothing more for a
+// sampled-out span (kPop); the header and the guard's inline tags copied into this
+// thread's buffer, a size known at compile time, for a recording one (kSubmit); and out
+// of line, the record whatever its size and giving back the references of a node that
+// shares (kOutOfLine).
 // bench/HOT_PATH.md shows the instructions of each step.
 #pragma once
 
@@ -29,6 +36,7 @@
 #include "zspan/trace/collector.hpp"
 #include "zspan/trace/context.hpp"
 #include "zspan/trace/internal/field.hpp"
+#include "zspan/trace/internal/three_way.hpp"
 #include "zspan/trace/tracer.hpp"
 
 namespace zspan::detail {
@@ -75,10 +83,11 @@ inline std::uint16_t tracer_slot(T& tracer, const ContextNode* local_parent) noe
 }
 
 // The parent is remote (the local root of its trace, sampled by the tracer) or captured,
-// or shares trace state or baggage: the node takes a copy of its context.
+// or shares trace state or baggage, or records with no ids yet: the node takes a copy of
+// its context (minted first).
 template <class T>
-[[gnu::noinline]] void init_under_shared(ContextNode& node, const ContextNode& parent, const Callsite& callsite,
-                                         T& tracer, std::uint32_t entries_capacity, std::uint8_t record_flags) noexcept {
+[[gnu::noinline]] void init_out_of_line(ContextNode& node, const ContextNode& parent, const Callsite& callsite,
+                                        T& tracer, std::uint32_t entries_capacity, std::uint8_t record_flags) noexcept {
   if (parent.recording()) parent.minted_holder();  // (a remote or captured parent has its ids)
   bool sampled = parent.flags.sampled();
   if (parent.kind() == ContextNode::Kind::kRemote) {
@@ -89,7 +98,7 @@ template <class T>
   if (sampled) {
     const ContextNode* local_parent = parent.kind() == ContextNode::Kind::kRemote ? nullptr : &parent;
     node.init_recording(callsite, tracer_slot(tracer, local_parent), entries_capacity, record_flags, parent.record.trace_id,
-                        flags, {}, parent.record.span_id, now_ticks());
+                        flags, parent.record.span_id);
   } else {
     node.init_silent(parent.record.trace_id, parent.record.span_id, flags);
   }
@@ -114,47 +123,40 @@ template <class T>
     if constexpr (kNeverSamples<detail::sampler_of_t<T>>) {
       node.init_lazy();  // ids minted if its context is ever read
     } else {
-      const TraceId trace_id = kReadsRootTraceId<detail::sampler_of_t<T>> ? TraceId::generate() : TraceId{};
+      constexpr bool kReadsTraceId = kReadsRootTraceId<detail::sampler_of_t<T>>;
+      const std::uint64_t id_state = kReadsTraceId ? next_id_state() : 0;
+      const TraceId trace_id = kReadsTraceId ? TraceId::from_state(id_state) : TraceId{};
       const TraceFlags flags{TraceFlags::kRandom | TraceFlags::kSampled};
       if (detail::sample_local_root(tracer, {trace_id, &callsite, false, {}})) [[likely]]
         node.init_recording(callsite, detail::tracer_slot(tracer, nullptr), entries_capacity, record_flags, trace_id,
-                            flags, {}, {}, now_ticks());
-      else if constexpr (kReadsRootTraceId<detail::sampler_of_t<T>>)
-        node.init_silent(trace_id, {}, flags.with_sampled(false));  // its span id is minted if its context is read
+                            flags, {});
+      else if constexpr (kReadsTraceId)
+        node.init_drawn(id_state);  // its ids are minted from it if its context is read
       else
         node.init_lazy();
     }
-  } else if (parent->lazy_children()) [[likely]] {  // most spans, where few traces are kept
-    node.init_lazy();
-  } else if (parent->records_plainly()) {
-    if (!parent->record.span_id.valid()) [[unlikely]] parent->minted_holder();
-    node.init_recording(callsite, detail::tracer_slot(tracer, parent), entries_capacity, record_flags,
-                        parent->record.trace_id, parent->flags, {}, parent->record.span_id, now_ticks());
   } else {
-    detail::init_under_shared(node, *parent, callsite, tracer, entries_capacity, record_flags);
+    three_way<Follows::kZero, ContextNode::child_start_offset()>(
+        parent, [&] { node.init_lazy(); },  // kLazy: most spans, where few traces are kept
+        [&] {  // kRecording
+          node.init_recording(callsite, detail::tracer_slot(tracer, parent), entries_capacity, record_flags,
+                              parent->record.trace_id, parent->flags, parent->record.span_id);
+        },
+        [&] { detail::init_out_of_line(node, *parent, callsite, tracer, entries_capacity, record_flags); });
   }
 }
 
-// Stamps a recording span's end and hands its record to the buffer. Known at compile
-// time (a span guard's): kFieldBytes, the node's entry storage, and kFilledBytes, the
-// entry bytes its record has at least (its inline tags'): up to ThreadBuffer::kSlackBytes
-// of those are copied without a loop, and no loop is left when they are the storage.
-template <std::uint32_t kFieldBytes = 0, std::uint32_t kFilledBytes = kFieldBytes>
-[[gnu::always_inline]] inline void submit_recorded(ContextNode& node) noexcept {
-  node.record.end_ticks = now_ticks();
-  constexpr std::uint32_t kCopied = kFilledBytes < ThreadBuffer::kSlackBytes ? kFilledBytes : ThreadBuffer::kSlackBytes;
-  constexpr bool kWhole = kFieldBytes != 0 && kFieldBytes <= kCopied;
-  detail::submit<kCopied, kWhole>(node.record);
-}
+// Stamps a recording span's end and hands its record to the buffer, whatever its size.
+// Out of line: a Span's end, and a guard's whose record grew or that shares.
+void submit_recorded(ContextNode& node) noexcept;
 
 // Ends a span that is not current (a movable Span's).
-template <std::uint32_t kFieldBytes = 0>
-[[gnu::always_inline]] inline void finish_span(ContextNode& node) noexcept {
-  if (node.recording()) submit_recorded<kFieldBytes>(node);
+inline void finish_span(ContextNode& node) noexcept {
+  if (node.recording()) submit_recorded(node);
 }
 
-// A guard's end that leaves the hot path: a span that shares trace state or baggage.
-void end_sharing_span(ContextNode& node) noexcept;
+// A guard's end that leaves the hot path (End::kOutOfLine).
+void end_out_of_line(ContextNode& node) noexcept;
 
 // init_span, then makes the node current (init_span set its `prev`).
 template <class T>
@@ -166,16 +168,20 @@ template <class T>
 }
 
 // What a span guard's destructor does: the node's end, in place of its destructor.
-// kFieldBytes, kFilledBytes: as submit_recorded's.
-template <std::uint32_t kFieldBytes = 0, std::uint32_t kFilledBytes = kFieldBytes>
+// kFilledBytes: the entry bytes its inline tags filled, known at compile time, which are
+// all a record has while its end is kSubmit.
+template <std::uint32_t kFilledBytes = 0>
 [[gnu::always_inline]] inline void end_span(ContextNode& node) noexcept {
   detail::pop(&node);
-  if (node.ends_quietly()) return;
-  if (node.records_plainly()) [[likely]]
-    submit_recorded<kFieldBytes, kFilledBytes>(node);
-  else
-    end_sharing_span(node);
+  three_way<Follows::kOne, ContextNode::end_offset()>(
+      &node, [] {},  // kPop
+      [&] {               // kSubmit
+        stamp_ticks(node.record.end_ticks);
+        detail::submit<sizeof(SpanRecord) + kFilledBytes>(node.record);
+      },
+      [&] { end_out_of_line(node); });
 }
+
 // Room for `count` more entries in the span's record, or nullptr (and the span counts a
 // dropped field) when its storage is full or it is not recording.
 inline FieldEntry* reserve_entries(ContextNode& node, std::uint32_t count) noexcept {
@@ -188,6 +194,7 @@ inline FieldEntry* reserve_entries(ContextNode& node, std::uint32_t count) noexc
     return nullptr;
   }
   owner->record.size_bytes += bytes;
+  owner->fields_grew();
   return reinterpret_cast<FieldEntry*>(owner->entries() + used);
 }
 

@@ -8,7 +8,7 @@ namespace zspan::detail {
 ThreadBuffer::ThreadBuffer(std::size_t capacity_bytes)
     : capacity_(std::bit_ceil(std::max<std::size_t>(capacity_bytes, 4096))),
       mask_(capacity_ - 1),
-      data_(new std::byte[capacity_ + kSlackBytes]) {
+      data_(new std::byte[capacity_]) {
   update_limit(0);
 }
 
@@ -40,7 +40,7 @@ ThreadBuffer::WriteResult ThreadBuffer::write_slow(const SpanRecord& record) noe
     std::memcpy(at + offsetof(SpanRecord, tracer), &pad_tracer, sizeof(pad_tracer));
     at = data_.get();
   }
-  copy_record<0, false>(at, record, size);
+  std::memcpy(at, &record, size);
   const std::uint64_t new_head = head + skip + size;
   head_.store(new_head, std::memory_order_release);
   const bool wake = !woken_ && new_head - cached_tail_ > capacity_ / 2;

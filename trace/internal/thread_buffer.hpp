@@ -6,7 +6,7 @@
 // The producer's fast path is one comparison against `write_limit_`, the lowest of: the
 // end of the ring's current lap (a record is never split), and half the ring past the
 // last tail it saw (past that, the collector should be woken) or, once it has been woken
-// for that tail, the whole ring less kSlackBytes. Everything else (wrapping, a full ring,
+// for that tail, the whole ring. Everything else (wrapping, a full ring,
 // waking) is the out-of-line slow path, taken about once per half ring, and for each
 // span while the ring is full.
 //
@@ -14,12 +14,12 @@
 // writes its own cache line (head_ and its own state) and reads the collector's (tail_)
 // only on the slow path; the collector reads head_ once per drain, not per record, and
 // writes tail_ every kReleaseBytes.
-// The fast path may also copy a fixed number of bytes past the record (kSlackBytes at
-// most: the ring has that much room past its end, and never less than that free past
-// its head), so that the entries most spans have are copied without a loop.
+// A span guard's record has a size known at compile time (its header and its inline
+// tags), which the fast path copies in fixed moves, without a loop or a call.
 #pragma once
 
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -52,8 +52,6 @@ class ThreadBuffer {
  public:
   // Marks the unused tail of the ring when a record would not fit before the end.
   static constexpr std::uint16_t kPaddingTracer = 0xffff;
-  // The most entry bytes try_write_fast copies whatever the record's size.
-  static constexpr std::uint32_t kSlackBytes = 32;
 
   explicit ThreadBuffer(std::size_t capacity_bytes);  // rounded up to a power of two
   // No ring at all: every write goes to write_slow (a thread's buffer before it has one,
@@ -74,18 +72,21 @@ class ThreadBuffer {
   }
 
   // The fast path alone: writes and returns true when the record fits before the limit;
-  // false (nothing written) when write_slow must decide. The header and the next
-  // kCopiedEntryBytes are copied whatever the record's size: the caller's record must be
-  // followed by that many readable bytes. kWhole: the record is never longer than that
-  // (a guard whose entry storage is at most kCopiedEntryBytes): nothing more to copy.
-  template <std::uint32_t kCopiedEntryBytes = 0, bool kWhole = false>
+  // false (nothing written) when write_slow must decide. kSize: the record's size_bytes
+  // when the caller knows it at compile time (a span guard's), else 0.
+  template <std::uint32_t kSize = 0>
   [[gnu::always_inline]] bool try_write_fast(const SpanRecord& record) noexcept {
-    static_assert(kCopiedEntryBytes <= kSlackBytes && kCopiedEntryBytes % 16 == 0);
-    const std::uint64_t size = record.size_bytes;
+    static_assert(kSize % 16 == 0);
+    assert(kSize == 0 || record.size_bytes == kSize);
+    const std::uint64_t size = kSize != 0 ? kSize : record.size_bytes;
     const std::uint64_t head = head_.load(std::memory_order_relaxed);
     if (head + size > write_limit_) [[unlikely]]
       return false;
-    copy_record<kCopiedEntryBytes, kWhole>(data_.get() + (head & mask_), record, size);
+    std::byte* const to = data_.get() + (head & mask_);
+    if constexpr (kSize != 0)
+      __builtin_memcpy(to, &record, kSize);
+    else
+      std::memcpy(to, &record, size);
     head_.store(head + size, std::memory_order_release);
     return true;
   }
@@ -147,32 +148,18 @@ class ThreadBuffer {
   std::size_t capacity() const noexcept { return capacity_; }
 
  private:
-  // The 64-byte header and the next kCopiedEntryBytes in 16-byte moves, then the other
-  // entries 16 bytes at a time: no call to memcpy, and no length dispatch for the common
-  // sizes.
-  template <std::uint32_t kCopiedEntryBytes, bool kWhole>
-  [[gnu::always_inline]] static void copy_record(std::byte* to, const SpanRecord& record, std::uint64_t size) noexcept {
-    const std::byte* from = reinterpret_cast<const std::byte*>(&record);
-    constexpr std::uint64_t kFixed = sizeof(SpanRecord) + kCopiedEntryBytes;
-    __builtin_memcpy(to, from, kFixed);
-    if constexpr (!kWhole)
-      for (std::uint64_t off = kFixed; off < size; off += 16) __builtin_memcpy(to + off, from + off, 16);
-  }
-
   const SpanRecord& record_at(std::uint64_t position) const noexcept {
     return *reinterpret_cast<const SpanRecord*>(data_.get() + (position & mask_));
   }
 
   void update_limit(std::uint64_t head) noexcept {
     const std::uint64_t lap_end = (head | mask_) + 1;
-    const std::uint64_t room_end = cached_tail_ + (woken_ ? capacity_ - kSlackBytes : capacity_ / 2);
+    const std::uint64_t room_end = cached_tail_ + (woken_ ? capacity_ : capacity_ / 2);
     write_limit_ = lap_end < room_end ? lap_end : room_end;
   }
 
   const std::uint64_t capacity_;
   const std::uint64_t mask_;
-  // The ring, and kSlackBytes past its end for the fixed copies of the fast path (the
-  // fast path's limit keeps half a ring free past its head).
   const std::unique_ptr<std::byte[]> data_;
   // The producer's and the consumer's indices sit on separate cache lines.
   alignas(64) std::atomic<std::uint64_t> head_{0};

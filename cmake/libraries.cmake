@@ -79,7 +79,7 @@ zspan_library(trace_headers
   DEPS trace_internal
   THIRD_PARTY fmt)
 zspan_library(trace_internal
-  HDRS trace/internal/field.hpp trace/internal/recording.hpp trace/internal/shared_ref.hpp trace/internal/span_record.hpp trace/internal/text.hpp trace/internal/thread_buffer.hpp trace/internal/three_way.hpp)
+  HDRS trace/internal/field.hpp trace/internal/recording.hpp trace/internal/shared_ref.hpp trace/internal/span_record.hpp trace/internal/text.hpp trace/internal/thread_buffer.hpp trace/internal/thread_state.hpp trace/internal/three_way.hpp)
 zspan_library(trace_propagation
   SRCS trace/propagation/b3.cc trace/propagation/configured_propagator.cc trace/propagation/drops.cc trace/propagation/header_text.cc trace/propagation/jaeger.cc trace/propagation/peer_whitelist.cc trace/propagation/trace_context.cc trace/propagation/w3c_baggage.cc
   HDRS trace/propagation/b3.hpp trace/propagation/carrier.hpp trace/propagation/composite.hpp trace/propagation/configured_propagator.hpp trace/propagation/drops.hpp trace/propagation/header_text.hpp trace/propagation/host_verdict_cache.hpp trace/propagation/jaeger.hpp trace/propagation/peer_whitelist.hpp trace/propagation/propagator.hpp trace/propagation/trace_context.hpp trace/propagation/trust.hpp trace/propagation/w3c_baggage.hpp

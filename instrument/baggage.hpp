@@ -70,7 +70,7 @@ inline BaggageResult baggage_set(std::string_view key, std::string_view value) n
   static_cast<void>(value);
   return BaggageResult::kNoSpan;
 #else
-  detail::ContextNode* node = detail::tls_current;
+  detail::ContextNode* node = detail::tls_state.current;
   // A remote or captured context is shared, not a span of this scope: its baggage is
   // read, never changed.
   if (!node || node->kind() == detail::ContextNode::Kind::kRemote || node->kind() == detail::ContextNode::Kind::kCaptured)

@@ -55,14 +55,14 @@ class CoroutineContext {
   void finish() noexcept {}
 #else
   void resume() noexcept {
-    resumer_ = detail::tls_current;
-    detail::tls_current = context_;
+    resumer_ = detail::tls_state.current;
+    detail::tls_state.current = context_;
   }
   void suspend() noexcept {
-    context_ = detail::tls_current;
-    detail::tls_current = resumer_;
+    context_ = detail::tls_state.current;
+    detail::tls_state.current = resumer_;
   }
-  void finish() noexcept { detail::tls_current = resumer_; }
+  void finish() noexcept { detail::tls_state.current = resumer_; }
 #endif
 
   // Before the coroutine starts: its base. While it is suspended: its innermost span.

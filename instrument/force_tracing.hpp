@@ -53,7 +53,7 @@ class ForceTracing {
   // records nothing, and passes on the current span's ids (or a new trace id) forced.
   ForceTracing(TracerBase* tracer, bool on) noexcept : pushed_(on) {
     if (!on) return;
-    const detail::ContextNode* current = detail::tls_current;
+    const detail::ContextNode* current = detail::tls_state.current;
     if (current) {
       const detail::ContextNode& holder = current->minted_holder();  // a lazy sampled-out span's context
       // A remote parent stays remote: a span under it is the local root of its trace.

@@ -33,7 +33,7 @@ class RemoteParentScope {
   explicit RemoteParentScope(const SpanContext& remote) noexcept : pushed_(remote.valid()) {
     if (!pushed_) return;
     // Under zspan::ForceTracing (a forced trace is current), the caller's trace is forced.
-    const detail::ContextNode* enclosing = detail::tls_current;
+    const detail::ContextNode* enclosing = detail::tls_state.current;
     const bool forced = enclosing && enclosing->minted_holder().flags.forced();
     node_.init_remote(remote, forced ? remote.flags.with_forced() : remote.flags);
     detail::push(&node_);

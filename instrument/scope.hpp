@@ -86,7 +86,7 @@ constexpr bool compiles(const Args&...) noexcept {
 // not evaluated otherwise.
 #define ZSPAN_ON_CURRENT_SPAN(call, ...)                                            \
   do {                                                                              \
-    if (::zspan::detail::ContextNode* zspan_current_node = ::zspan::detail::tls_current;    \
+    if (::zspan::detail::ContextNode* zspan_current_node = ::zspan::detail::tls_state.current;    \
         zspan_current_node && zspan_current_node->fields_owner())                            \
       call(*zspan_current_node, __VA_ARGS__);                                       \
   } while (false)

@@ -58,7 +58,7 @@ inline CapturedContext capture_context() noexcept {
 #if defined(ZSPAN_DISABLED)
   return {};
 #else
-  const detail::ContextNode* current = detail::tls_current;
+  const detail::ContextNode* current = detail::tls_state.current;
   CapturedContext captured;
   if (!current) return captured;
   captured.state_ = detail::SharedRef<CapturedContext::State>::make();

@@ -27,10 +27,10 @@ namespace detail {
 
 namespace {
 constinit ThreadBuffer g_no_ring{ThreadBuffer::NoRing{}};
-bool has_ring() noexcept { return tls_buffer != &g_no_ring; }
+bool has_ring() noexcept { return tls_state.buffer != &g_no_ring; }
 }  // namespace
 
-constinit thread_local ThreadBuffer* tls_buffer = &g_no_ring;
+constinit thread_local ThreadState tls_state{nullptr, &g_no_ring, 0};
 
 namespace {
 
@@ -83,9 +83,9 @@ class Collector {
       if (!has_ring()) ++threads_seen_;
     }
     ensure_thread();
-    tls_buffer = entry->buffer.get();
+    tls_state.buffer = entry->buffer.get();
     retire_at_thread_exit(std::move(entry));
-    return tls_buffer;
+    return tls_state.buffer;
   }
 
   std::uint16_t register_sink(std::string_view service, TracerBase* tracer,
@@ -225,7 +225,7 @@ class Collector {
     struct Retire {
       std::shared_ptr<BufferEntry> entry;
       ~Retire() {
-        tls_buffer = &g_no_ring;
+        tls_state.buffer = &g_no_ring;
         if (entry) entry->retired.store(true, std::memory_order_release);
       }
     };
@@ -357,7 +357,7 @@ class Collector {
     thread_running_.store(false);
     wake_pending_.store(false);
 
-    ThreadBuffer* own = tls_buffer;
+    ThreadBuffer* own = tls_state.buffer;
     std::erase_if(buffers_, [&](const std::shared_ptr<BufferEntry>& e) { return e->buffer.get() != own; });
     buffer_bytes_ = 0;
     for (const auto& e : buffers_) {
@@ -521,7 +521,7 @@ void give_back_after_burst(const ThreadBuffer& borrowed) noexcept {
 
 void submit_slow(const SpanRecord& record) noexcept {
   Collector::instance().ensure_thread();  // after fork(), the child's first span starts it
-  ThreadBuffer* buffer = tls_buffer;
+  ThreadBuffer* buffer = tls_state.buffer;
   if (!has_ring()) {
     buffer = attach_thread_buffer();
     if (!buffer) {
@@ -581,7 +581,7 @@ void set_thread_buffer_capacity(std::size_t bytes) noexcept {
 }
 
 bool reserve_thread_buffer() noexcept {
-  detail::ThreadBuffer* buffer = detail::has_ring() ? detail::tls_buffer : detail::attach_thread_buffer();
+  detail::ThreadBuffer* buffer = detail::has_ring() ? detail::tls_state.buffer : detail::attach_thread_buffer();
   if (!buffer) return false;
   const std::size_t full = detail::Collector::instance().buffer_capacity_.load(std::memory_order_relaxed);
   if (buffer->capacity() < full) {
@@ -590,7 +590,7 @@ bool reserve_thread_buffer() noexcept {
     } catch (...) {
     }
   }
-  return detail::has_ring() && detail::tls_buffer->capacity() >= std::bit_ceil(full);
+  return detail::has_ring() && detail::tls_state.buffer->capacity() >= std::bit_ceil(full);
 }
 
 void set_buffer_budget(std::size_t bytes) noexcept {

@@ -26,6 +26,7 @@
 
 #include "zspan/trace/export/pipeline.hpp"
 #include "zspan/trace/internal/thread_buffer.hpp"
+#include "zspan/trace/internal/thread_state.hpp"
 
 namespace zspan {
 
@@ -123,17 +124,13 @@ bool flush_pipelines(const std::vector<std::shared_ptr<Pipeline>>& pipelines,
 // collector (bench/pipeline_bench.cc) and for tests.
 std::size_t drain_now() noexcept;
 
-// This thread's ring; never null: before the thread has one (and after it exits), a
-// ThreadBuffer without a ring, on which submit always takes the slow path.
-extern constinit thread_local ThreadBuffer* tls_buffer;
-
 // The rest of submit: attaching the thread's buffer, wrapping, dropping, waking.
 void submit_slow(const SpanRecord& record) noexcept;
 
 // Appends a finished span to this thread's buffer. kSize: see ThreadBuffer::try_write_fast.
 template <std::uint32_t kSize = 0>
 [[gnu::always_inline]] inline void submit(const SpanRecord& record) noexcept {
-  if (!tls_buffer->try_write_fast<kSize>(record)) [[unlikely]] submit_slow(record);
+  if (!tls_state.buffer->try_write_fast<kSize>(record)) [[unlikely]] submit_slow(record);
 }
 
 }  // namespace detail

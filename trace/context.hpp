@@ -1,9 +1,9 @@
 // The current span of a thread, and the chain of spans that leads to it.
 //
 // Each active span is a ContextNode linked to the node that was current when it started.
-// A thread's context is one pointer, `tls_current`, to the innermost node; the nodes live
-// in the span guards themselves (on the stack, or in a coroutine frame), so making a span
-// current costs two stores and no allocation. The chain is a cactus stack: a coroutine or
+// A thread's context is one pointer, `tls_state.current` (trace/internal/thread_state.hpp),
+// to the innermost node; the nodes live in the span guards themselves (on the stack, or in
+// a coroutine frame), so making a span current costs two stores and no allocation. The chain is a cactus stack: a coroutine or
 // task that started under a span keeps pointing at it, and saving or restoring its part
 // of the context at a suspension is swapping one pointer (ContextSwap below).
 //
@@ -35,6 +35,7 @@
 #include "zspan/trace/clock.hpp"
 #include "zspan/trace/span_context.hpp"
 #include "zspan/trace/internal/span_record.hpp"
+#include "zspan/trace/internal/thread_state.hpp"
 
 namespace zspan {
 
@@ -281,20 +282,18 @@ constexpr std::size_t ContextNode::end_offset() noexcept { return offsetof(Conte
 static_assert(sizeof(ContextNode::ChildStart) == 1 && sizeof(ContextNode::End) == 1, "answers are bytes");
 #pragma GCC diagnostic pop
 
-extern constinit thread_local ContextNode* tls_current;
-
 // Unlinks `node` from this thread's chain when it is not the innermost (see above), and
 // counts it (zspan::stats().out_of_order_ends).
 void unlink_out_of_order(ContextNode* node) noexcept;
 std::uint64_t out_of_order_ends() noexcept;
 
 [[gnu::always_inline]] inline void push(ContextNode* node) noexcept {
-  node->prev = tls_current;
-  tls_current = node;
+  node->prev = tls_state.current;
+  tls_state.current = node;
 }
 [[gnu::always_inline]] inline void pop(ContextNode* node) noexcept {
-  if (tls_current == node) [[likely]]
-    tls_current = node->prev;
+  if (tls_state.current == node) [[likely]]
+    tls_state.current = node->prev;
   else
     unlink_out_of_order(node);
 }
@@ -314,11 +313,11 @@ class ContextSwap {
 };
 #else
 // The innermost active span on this thread, or nullptr.
-inline const detail::ContextNode* current_node() noexcept { return detail::tls_current; }
+inline const detail::ContextNode* current_node() noexcept { return detail::tls_state.current; }
 
 // The context of the current span; an invalid context when no span is active.
 inline SpanContext current_context() noexcept {
-  const detail::ContextNode* n = detail::tls_current;
+  const detail::ContextNode* n = detail::tls_state.current;
   return n ? n->context() : SpanContext{};
 }
 
@@ -327,8 +326,8 @@ inline SpanContext current_context() noexcept {
 // was created in: the chain itself is left untouched.
 class ContextSwap {
  public:
-  explicit ContextSwap(detail::ContextNode* context) noexcept : saved_(detail::tls_current) { detail::tls_current = context; }
-  ~ContextSwap() { detail::tls_current = saved_; }
+  explicit ContextSwap(detail::ContextNode* context) noexcept : saved_(detail::tls_state.current) { detail::tls_state.current = context; }
+  ~ContextSwap() { detail::tls_state.current = saved_; }
   ContextSwap(const ContextSwap&) = delete;
   ContextSwap& operator=(const ContextSwap&) = delete;
 

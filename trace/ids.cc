@@ -9,8 +9,6 @@
 
 namespace zspan::detail {
 
-constinit thread_local std::uint64_t tls_id_state = 0;
-
 std::uint64_t seed_id_state() noexcept {
   std::uint64_t seed = 0;
   try {
@@ -21,7 +19,7 @@ std::uint64_t seed_id_state() noexcept {
   }
   seed ^= static_cast<std::uint64_t>(std::chrono::high_resolution_clock::now().time_since_epoch().count());
   seed ^= std::hash<std::thread::id>{}(std::this_thread::get_id()) * 0xff51afd7ed558ccdULL;
-  seed ^= reinterpret_cast<std::uintptr_t>(&tls_id_state);
+  seed ^= reinterpret_cast<std::uintptr_t>(&tls_state.id_state);
   return seed != 0 ? seed : 0x2545f4914f6cdd1dULL;
 }
 

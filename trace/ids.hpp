@@ -17,11 +17,13 @@
 #include <optional>
 #include <string_view>
 
+#include "zspan/trace/internal/thread_state.hpp"
+
 namespace zspan {
 
 namespace detail {
-// 0 means "not seeded yet": the first draw on a thread seeds it.
-extern constinit thread_local std::uint64_t tls_id_state;
+// The thread's generator state is tls_state.id_state: 0 means "not seeded yet", and the
+// first draw on a thread seeds it.
 std::uint64_t seed_id_state() noexcept;
 
 inline constexpr std::uint64_t kIdGamma = 0xa0761d6478bd642fULL;
@@ -36,10 +38,10 @@ constexpr std::uint64_t id_mix(std::uint64_t s) noexcept {
 
 // One step of this thread's generator: the state after it.
 [[gnu::always_inline]] inline std::uint64_t next_id_state() noexcept {
-  std::uint64_t s = tls_id_state;
+  std::uint64_t s = tls_state.id_state;
   if (s == 0) [[unlikely]] s = seed_id_state();
   s += kIdGamma;
-  tls_id_state = s;
+  tls_state.id_state = s;
   return s;
 }
 
@@ -69,13 +71,19 @@ struct TraceId {
   std::uint64_t low = 0;
 
   [[gnu::always_inline]] static TraceId generate() noexcept { return from_state(detail::next_id_state()); }
-  // The trace id of one step of the generator (the state after it): one multiply.
+  // The trace id of one step of the generator (the state after it): one multiply. The
+  // two steps in 2^64 whose id would be all zero give a high half of 1.
   [[gnu::always_inline]] static constexpr TraceId from_state(std::uint64_t s) noexcept {
+    return unchecked_from_state(s).made_valid();
+  }
+  // The same before that fix-up, which changes no low half: for a sampler, which decides
+  // on it (a root's id is made valid only if it is kept).
+  [[gnu::always_inline]] static constexpr TraceId unchecked_from_state(std::uint64_t s) noexcept {
     const unsigned __int128 product = detail::id_product(s);
     const auto high = static_cast<std::uint64_t>(product >> 64);
-    const std::uint64_t low = high ^ static_cast<std::uint64_t>(product);
-    return {high, low != 0 ? low : 1};
+    return {high, high ^ static_cast<std::uint64_t>(product)};
   }
+  constexpr TraceId made_valid() const noexcept { return {valid() ? high : 1, low}; }
   constexpr bool valid() const noexcept { return (high | low) != 0; }
   void to_hex(char* out32) const noexcept {
     detail::write_hex(high, out32);

@@ -154,9 +154,11 @@ class Tracer final : public TracerBase {
   }
 #endif
 
-  // Hot path: the sampler is called directly, without going through TracerBase.
+  // Hot path: the sampler is called directly, without going through TracerBase. It is
+  // asked first: a sampled-out root then asks nothing more (a tracer without a slot
+  // records nothing whatever its sampler says).
   bool should_sample(const SamplingInput& in) noexcept {
-    return slot_ != detail::kNoSinkSlot && sampler_.should_sample(in);
+    return sampler_.should_sample(in) && slot_ != detail::kNoSinkSlot;
   }
 
  private:

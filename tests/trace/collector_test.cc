@@ -170,23 +170,23 @@ TEST(ThreadBuffers, ABurstBorrowsFromTheBudgetWithinItAndGivesItBack) {
     {
       TRACE_SCOPE_WITH(tracer, "attaches the ring");
     }
-    first = detail::tls_buffer->capacity();
+    first = detail::tls_state.buffer->capacity();
     counting.pipeline()->lock_for_fork();  // the collector stops at its next batch
     for (std::uint64_t i = 0; i < kBurst; ++i) {
       TRACE_SCOPE_WITH(tracer, "burst");
     }
-    borrowed = detail::tls_buffer->capacity();
+    borrowed = detail::tls_state.buffer->capacity();
     counting.pipeline()->unlock_for_fork();
     ASSERT_TRUE(flush());
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // a second without drops
     // Small bursts, each drained: at the next slow path (a lap at most) the ring goes back.
-    for (int round = 0; round < 64 && detail::tls_buffer->capacity() > kCapacity; ++round) {
+    for (int round = 0; round < 64 && detail::tls_state.buffer->capacity() > kCapacity; ++round) {
       for (std::size_t i = 0; i < kCapacity / 8 / sizeof(detail::SpanRecord); ++i) {
         TRACE_SCOPE_WITH(tracer, "after the burst");
       }
       ASSERT_TRUE(flush());
     }
-    after_burst = detail::tls_buffer->capacity();
+    after_burst = detail::tls_state.buffer->capacity();
   }).join();
   ASSERT_TRUE(flush());
   const Stats after = stats();

@@ -116,7 +116,7 @@ static_assert(SpanRecord::kSampled == TraceFlags::kSampled && SpanRecord::kRando
 template <class T>
 [[gnu::always_inline]] inline void init_span(ContextNode& node, const Callsite& callsite, T& tracer,
                                    std::uint32_t entries_capacity, Reference reference = Reference::kChildOf) noexcept {
-  ContextNode* const parent = detail::tls_current;
+  ContextNode* const parent = detail::tls_state.current;
   node.prev = parent;
   const std::uint8_t record_flags = reference == Reference::kFollowsFrom ? SpanRecord::kFollowsFrom : 0;
   if (!parent) {
@@ -125,11 +125,11 @@ template <class T>
     } else {
       constexpr bool kReadsTraceId = kReadsRootTraceId<detail::sampler_of_t<T>>;
       const std::uint64_t id_state = kReadsTraceId ? next_id_state() : 0;
-      const TraceId trace_id = kReadsTraceId ? TraceId::from_state(id_state) : TraceId{};
+      const TraceId drawn = kReadsTraceId ? TraceId::unchecked_from_state(id_state) : TraceId{};
       const TraceFlags flags{TraceFlags::kRandom | TraceFlags::kSampled};
-      if (detail::sample_local_root(tracer, {trace_id, &callsite, false, {}})) [[likely]]
-        node.init_recording(callsite, detail::tracer_slot(tracer, nullptr), entries_capacity, record_flags, trace_id,
-                            flags, {});
+      if (detail::sample_local_root(tracer, {drawn, &callsite, false, {}})) [[likely]]
+        node.init_recording(callsite, detail::tracer_slot(tracer, nullptr), entries_capacity, record_flags,
+                            kReadsTraceId ? drawn.made_valid() : TraceId{}, flags, {});
       else if constexpr (kReadsTraceId)
         node.init_drawn(id_state);  // its ids are minted from it if its context is read
       else
@@ -164,7 +164,7 @@ template <class T>
                                               std::uint32_t entries_capacity,
                                               Reference reference = Reference::kChildOf) noexcept {
   init_span(node, callsite, tracer, entries_capacity, reference);
-  detail::tls_current = &node;
+  detail::tls_state.current = &node;
 }
 
 // What a span guard's destructor does: the node's end, in place of its destructor.

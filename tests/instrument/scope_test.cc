@@ -13,7 +13,9 @@ namespace {
 
 using zspan::testing::flushed;
 using zspan::testing::MemoryTracer;
+using zspan::testing::int_tag;
 using zspan::testing::span_named;
+using zspan::testing::string_tag;
 
 TEST(Scope, NestedScopesFormOneTraceOfParentsAndChildren) {
   MemoryTracer tracer{"svc"};
@@ -321,6 +323,57 @@ TEST(Scope, FieldsThatDoNotFitAreCountedOnTheSpan) {
   ASSERT_EQ(spans.size(), 1u);
   EXPECT_EQ(spans[0].references.size(), zspan::kSpanFieldBytes / (2 * sizeof(zspan::detail::FieldEntry)));
   EXPECT_EQ(spans[0].dropped_fields, 3u);
+}
+
+// A guard's end copies its header and its inline tags, a size known at compile time; a
+// record that grew past them (a long string or a run-time key inline, a tag, a log or a
+// name added later) ends out of line. Every way is exported whole, and so are the spans
+// written after it into the same buffer.
+TEST(Scope, RecordsThatGrowAfterTheirStartAreExportedWhole) {
+  static constexpr zspan::TagKey<"test.count", std::int64_t> count;
+  static constexpr zspan::TagKey<"test.text", std::string_view> text;
+  MemoryTracer tracer{"svc"};
+  const std::string long_text(100, 'x');
+  const std::string key_name = "test.quota";
+  const zspan::DynamicTagKey<std::int64_t> quota{key_name};
+  {
+    TRACE_SCOPE_WITH(tracer, "inline", count = 1, text = "GET");
+  }
+  {
+    TRACE_SCOPE_WITH(tracer, "long inline string", count = 2, text = std::string_view{long_text});
+  }
+  {
+    TRACE_SCOPE_WITH(tracer, "run-time key inline", quota = 3);
+  }
+  {
+    TRACE_SCOPE_WITH(tracer, "tag added", count = 4);
+    TRACE_TAG(text, "later");
+  }
+  {
+    TRACE_SCOPE_WITH(tracer, "log added");
+    TRACE_LOG("event {}", 5);
+  }
+  {
+    TRACE_SCOPE_NAMED_WITH(tracer, std::string_view{long_text}.substr(0, 20), count = 6);
+  }
+  {
+    TRACE_SCOPE_WITH(tracer, "bare");
+  }
+  const auto spans = flushed(tracer);
+  ASSERT_EQ(spans.size(), 7u);
+  EXPECT_EQ(int_tag(span_named(spans, "inline"), "test.count"), 1);
+  EXPECT_EQ(string_tag(span_named(spans, "inline"), "test.text"), "GET");
+  EXPECT_EQ(int_tag(span_named(spans, "long inline string"), "test.count"), 2);
+  EXPECT_EQ(string_tag(span_named(spans, "long inline string"), "test.text"), long_text);
+  EXPECT_EQ(int_tag(span_named(spans, "run-time key inline"), "test.quota"), 3);
+  EXPECT_EQ(int_tag(span_named(spans, "tag added"), "test.count"), 4);
+  EXPECT_EQ(string_tag(span_named(spans, "tag added"), "test.text"), "later");
+  ASSERT_EQ(span_named(spans, "log added").logs.size(), 1u);
+  EXPECT_EQ(zspan::testing::field_value(span_named(spans, "log added").logs[0], "message"),
+            zspan::SpanData::TagValue{std::string("event 5")});
+  EXPECT_EQ(int_tag(span_named(spans, std::string(20, 'x')), "test.count"), 6);
+  EXPECT_TRUE(span_named(spans, "bare").tags.empty());
+  for (const auto& s : spans) EXPECT_EQ(s.dropped_fields, 0u) << s.name;
 }
 
 TEST(Scope, ErrorsAreMarked) {

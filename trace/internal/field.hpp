@@ -152,9 +152,9 @@ inline std::uint64_t inline_string_value(std::string_view s) noexcept {
 // payload bytes at `payload`, which has string_payload_words_for(stored.size()) words.
 inline std::uint64_t write_string(std::string_view stored, std::size_t original_size, std::byte* payload) noexcept {
   if (stored.size() <= kInlineStringBytes) return inline_string_value(stored);
+  // The last word zeroed, then the bytes over it: its padding is zero without a memset call.
+  std::memset(payload + (string_payload_words_for(stored.size()) - 1) * 8, 0, 8);
   std::memcpy(payload, stored.data(), stored.size());
-  const std::size_t padding = string_payload_words_for(stored.size()) * 8 - stored.size();
-  std::memset(payload + stored.size(), 0, padding);
   return std::bit_cast<std::uint64_t>(
       LongString{static_cast<std::uint32_t>(std::min<std::size_t>(original_size, UINT32_MAX)),
                  static_cast<std::uint16_t>(stored.size())});

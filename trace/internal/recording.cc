@@ -2,13 +2,17 @@
 
 namespace zspan::detail {
 
-void submit_recorded(ContextNode& node) noexcept {
+namespace {
+[[gnu::always_inline]] inline void stamp_and_submit(ContextNode& node) noexcept {
   stamp_ticks(node.record.end_ticks);
   submit(node.record);
 }
+}  // namespace
+
+void submit_recorded(ContextNode& node) noexcept { stamp_and_submit(node); }
 
 void end_out_of_line(ContextNode& node) noexcept {
-  finish_span(node);
+  if (node.recording()) stamp_and_submit(node);
   if (node.shares()) node.stop_sharing();
 }
 

@@ -83,10 +83,13 @@ class ThreadBuffer {
     if (head + size > write_limit_) [[unlikely]]
       return false;
     std::byte* const to = data_.get() + (head & mask_);
-    if constexpr (kSize != 0)
-      __builtin_memcpy(to, &record, kSize);
-    else
-      std::memcpy(to, &record, size);
+    const auto* from = reinterpret_cast<const std::byte*>(&record);
+    if constexpr (kSize != 0) {
+      __builtin_memcpy(to, from, kSize);
+    } else {  // the header, then the entries 16 bytes at a time: no call for a short record
+      __builtin_memcpy(to, from, sizeof(SpanRecord));
+      for (std::uint64_t at = sizeof(SpanRecord); at < size; at += 16) __builtin_memcpy(to + at, from + at, 16);
+    }
     head_.store(head + size, std::memory_order_release);
     return true;
   }

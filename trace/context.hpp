@@ -19,11 +19,14 @@
 //    any exporter sees it. Its record has its ids and its parent's either way.
 //  - A sampled-out span copies nothing: a kLazy node's context is its parent's (ids,
 //    flags, trace state, baggage), found by walking up (context_holder). A sampled-out
-//    root is kLazy too, with no parent, unless its sampler read the trace id: its ids
-//    are minted the first time its context is read (context(), capture, a Span made
+//    root is kLazy too, with no parent, or kDrawn if its sampler read the trace id (it
+//    keeps the generator step the id was drawn from, and so the id it decided on): its
+//    ids are minted the first time its context is read (context(), capture, a Span made
 //    current), which is where a context can leave the thread. A lazy child makes the
 //    context its own (adopt_inherited_context) before its baggage changes or when its
 //    parent ends first; a Span's node always does at once.
+//  - A recording node's children start out of line until its ids are minted (the first
+//    one mints them), and inline after.
 //
 // Trace state and baggage are shared references that most nodes do not hold: a node
 // constructs them only when it has some to share (shares()).
@@ -55,14 +58,9 @@ struct ContextNode {
     kCaptured,   // a copy made to resume elsewhere (trace/captured_context.hpp): shared
                  // by every thread resuming it, so read-only, and never ends
   };
-  struct Unfilled {};
-
-  ContextNode() noexcept : prev(nullptr), owner(nullptr), entries_capacity(0), flags{}, record{} {
-    set_kind(Kind::kRecording, false);
-  }
   // What the hot path asks of a node, a byte each, kept in step with its kind by set_kind
-  // (so that each question is one compare, and an init function writes the kind and both
-  // answers in one store). How a child of the node starts:
+  // (so that each question is a compare with memory, three_way, and an init function
+  // writes the kind and both answers in one store). How a child of the node starts:
   enum class ChildStart : std::uint8_t {
     kLazy,       // the node is sampled out: so is the child, which copies nothing
     kRecording,  // the node records, has its ids and shares nothing: the child records,
@@ -78,6 +76,11 @@ struct ContextNode {
     kOutOfLine,  // sharing, or a record that grew past its inline tags (tags, logs or a
                  // name added later, a long string): see fields_grew()
   };
+
+  struct Unfilled {};
+  ContextNode() noexcept : prev(nullptr), owner(nullptr), entries_capacity(0), flags{}, record{} {
+    set_kind(Kind::kRecording, false);
+  }
   // What a span guard holds: nothing written until its init function writes it, which
   // must come before the node is read or destroyed. A guard ends its node with end_span
   // (trace/internal/recording.hpp), in place of its destructor.

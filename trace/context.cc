@@ -53,7 +53,7 @@ const ContextNode& ContextNode::minted_holder() const noexcept {
       holder.flags.bits |= TraceFlags::kRandom;  // W3C Level 2: a trace id zspan drew
     }
     holder.record.span_id = SpanId::generate();
-    if (holder.kind_ == Kind::kRecording && !holder.shares_) holder.child_start_ = ChildStart::kRecording;
+    holder.start_children_inline_if_minted();
   }
   return holder;
 }

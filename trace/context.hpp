@@ -168,6 +168,7 @@ struct ContextNode {
     entries_capacity = 0;
     flags = holder.flags;
     record = holder.record;
+    start_children_inline_if_minted();
   }
 
   ContextNode* prev;
@@ -264,8 +265,12 @@ struct ContextNode {
   void adopt_inherited_context() noexcept;
 
  private:
+  // A recording node that shares nothing has its children start inline once it has its
+  // ids (minted_holder mints them; a copy may have them already).
+  void start_children_inline_if_minted() noexcept {
+    if (kind_ == Kind::kRecording && !shares_ && record.span_id.valid()) child_start_ = ChildStart::kRecording;
+  }
   // A remote or captured node shares: its init function constructs the references first.
-  // A recording node's children start inline once its ids are minted (minted_holder).
   void set_kind(Kind kind, bool shares) noexcept {
     kind_ = kind;
     shares_ = shares;

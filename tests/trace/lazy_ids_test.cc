@@ -74,6 +74,27 @@ TEST(LazyIds, ChildrenCarryTheIdsTheirParentMintedForThem) {
   EXPECT_NE(span_named(spans, "first").span_id, span_named(spans, "second").span_id);
 }
 
+// The first child of a recording span starts out of line and mints its ids; the others
+// start inline, as do the children of a movable Span made current (it has its ids).
+TEST(LazyIds, ChildrenStartInlineOnceTheirParentHasItsIds) {
+  using ChildStart = zspan::detail::ContextNode::ChildStart;
+  MemoryTracer tracer{"svc"};
+  static constexpr zspan::Callsite kJob{"job", __func__, __FILE__, __LINE__, zspan::Level::kInfo};
+  {
+    TRACE_SCOPE_WITH(tracer, "root");
+    EXPECT_EQ(zspan::current_node()->child_start(), ChildStart::kOutOfLine);
+    { TRACE_SCOPE("first"); }
+    EXPECT_EQ(zspan::current_node()->child_start(), ChildStart::kRecording);
+    zspan::Span job = zspan::Span::start(tracer, kJob);
+    zspan::ActiveScope scope = job.make_current();
+    EXPECT_EQ(zspan::current_node()->child_start(), ChildStart::kRecording);
+    { TRACE_SCOPE("step"); }
+  }
+  const auto spans = flushed(tracer);
+  ASSERT_EQ(spans.size(), 4u);
+  EXPECT_EQ(span_named(spans, "step").parent_id, span_named(spans, "job").span_id);
+}
+
 // A span that shares trace state or baggage starts its children out of line: they must
 // mint its ids just the same.
 TEST(LazyIds, ChildrenOfASpanWithBaggageCarryItsIds) {

@@ -22,28 +22,45 @@ namespace zspan::detail {
 
 enum class Follows { kZero, kOne };
 
+#if defined(__x86_64__) && defined(__GNUC__)
+// (Each layout is a function of its own: clang refuses an asm goto whose labels sit in
+// another branch of an `if constexpr`.)
+template <std::size_t kOffset, class IfZero, class IfOne, class Otherwise>
+[[gnu::always_inline]] inline void zero_follows(const void* object, IfZero&& if_zero, IfOne&& if_one,
+                                                Otherwise&& otherwise) {
+  asm goto("cmpb $0, %c1(%0)\n\tjne %l[not_zero]" : : "r"(object), "i"(kOffset) : "cc" : not_zero);
+  if_zero();
+  return;
+not_zero:
+  asm goto("cmpb $1, %c1(%0)\n\tjne %l[more]" : : "r"(object), "i"(kOffset) : "cc" : more);
+  if_one();
+  return;
+more:
+  otherwise();
+}
+
+template <std::size_t kOffset, class IfZero, class IfOne, class Otherwise>
+[[gnu::always_inline]] inline void one_follows(const void* object, IfZero&& if_zero, IfOne&& if_one,
+                                               Otherwise&& otherwise) {
+  asm goto("cmpb $1, %c1(%0)\n\tjb %l[zero]\n\tjne %l[more]" : : "r"(object), "i"(kOffset) : "cc" : zero, more);
+  if_one();
+  return;
+zero:
+  if_zero();
+  return;
+more:
+  otherwise();
+}
+#endif
+
 template <Follows kFollows, std::size_t kOffset, class IfZero, class IfOne, class Otherwise>
 [[gnu::always_inline]] inline void three_way(const void* object, IfZero&& if_zero, IfOne&& if_one,
                                              Otherwise&& otherwise) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  if constexpr (kFollows == Follows::kZero) {
-    asm goto("cmpb $0, %c1(%0)\n\tjne %l[not_zero]" : : "r"(object), "i"(kOffset) : "cc" : not_zero);
-    if_zero();
-    return;
-  not_zero:
-    asm goto("cmpb $1, %c1(%0)\n\tjne %l[more]" : : "r"(object), "i"(kOffset) : "cc" : more);
-    if_one();
-    return;
-  } else {
-    asm goto("cmpb $1, %c1(%0)\n\tjb %l[zero]\n\tjne %l[more]" : : "r"(object), "i"(kOffset) : "cc" : zero, more);
-    if_one();
-    return;
-  zero:
-    if_zero();
-    return;
-  }
-more:
-  otherwise();
+  if constexpr (kFollows == Follows::kZero)
+    zero_follows<kOffset>(object, if_zero, if_one, otherwise);
+  else
+    one_follows<kOffset>(object, if_zero, if_one, otherwise);
 #else
   switch (*(static_cast<const std::uint8_t*>(object) + kOffset)) {
     case 0: if_zero(); break;

@@ -12,22 +12,31 @@ namespace {
 
 using namespace zspan_bench;
 
-// Spans the pipeline dropped (a full thread buffer) during a benchmark, as counters:
-// a non-zero value means the collector did not keep up and the row is optimistic.
-// Every thread reads the process-wide count, so the counters average over threads.
-// It also gives the thread its full ring first, so that no ring grows during the row.
+// Spans the pipeline dropped during a benchmark, as counters: `dropped`, those a full
+// thread buffer refused (a non-zero value means the collector did not keep up and the row
+// is optimistic: a dropped span skips the buffer write), and as a share of the spans
+// recorded, `dropped_buffer_share`; `dropped_share`, every span lost on the way to the
+// exporter (a full buffer or a full exporter queue), once what was recorded has been
+// flushed. Every thread reads the process-wide counts, so the counters average over
+// threads. It also gives the thread its full ring first, so that no ring grows during the
+// row.
 class DropCounter {
  public:
-  DropCounter() : before_((zspan::reserve_thread_buffer(), zspan::stats().spans_dropped_buffer_full)) {}
+  DropCounter() : before_((zspan::reserve_thread_buffer(), zspan::stats())) {}
   void report(benchmark::State& state) {
-    const auto dropped = static_cast<double>(zspan::stats().spans_dropped_buffer_full - before_);
+    zspan::flush();
+    const zspan::Stats after = zspan::stats();
+    const auto full = static_cast<double>(after.spans_dropped_buffer_full - before_.spans_dropped_buffer_full);
+    const auto lost = static_cast<double>(after.spans_dropped() - before_.spans_dropped());
     const auto spans = static_cast<double>(state.iterations()) * state.threads();
-    state.counters["dropped"] = benchmark::Counter(dropped, benchmark::Counter::kAvgThreads);
-    state.counters["dropped_share"] = benchmark::Counter(spans > 0 ? dropped / spans : 0, benchmark::Counter::kAvgThreads);
+    auto share = [&](double n) { return benchmark::Counter(spans > 0 ? n / spans : 0, benchmark::Counter::kAvgThreads); };
+    state.counters["dropped"] = benchmark::Counter(full, benchmark::Counter::kAvgThreads);
+    state.counters["dropped_buffer_share"] = share(full);
+    state.counters["dropped_share"] = share(lost);
   }
 
  private:
-  std::uint64_t before_;
+  zspan::Stats before_;
 };
 
 void BM_Baseline(benchmark::State& state) {

@@ -298,9 +298,13 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
     counts_.dropped_shutdown += n;  // still retryable when shutdown's time ran out
   }
   queued_.fetch_sub(n, std::memory_order_relaxed);
+  // Kept for the next batches, as many as a full queue takes: a drain that fills the queue
+  // again (a thread emptying its full ring, say) then allocates nothing and touches no new
+  // page. The memory is what max_queue_size allows anyway.
+  const std::size_t keep = options_.max_queue_size / options_.max_export_batch_size + 1;
   for (auto& c : chunks) {
     c->clear();
-    if (free_.size() < 4) free_.push_back(std::move(c));
+    if (free_.size() < keep) free_.push_back(std::move(c));
   }
   progress_.notify_all();
 }

@@ -3,9 +3,10 @@
 // Each active span is a ContextNode linked to the node that was current when it started.
 // A thread's context is one pointer, `tls_state.current` (trace/internal/thread_state.hpp),
 // to the innermost node; the nodes live in the span guards themselves (on the stack, or in
-// a coroutine frame), so making a span current costs two stores and no allocation. The chain is a cactus stack: a coroutine or
-// task that started under a span keeps pointing at it, and saving or restoring its part
-// of the context at a suspension is swapping one pointer (ContextSwap below).
+// a coroutine frame), so making a span current costs two stores and no allocation. The
+// chain is a cactus stack: a coroutine or task that started under a span keeps pointing
+// at it, and saving or restoring its part of the context at a suspension is swapping one
+// pointer (ContextSwap below).
 //
 // Ending out of order. A guard that ends while it is not current (it was heap-allocated,
 // or kept in an optional, and ended before a span started after it) is unlinked from the
@@ -276,7 +277,12 @@ struct ContextNode {
     shares_ = shares;
     const bool sampled_out = kind == Kind::kSilent || kind == Kind::kLazy || kind == Kind::kDrawn;
     child_start_ = sampled_out ? ChildStart::kLazy : ChildStart::kOutOfLine;
-    end_ = shares ? End::kOutOfLine : sampled_out ? End::kPop : kind == Kind::kRecording ? End::kSubmit : End::kOutOfLine;
+    if (shares)
+      end_ = End::kOutOfLine;
+    else if (sampled_out)
+      end_ = End::kPop;
+    else
+      end_ = kind == Kind::kRecording ? End::kSubmit : End::kOutOfLine;
   }
 };
 // ContextNode is not standard-layout (its state is private), which makes offsetof
@@ -334,7 +340,9 @@ inline SpanContext current_context() noexcept {
 // was created in: the chain itself is left untouched.
 class ContextSwap {
  public:
-  explicit ContextSwap(detail::ContextNode* context) noexcept : saved_(detail::tls_state.current) { detail::tls_state.current = context; }
+  explicit ContextSwap(detail::ContextNode* context) noexcept : saved_(detail::tls_state.current) {
+    detail::tls_state.current = context;
+  }
   ~ContextSwap() { detail::tls_state.current = saved_; }
   ContextSwap(const ContextSwap&) = delete;
   ContextSwap& operator=(const ContextSwap&) = delete;

@@ -27,7 +27,7 @@
 namespace zspan {
 
 struct SamplingInput {
-  TraceId trace_id;
+  TraceId trace_id;  // at a root, before its validity fix-up (TraceId::unchecked_from_state)
   const Callsite* callsite;
   bool has_remote_parent;
   TraceFlags remote_parent_flags;  // meaningful when has_remote_parent

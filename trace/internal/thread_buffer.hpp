@@ -6,9 +6,9 @@
 // The producer's fast path is one comparison against `write_limit_`, the lowest of: the
 // end of the ring's current lap (a record is never split), and half the ring past the
 // last tail it saw (past that, the collector should be woken) or, once it has been woken
-// for that tail, the whole ring. Everything else (wrapping, a full ring,
-// waking) is the out-of-line slow path, taken about once per half ring, and for each
-// span while the ring is full.
+// for that tail, the whole ring. Everything else (wrapping, a full ring, waking) is the
+// out-of-line slow path, taken about once per half ring, and for each span while the ring
+// is full.
 //
 // Nothing the two sides touch per record is shared with another thread: the writer
 // writes its own cache line (head_ and its own state) and reads the collector's (tail_)

@@ -17,6 +17,21 @@ TEST(Ids, GeneratedIdsAreNeverZero) {
   }
 }
 
+// The two generator steps whose product is zero (the state, or the state xor wyrand's
+// constant) would give an all-zero trace id: it gets a high half of 1, and keeps the low
+// half a ratio sampler decided on (TraceId::unchecked_from_state).
+TEST(Ids, StepsThatWouldGiveAnAllZeroTraceIdGiveAValidOne) {
+  for (const std::uint64_t step : {std::uint64_t{0}, std::uint64_t{0xe7037ed1a0b428dbULL}}) {
+    EXPECT_FALSE(TraceId::unchecked_from_state(step).valid());
+    const TraceId id = TraceId::from_state(step);
+    EXPECT_TRUE(id.valid());
+    EXPECT_EQ(id.high, 1u);
+    EXPECT_EQ(id.low, TraceId::unchecked_from_state(step).low);
+  }
+  const TraceId ordinary = TraceId::from_state(12345);
+  EXPECT_EQ(ordinary, TraceId::unchecked_from_state(12345)) << "a valid id is left as drawn";
+}
+
 TEST(Ids, AMillionSpanIdsAreUnique) {
   std::vector<std::uint64_t> ids(1'000'000);
   for (auto& id : ids) id = SpanId::generate().value;

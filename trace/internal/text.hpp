@@ -27,9 +27,10 @@ constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noex
 
 // OWS = *( SP / HTAB ) (RFC 9110 §5.6.3), allowed around list members by W3C Trace
 // Context §3.3.1.1 and W3C Baggage §3.2.1, and trimmed from settings too.
+constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 constexpr std::string_view trim_ows(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
   return s;
 }
 

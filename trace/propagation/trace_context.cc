@@ -5,6 +5,8 @@
 #include <cstring>
 #include <memory>
 
+#include "zspan/trace/internal/text.hpp"
+
 namespace zspan {
 
 namespace {
@@ -55,7 +57,6 @@ constexpr auto kTraceStateClass = [] {
   return table;
 }();
 std::uint8_t tracestate_class(char c) noexcept { return kTraceStateClass[static_cast<unsigned char>(c)]; }
-bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
 // The first byte from `p` on that is not an nblk-chr, or `end`: eight bytes at a time
 // while eight remain, then one at a time.
@@ -119,7 +120,7 @@ bool read_tracestate_member(const char*& p, const char* end, TraceState::Member&
     while (p != end && *p == ' ') ++p;
     if (p == end || *p == ',') break;
     if (*p == '\t') {  // OWS: nothing else may follow before the comma
-      while (p != end && is_ows(*p)) ++p;
+      while (p != end && detail::is_ows(*p)) ++p;
       if (p != end && *p != ',') return false;
       break;
     }
@@ -149,7 +150,7 @@ bool parse_tracestate_line(std::string_view line, ParsedMembers& parsed) noexcep
   const char* const end = p + line.size();
   while (true) {
     // §3.3.1.1: OWS around list-members; empty and white-space-only ones are skipped.
-    while (p != end && is_ows(*p)) ++p;
+    while (p != end && detail::is_ows(*p)) ++p;
     if (p != end && *p != ',') {
       TraceState::Member member;
       if (!read_tracestate_member(p, end, member)) return false;

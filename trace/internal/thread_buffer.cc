@@ -40,7 +40,7 @@ ThreadBuffer::WriteResult ThreadBuffer::write_slow(const SpanRecord& record) noe
     std::memcpy(at + offsetof(SpanRecord, tracer), &pad_tracer, sizeof(pad_tracer));
     at = data_.get();
   }
-  std::memcpy(at, &record, size);
+  copy_record<0>(at, record, size);
   const std::uint64_t new_head = head + skip + size;
   head_.store(new_head, std::memory_order_release);
   const bool wake = !woken_ && new_head - cached_tail_ > capacity_ / 2;

@@ -82,14 +82,7 @@ class ThreadBuffer {
     const std::uint64_t head = head_.load(std::memory_order_relaxed);
     if (head + size > write_limit_) [[unlikely]]
       return false;
-    std::byte* const to = data_.get() + (head & mask_);
-    const auto* from = reinterpret_cast<const std::byte*>(&record);
-    if constexpr (kSize != 0) {
-      __builtin_memcpy(to, from, kSize);
-    } else {  // the header, then the entries 16 bytes at a time: no call for a short record
-      __builtin_memcpy(to, from, sizeof(SpanRecord));
-      for (std::uint64_t at = sizeof(SpanRecord); at < size; at += 16) __builtin_memcpy(to + at, from + at, 16);
-    }
+    copy_record<kSize>(data_.get() + (head & mask_), record, size);
     head_.store(head + size, std::memory_order_release);
     return true;
   }
@@ -151,6 +144,19 @@ class ThreadBuffer {
   std::size_t capacity() const noexcept { return capacity_; }
 
  private:
+  // kSize bytes in fixed moves when known at compile time; else the header, then the
+  // entries 16 bytes at a time (no call for a short record).
+  template <std::uint32_t kSize>
+  [[gnu::always_inline]] static void copy_record(std::byte* to, const SpanRecord& record, std::uint64_t size) noexcept {
+    const auto* from = reinterpret_cast<const std::byte*>(&record);
+    if constexpr (kSize != 0) {
+      __builtin_memcpy(to, from, kSize);
+    } else {
+      __builtin_memcpy(to, from, sizeof(SpanRecord));
+      for (std::uint64_t at = sizeof(SpanRecord); at < size; at += 16) __builtin_memcpy(to + at, from + at, 16);
+    }
+  }
+
   const SpanRecord& record_at(std::uint64_t position) const noexcept {
     return *reinterpret_cast<const SpanRecord*>(data_.get() + (position & mask_));
   }

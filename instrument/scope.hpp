@@ -84,11 +84,11 @@ constexpr bool compiles(const Args&...) noexcept {
 
 // Runs `call(current node, args...)` when the current span records; its arguments are
 // not evaluated otherwise.
-#define ZSPAN_ON_CURRENT_SPAN(call, ...)                                            \
-  do {                                                                              \
-    if (::zspan::detail::ContextNode* zspan_current_node = ::zspan::detail::tls_state.current;    \
-        zspan_current_node && zspan_current_node->fields_owner())                            \
-      call(*zspan_current_node, __VA_ARGS__);                                       \
+#define ZSPAN_ON_CURRENT_SPAN(call, ...)                                                        \
+  do {                                                                                          \
+    if (::zspan::detail::ContextNode* zspan_current_node = ::zspan::detail::tls_state.current; \
+        zspan_current_node && zspan_current_node->fields_owner())                              \
+      call(*zspan_current_node, __VA_ARGS__);                                                   \
   } while (false)
 
 #if ZSPAN_ENABLED

@@ -210,9 +210,8 @@ struct ContextNode {
 
   Kind kind() const noexcept { return kind_; }
   ChildStart child_start() const noexcept { return child_start_; }
-  End end() const noexcept { return end_; }
-  // Where they are, for three_way (trace/internal/three_way.hpp), which compares them in
-  // memory.
+  // Where the answers are, for three_way (trace/internal/three_way.hpp), which compares
+  // them in memory.
   static constexpr std::size_t child_start_offset() noexcept;
   static constexpr std::size_t end_offset() noexcept;
   // Entries were added to the record past those its guard's inline tags filled: its

@@ -3,6 +3,7 @@
 namespace zspan::detail {
 
 namespace {
+// Inlined into both: a guard's out-of-line end makes one call, not two.
 [[gnu::always_inline]] inline void stamp_and_submit(ContextNode& node) noexcept {
   stamp_ticks(node.record.end_ticks);
   submit(node.record);

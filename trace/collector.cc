@@ -109,7 +109,7 @@ class Collector {
   void unregister_sink(std::uint16_t slot) {
     std::lock_guard lock(drain_mutex_);
     if (slot >= sinks_.size() || !sinks_[slot].used) return;
-    drain_all();  // what the tracer's spans recorded goes to its exporters first
+    drain_all(Leave::kTakeAll);  // what the tracer's spans recorded goes to its exporters first
     sinks_[slot] = {};
     // Slots are reused oldest first, so that a span of a tracer just gone, still in
     // some buffer, is not taken for a new tracer's.
@@ -122,9 +122,59 @@ class Collector {
     wake_cv_.notify_one();
   }
 
-  std::size_t drain_now() {
+  // What one drain did: spans taken from the rings, and whether it left some for a queue
+  // that is full but keeping up (Pipeline::spans_to_take).
+  struct Drained {
+    std::size_t spans = 0;
+    bool left_some = false;
+  };
+  // kMayLeave: the collector's cycle and flush, which come back for what they leave.
+  // kTakeAll: exit and a tracer that goes, which do not; a full queue drops and counts.
+  enum class Leave : bool { kTakeAll, kMayLeave };
+  Drained drain_now(Leave leave) {
     std::lock_guard lock(drain_mutex_);
-    return drain_all();
+    return drain_all(leave);
+  }
+
+  // A queue the collector waits for has room: the collector thread is woken, and so is
+  // any flush waiting for it.
+  void queue_has_room() {
+    {
+      std::lock_guard lock(wake_mutex_);
+      ++room_made_;
+    }
+    room_cv_.notify_all();
+    wake();
+  }
+
+  // Takes what was recorded before the call into the exporters' queues, waiting until
+  // `deadline` for full queues that are keeping up to make room (and taking what is still
+  // left then: a full queue drops and counts it).
+  void drain_until_queued(std::chrono::steady_clock::time_point deadline) {
+    std::vector<std::pair<std::shared_ptr<BufferEntry>, std::uint64_t>> recorded;
+    {
+      std::lock_guard lock(buffers_mutex_);
+      for (const auto& entry : buffers_) recorded.emplace_back(entry, entry->buffer->written_bytes());
+    }
+    auto all_taken = [&] {
+      return std::all_of(recorded.begin(), recorded.end(),
+                         [](const auto& r) { return r.first->buffer->taken_bytes() >= r.second; });
+    };
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::uint64_t seen;
+      {
+        std::lock_guard lock(wake_mutex_);
+        seen = room_made_;
+      }
+      const bool left_some = drain_now(Leave::kMayLeave).left_some;
+      if (all_taken()) return;
+      if (!left_some) continue;  // a drain takes at most a ring's worth: another
+      // Until a queue has room, or its exporter has been in a call too long to be waited for.
+      std::unique_lock lock(wake_mutex_);
+      room_cv_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + Pipeline::kKeepingUp),
+                          [&] { return room_made_ != seen; });
+    }
+    drain_now(Leave::kTakeAll);
   }
 
   std::vector<std::shared_ptr<Pipeline>> live_pipelines() {
@@ -255,28 +305,44 @@ class Collector {
         wake_pending_.store(false);
         if (generation != thread_generation_) return;  // replaced (never after fork: no thread there)
       }
-      busy = drain_now() >= kBusyDrainSpans;
+      busy = drain_now(Leave::kMayLeave).spans >= kBusyDrainSpans;
     }
   }
 
-  // With drain_mutex_ held. Returns how many spans it took.
-  std::size_t drain_all() {
+  // With drain_mutex_ held.
+  Drained drain_all(Leave leave) {
     std::vector<std::shared_ptr<BufferEntry>> buffers;
     {
       std::lock_guard lock(buffers_mutex_);
       buffers = buffers_;
     }
-    std::size_t drained = 0;
+    Drained drained;
     for (const auto& entry : buffers) {
       // Read `retired` first: a buffer retired before its last drain has nothing after it.
       const bool retired = entry->retired.load(std::memory_order_acquire);
-      drained += entry->buffer->drain([&](const RecordRun& run) { dispatch(run); });
-      if (retired) forget(entry);
+      drained.spans += entry->buffer->drain([&](const RecordRun& run) {
+        const std::uint32_t take = leave == Leave::kMayLeave && run.may_stay ? spans_to_take(run) : run.count;
+        if (take != 0) dispatch(take == run.count ? run : run.first(take));
+        drained.left_some = drained.left_some || take != run.count;
+        return take;
+      });
+      if (retired && entry->buffer->count_pending() == 0) forget(entry);
     }
     for (const Sink& sink : sinks_)
       if (sink.used)
         for (const auto& p : sink.pipelines) p->publish();
     return drained;
+  }
+
+  // Spans waiting in their ring for a full queue that is keeping up cost less, and are
+  // dropped less, than at the queue: a queue holds a few batches, a ring a burst. (Other
+  // tracers' spans after them in the ring wait too: for the exporter's next batch, and only
+  // while the ring is less than half full, so that the writer never runs short for them.)
+  std::uint32_t spans_to_take(const RecordRun& run) noexcept {
+    std::uint64_t take = run.count;
+    if (run.tracer < sinks_.size() && sinks_[run.tracer].used)
+      for (const auto& p : sinks_[run.tracer].pipelines) take = std::min(take, p->spans_to_take(run.count));
+    return static_cast<std::uint32_t>(take);
   }
 
   // With drain_mutex_ held.
@@ -311,7 +377,7 @@ class Collector {
   // Every exporter at once, within the longest export timeout among them.
   void shutdown_at_exit() noexcept {
     try {
-      drain_now();
+      drain_now(Leave::kTakeAll);
       const auto pipelines = live_pipelines();
       std::chrono::milliseconds timeout{0};
       for (const auto& p : pipelines) timeout = std::max(timeout, p->options().export_timeout);
@@ -351,6 +417,7 @@ class Collector {
     new (&pipelines_mutex_) std::mutex;
     new (&wake_mutex_) std::mutex;
     new (&wake_cv_) std::condition_variable;
+    new (&room_cv_) std::condition_variable;
     for (const auto& p : forking_pipelines_) p->reset_in_fork_child();
     forking_pipelines_.clear();
     ++thread_generation_;
@@ -395,6 +462,8 @@ class Collector {
 
   std::mutex wake_mutex_;
   std::condition_variable wake_cv_;
+  std::condition_variable room_cv_;  // queue_has_room(), for drain_until_queued
+  std::uint64_t room_made_ = 0;
   // Written by whoever wakes the collector and by the collector each cycle: on a line of
   // its own, away from thread_running_, which every slow path reads.
   alignas(64) std::atomic<bool> wake_pending_{false};
@@ -426,9 +495,16 @@ void unregister_sink(std::uint16_t slot) noexcept {
 void track_pipeline(const std::shared_ptr<Pipeline>& pipeline) { Collector::instance().track(pipeline); }
 void report_retired_pipeline(const ExporterStats& final_counts) noexcept { Collector::instance().retire(final_counts); }
 
+void queue_has_room() noexcept {
+  try {
+    Collector::instance().queue_has_room();
+  } catch (...) {  // the collector comes back within its interval all the same
+  }
+}
+
 std::size_t drain_now() noexcept {
   try {
-    return Collector::instance().drain_now();
+    return Collector::instance().drain_now(Collector::Leave::kMayLeave).spans;
   } catch (...) {
     return 0;
   }
@@ -437,7 +513,7 @@ std::size_t drain_now() noexcept {
 bool flush_pipelines(const std::vector<std::shared_ptr<Pipeline>>& pipelines,
                      std::chrono::steady_clock::time_point deadline) noexcept {
   try {
-    Collector::instance().drain_now();
+    Collector::instance().drain_until_queued(deadline);
   } catch (...) {
     return false;
   }

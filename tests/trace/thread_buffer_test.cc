@@ -1,5 +1,5 @@
-// ThreadBuffer: records come out in order and whole, wrap around the ring, and a full
-// ring drops and counts instead of blocking.
+// ThreadBuffer: records come out in order and whole, wrap around the ring, stay when the
+// collector leaves them, and a full ring drops and counts instead of blocking.
 #include "zspan/trace/internal/thread_buffer.hpp"
 
 #include <gtest/gtest.h>
@@ -23,7 +23,10 @@ bool kept(WriteResult result) { return result == WriteResult::kWritten || result
 
 template <class OnRecord>
 void for_each_drained(detail::ThreadBuffer& buffer, OnRecord&& on_record) {
-  buffer.drain([&](const detail::RecordRun& run) { run.for_each(on_record); });
+  buffer.drain([&](const detail::RecordRun& run) {
+    run.for_each(on_record);
+    return run.count;
+  });
 }
 
 std::vector<std::uint64_t> drain_ids(detail::ThreadBuffer& buffer) {
@@ -100,6 +103,40 @@ TEST(ThreadBuffer, DrainTakesWhatWasWrittenMeanwhileOnlyInBulk) {
   EXPECT_EQ(written_meanwhile(many * sizeof(detail::SpanRecord)), 4u + many);
 }
 
+// The collector may take part of a run, or none of it (its exporter's queue is full but
+// keeping up): the rest and everything after it stay, in order, for the next drain. A run
+// may stay only while less than half the ring is waiting, so that the writer never runs
+// short for it.
+TEST(ThreadBuffer, WhatTheCollectorLeavesStaysInOrderForTheNextDrain) {
+  detail::ThreadBuffer buffer(4096);  // 64 records of 64 bytes
+  for (std::uint64_t i = 1; i <= 6; ++i) {
+    detail::SpanRecord r = record_with(i);
+    r.tracer = i <= 2 ? 0 : 1;
+    ASSERT_TRUE(kept(buffer.try_write(r)));
+  }
+  std::vector<std::uint64_t> seen;
+  const std::size_t taken = buffer.drain([&](const detail::RecordRun& run) -> std::uint32_t {
+    EXPECT_TRUE(run.may_stay) << "6 of 64 records waiting";
+    const detail::RecordRun part = run.first(run.tracer == 0 ? run.count : 1);
+    part.for_each([&](const detail::SpanRecord& r) { seen.push_back(r.span_id.value); });
+    return part.count;
+  });
+  EXPECT_EQ(taken, 3u);
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(buffer.count_pending(), 3u);
+  EXPECT_EQ(buffer.drain([](const detail::RecordRun&) { return 0u; }), 0u);
+  EXPECT_EQ(drain_ids(buffer), (std::vector<std::uint64_t>{4, 5, 6}));
+
+  for (std::uint64_t i = 1; i <= 33; ++i) ASSERT_TRUE(kept(buffer.try_write(record_with(i))));
+  bool may_stay = true;
+  buffer.drain([&](const detail::RecordRun& run) {
+    may_stay = run.may_stay;
+    return 0u;
+  });
+  EXPECT_FALSE(may_stay) << "33 of 64 records waiting";
+  EXPECT_EQ(drain_ids(buffer).size(), 33u);
+}
+
 TEST(ThreadBuffer, RecordsThatWouldCrossTheEndWrapWhole) {
   detail::ThreadBuffer buffer(4096);
   // Records of 64 + 48 = 112 bytes do not divide 4096: the ring must pad and wrap.
@@ -150,12 +187,13 @@ TEST(ThreadBuffer, DrainHandsOverRunsOfOneTracerWithinALap) {
     }
     buffer.drain([&](const detail::RecordRun& run) {
       ++runs;
-      ASSERT_NE(run.tracer, detail::ThreadBuffer::kPaddingTracer);
+      EXPECT_NE(run.tracer, detail::ThreadBuffer::kPaddingTracer);
       EXPECT_EQ(run.bytes, run.count * sizeof(Big));
       run.for_each([&](const detail::SpanRecord& r) {
         EXPECT_EQ(r.tracer, run.tracer);
         seen.push_back(r.span_id.value);
       });
+      return run.count;
     });
   }
   ASSERT_EQ(seen.size(), 400u);

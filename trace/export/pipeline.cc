@@ -124,6 +124,23 @@ void Pipeline::offer(const RecordRun& run, std::string_view service) noexcept {
   }
 }
 
+std::uint64_t Pipeline::spans_to_take(std::uint64_t spans) noexcept {
+  auto room = [&]() -> std::uint64_t {
+    const std::uint64_t queued = queued_.load() + (filling_ ? filling_->spans : 0);
+    return queued < options_.max_queue_size ? options_.max_queue_size - queued : 0;
+  };
+  if (room() >= spans || retrying_.load(std::memory_order_relaxed)) return spans;
+  const Clock::rep since = in_call_since_.load(std::memory_order_relaxed);
+  if (since != 0 && Clock::now() - Clock::time_point(Clock::duration(since)) > kKeepingUp) return spans;
+  // Said before the queue is read again, as the worker frees room before it reads this
+  // (both sequentially consistent): either the collector sees the room or the worker sees
+  // that the collector waits.
+  collector_waits_.store(true);
+  const std::uint64_t fits = room();
+  if (fits >= spans) collector_waits_.store(false, std::memory_order_relaxed);
+  return std::min(fits, spans);
+}
+
 void Pipeline::publish() noexcept {
   if (!filling_ || filling_->spans == 0) return;
   std::unique_ptr<Chunk> chunk = std::move(filling_);
@@ -180,6 +197,7 @@ template <class F>
 bool Pipeline::call_unlocked(std::unique_lock<std::mutex>& lock, F&& f) {
   in_call_ = true;
   call_started_ = Clock::now();
+  in_call_since_.store(call_started_.time_since_epoch().count(), std::memory_order_relaxed);
   lock.unlock();
   bool returned = false;
   try {
@@ -192,6 +210,7 @@ bool Pipeline::call_unlocked(std::unique_lock<std::mutex>& lock, F&& f) {
   }
   lock.lock();
   in_call_ = false;
+  in_call_since_.store(0, std::memory_order_relaxed);
   return returned;
 }
 
@@ -262,6 +281,7 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
       for (const Chunk::Run& r : c->runs) {
         const std::byte* at = c->bytes.data() + r.offset;
         for (std::uint32_t i = 0; i < r.count; ++i) {
+          __builtin_prefetch(at + 1024);
           const auto* record = reinterpret_cast<const SpanRecord*>(at);
           spans.push_back({record, r.service});
           at += record->size_bytes;
@@ -275,6 +295,7 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
   const Clock::time_point now = Clock::now();
   if (!threw && result.code == ExportResult::Code::kRetryable && !(stop_requested_ && now >= stop_deadline_)) {
     ++counts_.retries;
+    retrying_.store(true, std::memory_order_relaxed);
     for (auto it = chunks.rbegin(); it != chunks.rend(); ++it) ready_.push_front(std::move(*it));
     ready_spans_ += n;
     backoff_ = backoff_.count() == 0 ? kFirstBackoff : std::min(backoff_ * 2, kMaxBackoff);
@@ -286,6 +307,7 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
   }
   backoff_ = std::chrono::milliseconds(0);
   retry_at_ = {};
+  retrying_.store(false, std::memory_order_relaxed);
   if (threw) {
     counts_.dropped_failed += n;
   } else if (result.code == ExportResult::Code::kSuccess) {
@@ -297,7 +319,8 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
   } else {
     counts_.dropped_shutdown += n;  // still retryable when shutdown's time ran out
   }
-  queued_.fetch_sub(n, std::memory_order_relaxed);
+  queued_.fetch_sub(n);  // before collector_waits_ is read: see spans_to_take
+  if (collector_waits_.load() && collector_waits_.exchange(false)) queue_has_room();
   // Kept for the next batches, as many as a full queue takes: a drain that fills the queue
   // again (a thread emptying its full ring, say) then allocates nothing and touches no new
   // page. The memory is what max_queue_size allows anyway.
@@ -436,6 +459,9 @@ void Pipeline::reset_in_fork_child() noexcept {
   joining_ = false;
   worker_running_ = false;
   fork_child_pending_ = true;
+  in_call_since_.store(0, std::memory_order_relaxed);
+  retrying_.store(false, std::memory_order_relaxed);
+  collector_waits_.store(false, std::memory_order_relaxed);
   ++generation_;
 }
 

@@ -8,7 +8,10 @@
 // up its own spans only. The queue follows OpenTelemetry's batch span processor
 // (ExportOptions): at most max_queue_size spans wait; a batch goes out when
 // max_export_batch_size spans are queued, when the oldest has waited schedule_delay, or
-// on flush; what does not fit is dropped and counted. No part of this runs on the hot path.
+// on flush. When the queue is full, spans wait in their thread's ring while the exporter
+// keeps up (not retrying, no call longer than kKeepingUp) and the ring is less than half
+// full; otherwise what does not fit is dropped and counted. No part of this runs on the
+// hot path.
 //
 // Users meet this file through SharedExporter (one exporter serving several tracers):
 //
@@ -90,6 +93,15 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
   // A run is copied whole, or as much of it as the queue has room for.
   void offer(const RecordRun& run, std::string_view service) noexcept;
   void publish() noexcept;  // the end of a drain cycle: what was offered may be exported
+  // How many of `spans` the collector should offer now: all of them when they fit the
+  // queue or when the exporter is not keeping up (retrying, or in a call for longer than
+  // kKeepingUp: a slow or hung backend), whose full queue drops and counts what does not
+  // fit, so that the rings keep moving for the other exporters. Otherwise the room left:
+  // the rest had better wait in their thread's ring, which holds a burst where a queue
+  // holds a few batches, and the worker calls queue_has_room() once its next batch has
+  // made room.
+  std::uint64_t spans_to_take(std::uint64_t spans) noexcept;
+  static constexpr std::chrono::milliseconds kKeepingUp{10};
 
   // Exports what was published before the call, then the exporter's flush(). False when
   // `deadline` came first (a slow exporter); waits no longer than that.
@@ -147,6 +159,11 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
   // Collector side, no lock: the chunk being filled and the queue's size.
   std::unique_ptr<Chunk> filling_;
   std::atomic<std::uint64_t> queued_{0};  // offered and not yet accounted for
+  // For spans_to_take: since when the worker is in an exporter call (steady clock ticks;
+  // 0: it is not), whether it is retrying a batch, and whether the collector waits for room.
+  std::atomic<Clock::rep> in_call_since_{0};
+  std::atomic<bool> retrying_{false};
+  std::atomic<bool> collector_waits_{false};
 
   mutable std::mutex mutex_;
   std::condition_variable wake_worker_;
@@ -214,6 +231,8 @@ class ExporterPipeline final : public Pipeline {
 // those gone stay in stats().
 void track_pipeline(const std::shared_ptr<Pipeline>& pipeline);
 void report_retired_pipeline(const ExporterStats& final_counts) noexcept;
+// A queue the collector waits for (spans_to_take) has room again.
+void queue_has_room() noexcept;
 
 }  // namespace detail
 

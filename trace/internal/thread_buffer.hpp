@@ -37,6 +37,9 @@ struct RecordRun {
   std::uint32_t count;
   std::byte* begin;
   std::size_t bytes;
+  // Less than half the ring is waiting: the run may stay for a later drain without the
+  // writer running short of room.
+  bool may_stay;
 
   template <class OnRecord>
   void for_each(OnRecord&& on_record) const {
@@ -45,6 +48,13 @@ struct RecordRun {
       on_record(record);
       at += record.size_bytes;
     }
+  }
+
+  // The first n records (n <= count).
+  RecordRun first(std::uint32_t n) const noexcept {
+    std::size_t prefix = 0;
+    for (std::uint32_t i = 0; i < n; ++i) prefix += reinterpret_cast<const SpanRecord*>(begin + prefix)->size_bytes;
+    return {tracer, n, begin, prefix, may_stay};
   }
 };
 
@@ -89,15 +99,18 @@ class ThreadBuffer {
   // Wraps, drops when full, says when past half; out of line.
   WriteResult write_slow(const SpanRecord& record) noexcept;
 
-  // Consumer side: the collector calls `on_run(const RecordRun&)` for the records written
-  // so far, in order, a stretch of one tracer's records at a time (a stretch ends at the
-  // end of a lap, at another tracer's record and every kReleaseBytes, when the space is
-  // given back, so that the writer need not wait for the whole drain). Records written
+  // Consumer side: the collector calls `on_run(const RecordRun&) -> std::uint32_t` for the
+  // records written so far, in order, a stretch of one tracer's records at a time (a
+  // stretch ends at the end of a lap, at another tracer's record and every kReleaseBytes,
+  // when the space is given back, so that the writer need not wait for the whole drain).
+  // `on_run` returns how many of the run's records it took: those it did not take, and all
+  // after them, stay for a later drain. Records written
   // meanwhile are taken too while they are at least kReleaseBytes (fewer wait for the
   // next drain: chasing the writer record by record would take the head's cache line from
   // it at each one), up to one ring's worth, so that a busy thread cannot keep the
-  // collector from the others. Returns how many records it read.
+  // collector from the others. Returns how many records it took.
   static constexpr std::uint64_t kReleaseBytes = 16 * 1024;
+  static constexpr std::uint64_t kPrefetchAhead = 2048;
   template <class OnRun>
   std::size_t drain(OnRun&& on_run) {
     std::uint64_t tail = tail_.load(std::memory_order_relaxed);
@@ -106,16 +119,23 @@ class ThreadBuffer {
     std::size_t count = 0;
     for (std::uint64_t head = head_.load(std::memory_order_acquire);;) {
       while (tail != head) {
-        RecordRun run{record_at(tail).tracer, 0, data_.get() + (tail & mask_), 0};
+        RecordRun run{record_at(tail).tracer, 0, data_.get() + (tail & mask_), 0, head - tail <= capacity_ / 2};
         std::uint64_t end = tail;
         do {
+          // The writer's core has the records: asking for them a few ahead overlaps the
+          // transfers, which each record's size would otherwise make one at a time.
+          __builtin_prefetch(data_.get() + ((end + kPrefetchAhead) & mask_));
           end += record_at(end).size_bytes;
           ++run.count;
         } while (end != head && (end & mask_) != 0 && end - released < kReleaseBytes && record_at(end).tracer == run.tracer);
         if (run.tracer != kPaddingTracer) {
           run.bytes = end - tail;
-          on_run(static_cast<const RecordRun&>(run));
-          count += run.count;
+          const std::uint32_t taken = on_run(static_cast<const RecordRun&>(run));
+          count += taken;
+          if (taken != run.count) {
+            tail += run.first(taken).bytes;
+            break;
+          }
         }
         tail = end;
         if (tail - released >= kReleaseBytes) {
@@ -123,6 +143,7 @@ class ThreadBuffer {
           released = tail;
         }
       }
+      if (tail != head) break;  // records left for later
       head = head_.load(std::memory_order_acquire);
       if (head - tail < kReleaseBytes || tail >= stop) break;
     }
@@ -132,6 +153,10 @@ class ThreadBuffer {
 
   // Consumer side too: records written and not yet drained.
   std::size_t count_pending() const noexcept;
+  // Positions in the ring's stream of bytes: how far the writer has written and the
+  // collector has taken (flush waits for the one to reach the other).
+  std::uint64_t written_bytes() const noexcept { return head_.load(std::memory_order_acquire); }
+  std::uint64_t taken_bytes() const noexcept { return tail_.load(std::memory_order_acquire); }
 
   // In a fork()ed child, on the thread that forked (the owner): forgets what the parent
   // had written (the parent exports it) and sends the next write down the slow path.

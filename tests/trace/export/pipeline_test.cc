@@ -141,6 +141,49 @@ TEST(Pipeline, AFullQueueDropsAndCountsExactlyUnderTwoProducers) {
   EXPECT_LE(e.exported, 100u + 10u) << "at most the queue and the batch being exported";
 }
 
+// A queue holds a few batches, a thread's ring a burst: while an exporter keeps up, the
+// spans its full queue cannot take wait in their ring and are taken as it makes room.
+TEST(Pipeline, AFullQueueThatKeepsUpLeavesSpansInTheirRingInsteadOfDroppingThem) {
+  Tracer<AlwaysOnSampler, CountingExporter> tracer{
+      "keeps up", {}, SharedExporter<CountingExporter>::make("keeps up", quick(/*queue=*/64, /*batch=*/16), 1ms)};
+  ASSERT_TRUE(reserve_thread_buffer()) << "a ring that holds the burst with half of it to spare";
+  constexpr int kSpans = 2000;
+  for (int i = 0; i < kSpans; ++i) {
+    TRACE_SCOPE_WITH(tracer, "one of a burst 30 times the queue");
+  }
+  ASSERT_TRUE(tracer.flush(20s));
+  const ExporterStats e = stats_of(stats(), "keeps up");
+  EXPECT_EQ(e.dropped_queue_full, 0u);
+  EXPECT_EQ(e.exported, static_cast<std::uint64_t>(kSpans));
+  EXPECT_EQ(tracer.exporter().spans.load(), static_cast<std::uint64_t>(kSpans));
+  expect_identity(e);
+}
+
+// An exporter stuck in a call is not waited for: its full queue drops and counts, and the
+// spans of other tracers recorded after its own on the same thread go out on time.
+TEST(Pipeline, AHungExportersFullQueueDoesNotHoldUpOtherTracersSpansInTheSameRing) {
+  auto gate = SharedExporter<GateExporter>::make("stuck", quick(/*queue=*/4, /*batch=*/2));
+  Tracer<AlwaysOnSampler, GateExporter> stuck{"stuck", {}, gate};
+  Tracer<AlwaysOnSampler, CountingExporter> fast{"behind it"};
+  for (int i = 0; i < 20; ++i) {
+    TRACE_SCOPE_WITH(stuck, "fills the queue, then waits");
+  }
+  for (int i = 0; i < 10; ++i) {
+    TRACE_SCOPE_WITH(fast, "after them in the ring");
+  }
+  const auto start = Clock::now();
+  EXPECT_TRUE(fast.flush(2s));
+  EXPECT_LT(Clock::now() - start, 500ms) << "waited no longer than Pipeline::kKeepingUp for the stuck queue";
+  EXPECT_EQ(fast.exporter().spans.load(), 10u);
+  gate->release();
+  ASSERT_TRUE(stuck.flush(5s));
+  const ExporterStats e = stats_of(stats(), "stuck");
+  EXPECT_EQ(e.received, 20u);
+  EXPECT_EQ(e.exported, 4u) << "the queue's worth";
+  EXPECT_EQ(e.dropped_queue_full, 16u);
+  expect_identity(e);
+}
+
 TEST(Pipeline, ARetryableBatchIsKeptAndDeliveredWhenTheBackendComesBack) {
   const auto down = ExportResult::retryable(10ms);
   Tracer<AlwaysOnSampler, ScriptedExporter> tracer{

@@ -184,6 +184,35 @@ TEST(Pipeline, AHungExportersFullQueueDoesNotHoldUpOtherTracersSpansInTheSameRin
   expect_identity(e);
 }
 
+// Nor is an exporter whose backend is down (retrying with backoff): its queue drops and
+// counts what does not fit while the other tracers' spans go on.
+TEST(Pipeline, ARetryingExportersFullQueueDoesNotHoldUpOtherTracersSpansInTheSameRing) {
+  const auto down = ExportResult::retryable(10ms);
+  Tracer<AlwaysOnSampler, ScriptedExporter> retrying{
+      "retrying", {},
+      SharedExporter<ScriptedExporter>::make("retrying", quick(/*queue=*/4, /*batch=*/2), std::vector<ExportResult>{down})};
+  Tracer<AlwaysOnSampler, CountingExporter> fast{"behind the retries"};
+  for (int i = 0; i < 20; ++i) {
+    TRACE_SCOPE_WITH(retrying, "fills the queue, then is retried");
+  }
+  for (int i = 0; i < 10; ++i) {
+    TRACE_SCOPE_WITH(fast, "after them in the ring");
+  }
+  const auto start = Clock::now();
+  EXPECT_TRUE(fast.flush(2s));
+  EXPECT_LT(Clock::now() - start, 500ms);
+  EXPECT_EQ(fast.exporter().spans.load(), 10u);
+  bool done = false;
+  while (!done && Clock::now() - start < 10s) done = retrying.flush(200ms);
+  ASSERT_TRUE(done);
+  const ExporterStats e = stats_of(stats(), "retrying");
+  EXPECT_EQ(e.received, 20u);
+  EXPECT_EQ(e.exported, 4u) << "the queue's worth, once the backend is back";
+  EXPECT_EQ(e.dropped_queue_full, 16u);
+  EXPECT_EQ(e.retries, 1u);
+  expect_identity(e);
+}
+
 TEST(Pipeline, ARetryableBatchIsKeptAndDeliveredWhenTheBackendComesBack) {
   const auto down = ExportResult::retryable(10ms);
   Tracer<AlwaysOnSampler, ScriptedExporter> tracer{

@@ -319,14 +319,17 @@ class Collector {
     Drained drained;
     for (const auto& entry : buffers) {
       // Read `retired` first: a buffer retired before its last drain has nothing after it.
+      // A retired ring (its thread exited or moved to another) leaves nothing: its memory
+      // goes back to the budget now, for the threads that record.
       const bool retired = entry->retired.load(std::memory_order_acquire);
+      const bool may_leave = leave == Leave::kMayLeave && !retired;
       drained.spans += entry->buffer->drain([&](const RecordRun& run) {
-        const std::uint32_t take = leave == Leave::kMayLeave && run.may_stay ? spans_to_take(run) : run.count;
+        const std::uint32_t take = may_leave && run.may_stay ? spans_to_take(run) : run.count;
         if (take != 0) dispatch(take == run.count ? run : run.first(take));
         drained.left_some = drained.left_some || take != run.count;
         return take;
       });
-      if (retired && entry->buffer->count_pending() == 0) forget(entry);
+      if (retired) forget(entry);
     }
     for (const Sink& sink : sinks_)
       if (sink.used)

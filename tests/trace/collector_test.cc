@@ -115,6 +115,35 @@ TEST(ThreadBuffers, ThreadsThatComeAndGoLoseNoSpans) {
       << ", queue full " << s.spans_dropped_queue_full << ", no tracer " << s.spans_dropped_no_tracer;
 }
 
+// Spans may wait in a live thread's ring for a full queue that keeps up, never in the ring
+// of a thread that exited: its memory goes back to the budget at the next drain (what its
+// exporter's queue cannot take is dropped and counted), for the threads still recording.
+TEST(ThreadBuffers, AThreadThatExitsGivesItsRingBackAtOnceEvenWhenItsExporterKeepsUp) {
+  ExportOptions one_at_a_time;
+  one_at_a_time.max_queue_size = 1;
+  one_at_a_time.max_export_batch_size = 1;
+  Tracer<AlwaysOnSampler, testing::CountingExporter> tracer{
+      "gone", {}, SharedExporter<testing::CountingExporter>::make("gone", one_at_a_time, 5ms)};
+  ASSERT_TRUE(tracer.flush());
+  const std::uint64_t bytes_before = stats().buffer_bytes;
+  std::thread([&] {
+    for (int i = 0; i < 100; ++i) {
+      TRACE_SCOPE_WITH(tracer, "left behind by its thread");
+    }
+  }).join();
+  const auto start = Clock::now();
+  while (stats().buffer_bytes > bytes_before && Clock::now() - start < 5s) std::this_thread::sleep_for(1ms);
+  EXPECT_LT(Clock::now() - start, 250ms) << "not after the exporter's 100 x 5 ms";
+  EXPECT_EQ(stats().buffer_bytes, bytes_before);
+  ASSERT_TRUE(tracer.flush());
+  const Stats s = stats();
+  std::uint64_t exported = 0, dropped = 0;
+  for (const ExporterStats& e : s.exporters)
+    if (e.name == "gone") exported = e.exported, dropped = e.dropped_queue_full;
+  EXPECT_EQ(exported + dropped, 100u);
+  EXPECT_GT(dropped, 0u);
+}
+
 TEST(ThreadBuffers, ManyThreadsAtOnceStayWithinTheBudgetAndWhatIsRefusedIsCounted) {
   constexpr std::size_t kBudget = std::size_t{256} << 10;
   set_buffer_budget(kBudget);

@@ -319,8 +319,8 @@ class Collector {
     Drained drained;
     for (const auto& entry : buffers) {
       // Read `retired` first: a buffer retired before its last drain has nothing after it.
-      // A retired ring (its thread exited or moved to another) leaves nothing: its memory
-      // goes back to the budget now, for the threads that record.
+      // Nothing stays in a retired ring (its thread exited or moved to a bigger one): its
+      // memory goes back to the budget now, for the threads that record.
       const bool retired = entry->retired.load(std::memory_order_acquire);
       const bool may_leave = leave == Leave::kMayLeave && !retired;
       drained.spans += entry->buffer->drain([&](const RecordRun& run) {
@@ -337,10 +337,10 @@ class Collector {
     return drained;
   }
 
-  // Spans waiting in their ring for a full queue that is keeping up cost less, and are
-  // dropped less, than at the queue: a queue holds a few batches, a ring a burst. (Other
-  // tracers' spans after them in the ring wait too: for the exporter's next batch, and only
-  // while the ring is less than half full, so that the writer never runs short for them.)
+  // As many as every exporter of the run's tracer should be offered (Pipeline::spans_to_take).
+  // Other tracers' spans after the rest in the ring wait too: for the exporter's next
+  // batch, and only while the ring is less than half full (RecordRun::may_stay), so that
+  // the writer never runs short for them.
   std::uint32_t spans_to_take(const RecordRun& run) noexcept {
     std::uint64_t take = run.count;
     if (run.tracer < sinks_.size() && sinks_[run.tracer].used)

@@ -104,11 +104,11 @@ class ThreadBuffer {
   // stretch ends at the end of a lap, at another tracer's record and every kReleaseBytes,
   // when the space is given back, so that the writer need not wait for the whole drain).
   // `on_run` returns how many of the run's records it took: those it did not take, and all
-  // after them, stay for a later drain. Records written
-  // meanwhile are taken too while they are at least kReleaseBytes (fewer wait for the
-  // next drain: chasing the writer record by record would take the head's cache line from
-  // it at each one), up to one ring's worth, so that a busy thread cannot keep the
-  // collector from the others. Returns how many records it took.
+  // after them, stay for a later drain. Records written meanwhile are taken too while they
+  // are at least kReleaseBytes (fewer wait for the next drain: chasing the writer record
+  // by record would take the head's cache line from it at each one), up to one ring's
+  // worth, so that a busy thread cannot keep the collector from the others. Returns how
+  // many records it took.
   static constexpr std::uint64_t kReleaseBytes = 16 * 1024;
   static constexpr std::uint64_t kPrefetchAhead = 2048;
   template <class OnRun>

@@ -15,9 +15,6 @@ namespace {
 constinit thread_local Pipeline* tls_worker_pipeline = nullptr;
 
 constexpr std::chrono::milliseconds kFirstBackoff{500};
-// The batch's records were written by the collector's core: asked for a few ahead, they
-// come over together rather than one size at a time.
-constexpr std::size_t kPrefetchAhead = 1024;
 constexpr std::chrono::milliseconds kMaxBackoff{30000};
 
 RateLimitedWarning queue_full{"zspan: an exporter's queue is full (OTEL_BSP_MAX_QUEUE_SIZE); spans are dropped and counted"};
@@ -46,17 +43,21 @@ std::chrono::milliseconds jittered(std::chrono::milliseconds d) {
 }  // namespace
 
 struct Pipeline::Chunk {
-  struct Run {  // records of one service, back to back
-    std::uint32_t offset;
+  struct Run {  // the next `count` records are of this service
     std::uint32_t count;
     std::string_view service;
   };
   std::vector<std::byte> bytes;  // whole records, back to back (sizes are multiples of 16)
+  // Where each record starts in `bytes`, noted by the collector as it copies them: the
+  // worker hands the exporter its batch without reading the records (a discarding or
+  // sampling exporter never does; the others read each once, as they encode it).
+  std::vector<std::uint32_t> records;
   std::vector<Run> runs;
   std::uint64_t spans = 0;
 
   void clear() noexcept {
     bytes.clear();
+    records.clear();
     runs.clear();
     spans = 0;
   }
@@ -103,20 +104,23 @@ void Pipeline::offer(const RecordRun& run, std::string_view service) noexcept {
     // As many as the queue and the batch have room for: usually the whole run.
     const std::uint64_t take = std::min({left, options_.max_queue_size - queued,
                                          options_.max_export_batch_size - filling_->spans});
-    std::size_t bytes = 0;
-    if (take == left) {
-      bytes = static_cast<std::size_t>(run.begin + run.bytes - from);
-    } else {
-      for (std::uint64_t n = 0; n < take; ++n) bytes += reinterpret_cast<const SpanRecord*>(from + bytes)->size_bytes;
-    }
     const std::size_t at = filling_->bytes.size();
+    const std::size_t indexed = filling_->records.size();
+    std::size_t bytes = 0;
     try {
-      // Appended, not resized and then copied: a chunk's vectors keep their capacity from
-      // one batch to the next, so this is one copy, with no zeroing first.
+      // A chunk's vectors keep their capacity from one batch to the next: after the first
+      // batches, nothing here allocates, and the bytes are appended in one copy, with no
+      // zeroing first.
+      filling_->records.reserve(indexed + take);
+      for (std::uint64_t n = 0; n < take; ++n) {
+        filling_->records.push_back(static_cast<std::uint32_t>(at + bytes));
+        bytes += reinterpret_cast<const SpanRecord*>(from + bytes)->size_bytes;
+      }
       filling_->bytes.insert(filling_->bytes.end(), from, from + bytes);
-      filling_->runs.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(take), service});
+      filling_->runs.push_back({static_cast<std::uint32_t>(take), service});
     } catch (...) {  // out of memory: these spans only
       filling_->bytes.resize(at);
+      filling_->records.resize(indexed);
       bump(dropped_queue_full_, take);
       return;
     }
@@ -280,16 +284,12 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
   const bool threw = !call_unlocked(lock, [&] {
     std::vector<BatchedSpan> spans;
     spans.reserve(n);
-    for (const auto& c : chunks)
-      for (const Chunk::Run& r : c->runs) {
-        const std::byte* at = c->bytes.data() + r.offset;
-        for (std::uint32_t i = 0; i < r.count; ++i) {
-          __builtin_prefetch(at + kPrefetchAhead);
-          const auto* record = reinterpret_cast<const SpanRecord*>(at);
-          spans.push_back({record, r.service});
-          at += record->size_bytes;
-        }
-      }
+    for (const auto& c : chunks) {
+      const std::uint32_t* record = c->records.data();
+      for (const Chunk::Run& r : c->runs)
+        for (std::uint32_t i = 0; i < r.count; ++i)
+          spans.push_back({reinterpret_cast<const SpanRecord*>(c->bytes.data() + *record++), r.service});
+    }
     result = call_export(SpanBatch(spans));
   });
   in_flight_spans_ = 0;

@@ -159,58 +159,56 @@ TEST(Pipeline, AFullQueueThatKeepsUpLeavesSpansInTheirRingInsteadOfDroppingThem)
   expect_identity(e);
 }
 
+// Records 20 spans for `full` (whose queue takes 4), then 10 for another tracer on the
+// same thread: those go out on time, not behind the full queue.
+template <class E>
+void expect_spans_behind_its_full_queue_go_out(Tracer<AlwaysOnSampler, E>& full) {
+  Tracer<AlwaysOnSampler, CountingExporter> fast{"behind a full queue"};
+  for (int i = 0; i < 20; ++i) {
+    TRACE_SCOPE_WITH(full, "fills the queue");
+  }
+  for (int i = 0; i < 10; ++i) {
+    TRACE_SCOPE_WITH(fast, "after them in the ring");
+  }
+  const auto start = Clock::now();
+  EXPECT_TRUE(fast.flush(2s));
+  EXPECT_LT(Clock::now() - start, 500ms) << "waited no longer than Pipeline::kKeepingUp for the full queue";
+  EXPECT_EQ(fast.exporter().spans.load(), 10u);
+}
+
+// What the full queue of 4 did with the 20 spans: kept 4, dropped and counted 16.
+void expect_the_queues_worth_exported(std::string_view name) {
+  const ExporterStats e = stats_of(stats(), name);
+  EXPECT_EQ(e.received, 20u);
+  EXPECT_EQ(e.exported, 4u);
+  EXPECT_EQ(e.dropped_queue_full, 16u);
+  expect_identity(e);
+}
+
 // An exporter stuck in a call is not waited for: its full queue drops and counts, and the
 // spans of other tracers recorded after its own on the same thread go out on time.
 TEST(Pipeline, AHungExportersFullQueueDoesNotHoldUpOtherTracersSpansInTheSameRing) {
   auto gate = SharedExporter<GateExporter>::make("stuck", quick(/*queue=*/4, /*batch=*/2));
   Tracer<AlwaysOnSampler, GateExporter> stuck{"stuck", {}, gate};
-  Tracer<AlwaysOnSampler, CountingExporter> fast{"behind it"};
-  for (int i = 0; i < 20; ++i) {
-    TRACE_SCOPE_WITH(stuck, "fills the queue, then waits");
-  }
-  for (int i = 0; i < 10; ++i) {
-    TRACE_SCOPE_WITH(fast, "after them in the ring");
-  }
-  const auto start = Clock::now();
-  EXPECT_TRUE(fast.flush(2s));
-  EXPECT_LT(Clock::now() - start, 500ms) << "waited no longer than Pipeline::kKeepingUp for the stuck queue";
-  EXPECT_EQ(fast.exporter().spans.load(), 10u);
+  expect_spans_behind_its_full_queue_go_out(stuck);
   gate->release();
   ASSERT_TRUE(stuck.flush(5s));
-  const ExporterStats e = stats_of(stats(), "stuck");
-  EXPECT_EQ(e.received, 20u);
-  EXPECT_EQ(e.exported, 4u) << "the queue's worth";
-  EXPECT_EQ(e.dropped_queue_full, 16u);
-  expect_identity(e);
+  expect_the_queues_worth_exported("stuck");
 }
 
-// Nor is an exporter whose backend is down (retrying with backoff): its queue drops and
-// counts what does not fit while the other tracers' spans go on.
+// Nor is an exporter whose backend is down (retrying with backoff).
 TEST(Pipeline, ARetryingExportersFullQueueDoesNotHoldUpOtherTracersSpansInTheSameRing) {
   const auto down = ExportResult::retryable(10ms);
   Tracer<AlwaysOnSampler, ScriptedExporter> retrying{
       "retrying", {},
       SharedExporter<ScriptedExporter>::make("retrying", quick(/*queue=*/4, /*batch=*/2), std::vector<ExportResult>{down})};
-  Tracer<AlwaysOnSampler, CountingExporter> fast{"behind the retries"};
-  for (int i = 0; i < 20; ++i) {
-    TRACE_SCOPE_WITH(retrying, "fills the queue, then is retried");
-  }
-  for (int i = 0; i < 10; ++i) {
-    TRACE_SCOPE_WITH(fast, "after them in the ring");
-  }
-  const auto start = Clock::now();
-  EXPECT_TRUE(fast.flush(2s));
-  EXPECT_LT(Clock::now() - start, 500ms);
-  EXPECT_EQ(fast.exporter().spans.load(), 10u);
+  expect_spans_behind_its_full_queue_go_out(retrying);
   bool done = false;
+  const auto start = Clock::now();
   while (!done && Clock::now() - start < 10s) done = retrying.flush(200ms);
   ASSERT_TRUE(done);
-  const ExporterStats e = stats_of(stats(), "retrying");
-  EXPECT_EQ(e.received, 20u);
-  EXPECT_EQ(e.exported, 4u) << "the queue's worth, once the backend is back";
-  EXPECT_EQ(e.dropped_queue_full, 16u);
-  EXPECT_EQ(e.retries, 1u);
-  expect_identity(e);
+  expect_the_queues_worth_exported("retrying");
+  EXPECT_EQ(stats_of(stats(), "retrying").retries, 1u);
 }
 
 TEST(Pipeline, ARetryableBatchIsKeptAndDeliveredWhenTheBackendComesBack) {

@@ -145,7 +145,7 @@ TEST(Pipeline, AFullQueueDropsAndCountsExactlyUnderTwoProducers) {
 // spans its full queue cannot take wait in their ring and are taken as it makes room.
 TEST(Pipeline, AFullQueueThatKeepsUpLeavesSpansInTheirRingInsteadOfDroppingThem) {
   Tracer<AlwaysOnSampler, CountingExporter> tracer{
-      "keeps up", {}, SharedExporter<CountingExporter>::make("keeps up", quick(/*queue=*/64, /*batch=*/16), 1ms)};
+      "keeps up", {}, SharedExporter<CountingExporter>::make("keeps up", quick(/*queue=*/64, /*batch=*/16))};
   ASSERT_TRUE(reserve_thread_buffer()) << "a ring that holds the burst with half of it to spare";
   constexpr int kSpans = 2000;
   for (int i = 0; i < kSpans; ++i) {

@@ -108,7 +108,7 @@ class Collector {
 
   void unregister_sink(std::uint16_t slot) {
     std::lock_guard lock(drain_mutex_);
-    if (slot >= sinks_.size() || !sinks_[slot].used) return;
+    if (!live_sink(slot)) return;
     drain_all(Leave::kTakeAll);  // what the tracer's spans recorded goes to its exporters first
     sinks_[slot] = {};
     // Slots are reused oldest first, so that a span of a tracer just gone, still in
@@ -343,21 +343,26 @@ class Collector {
   // the writer never runs short for them.
   std::uint32_t spans_to_take(const RecordRun& run) noexcept {
     std::uint64_t take = run.count;
-    if (run.tracer < sinks_.size() && sinks_[run.tracer].used)
-      for (const auto& p : sinks_[run.tracer].pipelines) take = std::min(take, p->spans_to_take(run.count));
+    if (const Sink* sink = live_sink(run.tracer))
+      for (const auto& p : sink->pipelines) take = std::min(take, p->spans_to_take(run.count));
     return static_cast<std::uint32_t>(take);
   }
 
   // With drain_mutex_ held.
   void dispatch(const RecordRun& run) noexcept {
-    if (run.tracer >= sinks_.size() || !sinks_[run.tracer].used) [[unlikely]] {
+    const Sink* sink = live_sink(run.tracer);
+    if (!sink) [[unlikely]] {
       no_tracer_ += run.count;
       return;
     }
     // Before any exporter sees them, and once for all: spans whose ids nobody read.
     run.for_each([](SpanRecord& record) { record.mint_missing_ids(); });
-    const Sink& sink = sinks_[run.tracer];
-    for (const auto& p : sink.pipelines) p->offer(run, *sink.service);
+    for (const auto& p : sink->pipelines) p->offer(run, *sink->service);
+  }
+
+  // With drain_mutex_ held: the tracer registered under `slot`, or nullptr.
+  const Sink* live_sink(std::uint16_t slot) const noexcept {
+    return slot < sinks_.size() && sinks_[slot].used ? &sinks_[slot] : nullptr;
   }
 
   void forget(const std::shared_ptr<BufferEntry>& entry) {

@@ -90,9 +90,8 @@ void Pipeline::offer(const RecordRun& run, std::string_view service) noexcept {
   const std::byte* from = run.begin;
   std::uint64_t left = run.count;
   while (left != 0) {
-    const std::uint64_t filling = filling_ ? filling_->spans : 0;
-    const std::uint64_t queued = queued_.load(std::memory_order_relaxed) + filling;
-    if (queued >= options_.max_queue_size) {
+    const std::uint64_t room = queue_room();
+    if (room == 0) {
       bump(dropped_queue_full_, left);
       queue_full.emit("exporter {}: {} spans queued", name_, options_.max_queue_size);
       return;
@@ -102,8 +101,7 @@ void Pipeline::offer(const RecordRun& run, std::string_view service) noexcept {
       return;
     }
     // As many as the queue and the batch have room for: usually the whole run.
-    const std::uint64_t take = std::min({left, options_.max_queue_size - queued,
-                                         options_.max_export_batch_size - filling_->spans});
+    const std::uint64_t take = std::min({left, room, options_.max_export_batch_size - filling_->spans});
     const std::size_t at = filling_->bytes.size();
     const std::size_t indexed = filling_->records.size();
     std::size_t bytes = 0;
@@ -131,19 +129,22 @@ void Pipeline::offer(const RecordRun& run, std::string_view service) noexcept {
   }
 }
 
+std::uint64_t Pipeline::spans_queued() const noexcept { return queued_.load() + (filling_ ? filling_->spans : 0); }
+
+std::uint64_t Pipeline::queue_room() const noexcept {
+  const std::uint64_t queued = spans_queued();
+  return queued < options_.max_queue_size ? options_.max_queue_size - queued : 0;
+}
+
 std::uint64_t Pipeline::spans_to_take(std::uint64_t spans) noexcept {
-  auto room = [&]() -> std::uint64_t {
-    const std::uint64_t queued = queued_.load() + (filling_ ? filling_->spans : 0);
-    return queued < options_.max_queue_size ? options_.max_queue_size - queued : 0;
-  };
-  if (room() >= spans || retrying_.load(std::memory_order_relaxed)) return spans;
+  if (queue_room() >= spans || retrying_.load(std::memory_order_relaxed)) return spans;
   const Clock::rep since = in_call_since_.load(std::memory_order_relaxed);
   if (since != 0 && Clock::now() - Clock::time_point(Clock::duration(since)) > kKeepingUp) return spans;
   // Said before the queue is read again, as the worker frees room before it reads this
   // (both sequentially consistent): either the collector sees the room or the worker sees
   // that the collector waits.
   collector_waits_.store(true);
-  const std::uint64_t fits = room();
+  const std::uint64_t fits = queue_room();
   if (fits >= spans) collector_waits_.store(false, std::memory_order_relaxed);
   return std::min(fits, spans);
 }
@@ -433,7 +434,7 @@ ExporterStats Pipeline::stats_unlocked() const {
   s.name = name_;
   s.received = received_.load(std::memory_order_relaxed);
   s.dropped_queue_full += dropped_queue_full_.load(std::memory_order_relaxed);
-  s.pending = queued_.load(std::memory_order_relaxed) + (filling_ ? filling_->spans : 0);
+  s.pending = spans_queued();
   return s;
 }
 

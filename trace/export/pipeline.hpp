@@ -152,6 +152,10 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
   // Drops what is queued (not the batch in flight), counting it under `reason`.
   void drop_queued_locked(std::uint64_t ExporterStats::*reason) noexcept;
   std::unique_ptr<Chunk> take_free_chunk() noexcept;
+  // Collector side: spans offered and not yet accounted for (the chunk being filled too),
+  // and how many more the queue takes. Sequentially consistent: see spans_to_take.
+  std::uint64_t spans_queued() const noexcept;
+  std::uint64_t queue_room() const noexcept;
 
   std::string name_;
   const ExportOptions options_;

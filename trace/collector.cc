@@ -356,7 +356,8 @@ class Collector {
       return;
     }
     // Before any exporter sees them, and once for all: spans whose ids nobody read.
-    run.for_each([](SpanRecord& record) { record.mint_missing_ids(); });
+    LocalIdState ids;
+    run.for_each([&](SpanRecord& record) { record.mint_missing_ids(ids); });
     for (const auto& p : sink->pipelines) p->offer(run, *sink->service);
   }
 

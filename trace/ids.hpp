@@ -47,6 +47,23 @@ constexpr std::uint64_t id_mix(std::uint64_t s) noexcept {
 
 [[gnu::always_inline]] inline std::uint64_t next_random_u64() noexcept { return id_mix(next_id_state()); }
 
+// This thread's generator held in a local for a loop of draws (the collector minting a run
+// of spans' ids): the state stays in a register and goes back to the thread at the end.
+// Only one may be alive on a thread at a time, and no other draw on it meanwhile.
+class LocalIdState {
+ public:
+  LocalIdState() noexcept : state_(tls_state.id_state != 0 ? tls_state.id_state : seed_id_state()) {}
+  ~LocalIdState() { tls_state.id_state = state_; }
+  LocalIdState(const LocalIdState&) = delete;
+  LocalIdState& operator=(const LocalIdState&) = delete;
+
+  // One step: the state after it (as next_id_state()).
+  std::uint64_t next() noexcept { return state_ += kIdGamma; }
+
+ private:
+  std::uint64_t state_;
+};
+
 void write_hex(std::uint64_t value, char* out16) noexcept;
 // Parses exactly 16 lower- or upper-case hex digits; nullopt on anything else.
 std::optional<std::uint64_t> parse_hex_u64(std::string_view hex16) noexcept;
@@ -55,8 +72,10 @@ std::optional<std::uint64_t> parse_hex_u64(std::string_view hex16) noexcept;
 struct SpanId {
   std::uint64_t value = 0;
 
-  [[gnu::always_inline]] static SpanId generate() noexcept {
-    std::uint64_t v = detail::next_random_u64();
+  [[gnu::always_inline]] static SpanId generate() noexcept { return from_state(detail::next_id_state()); }
+  // The span id of one step of the generator (the state after it).
+  [[gnu::always_inline]] static constexpr SpanId from_state(std::uint64_t s) noexcept {
+    const std::uint64_t v = detail::id_mix(s);
     return {v != 0 ? v : 1};
   }
   constexpr bool valid() const noexcept { return value != 0; }

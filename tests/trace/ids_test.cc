@@ -51,6 +51,23 @@ TEST(Ids, ThreadsDrawDifferentIds) {
   EXPECT_EQ(std::adjacent_find(a.begin(), a.end()), a.end());
 }
 
+// The collector mints a run of spans' ids from a local copy of its thread's generator:
+// the same steps as the thread's own draws, handed back at the end, so that no id is
+// drawn twice; a thread that never drew is seeded first.
+TEST(Ids, ALocalStateTakesTheThreadsStepsAndHandsThemBack) {
+  std::thread([] {
+    std::uint64_t first;
+    {
+      detail::LocalIdState ids;
+      first = ids.next();
+      EXPECT_EQ(ids.next(), first + detail::kIdGamma);
+    }
+    EXPECT_EQ(detail::tls_state.id_state, first + detail::kIdGamma) << "handed back";
+    EXPECT_EQ(SpanId::generate(), SpanId::from_state(first + 2 * detail::kIdGamma));
+    EXPECT_EQ(TraceId::generate(), TraceId::from_state(first + 3 * detail::kIdGamma));
+  }).join();
+}
+
 TEST(Ids, HexRoundTrip) {
   const TraceId trace{0x0af7651916cd43ddULL, 0x8448eb211c80319cULL};
   char hex[32];

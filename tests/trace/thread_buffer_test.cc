@@ -188,7 +188,8 @@ TEST(ThreadBuffer, DrainHandsOverRunsOfOneTracerWithinALap) {
     buffer.drain([&](const detail::RecordRun& run) {
       ++runs;
       EXPECT_NE(run.tracer, detail::ThreadBuffer::kPaddingTracer);
-      EXPECT_EQ(run.bytes, run.count * sizeof(Big));
+      EXPECT_EQ(run.bytes(), run.count * sizeof(Big));
+      for (std::uint32_t i = 0; i <= run.count; ++i) EXPECT_EQ(run.starts[i], i * sizeof(Big));
       run.for_each([&](const detail::SpanRecord& r) {
         EXPECT_EQ(r.tracer, run.tracer);
         seen.push_back(r.span_id.value);
@@ -199,6 +200,50 @@ TEST(ThreadBuffer, DrainHandsOverRunsOfOneTracerWithinALap) {
   ASSERT_EQ(seen.size(), 400u);
   for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i + 1);
   EXPECT_GE(runs, 400u / 3) << "a run for each change of tracer";
+}
+
+// The walk notes where each record starts, whatever their sizes, so that the collector
+// reads them without walking again; a run of the smallest records, as long as a run can
+// be (kReleaseBytes), fills the walk's notes exactly (under ASan, one more would fail here).
+TEST(ThreadBuffer, DrainSaysWhereEachRecordOfARunStarts) {
+  detail::ThreadBuffer buffer(64 * 1024);
+  std::vector<std::uint32_t> sizes;
+  for (std::uint64_t i = 1; i <= 24; ++i) {
+    struct {
+      detail::SpanRecord header;
+      std::byte fields[64];
+    } record{};
+    record.header = record_with(i);
+    record.header.size_bytes = static_cast<std::uint32_t>(sizeof(detail::SpanRecord) + i % 5 * 16);
+    sizes.push_back(record.header.size_bytes);
+    ASSERT_TRUE(kept(buffer.try_write(record.header)));
+  }
+  std::vector<std::uint64_t> seen;
+  buffer.drain([&](const detail::RecordRun& run) {
+    EXPECT_EQ(run.count, sizes.size()) << "one tracer, one run";
+    std::uint32_t at = 0;
+    for (std::uint32_t i = 0; i < run.count; ++i) {
+      EXPECT_EQ(run.starts[i], at);
+      seen.push_back(run.record(i).span_id.value);
+      at += sizes[i];
+    }
+    EXPECT_EQ(run.bytes(), at);
+    const detail::RecordRun part = run.first(10);
+    EXPECT_EQ(part.bytes(), run.starts[10]);
+    return run.count;
+  });
+  EXPECT_EQ(seen.size(), sizes.size());
+  for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i + 1);
+
+  constexpr std::uint32_t kLongest = detail::ThreadBuffer::kReleaseBytes / sizeof(detail::SpanRecord);
+  for (std::uint64_t i = 1; i <= 3 * kLongest; ++i) ASSERT_TRUE(kept(buffer.try_write(record_with(i))));
+  std::vector<std::uint32_t> counts;
+  buffer.drain([&](const detail::RecordRun& run) {
+    counts.push_back(run.count);
+    for (std::uint32_t i = 0; i <= run.count; ++i) EXPECT_EQ(run.starts[i], i * sizeof(detail::SpanRecord));
+    return run.count;
+  });
+  EXPECT_EQ(counts, (std::vector<std::uint32_t>(3, kLongest)));
 }
 
 // A span guard's write copies a size known at compile time, in fixed moves: records of

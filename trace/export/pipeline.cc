@@ -5,6 +5,7 @@
 #include <exception>
 #include <new>
 #include <random>
+#include <span>
 #include <thread>
 
 #include "zspan/trace/diagnostics.hpp"
@@ -87,9 +88,8 @@ std::unique_ptr<Pipeline::Chunk> Pipeline::take_free_chunk() noexcept {
 
 void Pipeline::offer(const RecordRun& run, std::string_view service) noexcept {
   bump(received_, run.count);
-  const std::byte* from = run.begin;
-  std::uint64_t left = run.count;
-  while (left != 0) {
+  for (std::uint32_t first = 0; first != run.count;) {
+    const std::uint64_t left = run.count - first;
     const std::uint64_t room = queue_room();
     if (room == 0) {
       bump(dropped_queue_full_, left);
@@ -101,30 +101,27 @@ void Pipeline::offer(const RecordRun& run, std::string_view service) noexcept {
       return;
     }
     // As many as the queue and the batch have room for: usually the whole run.
-    const std::uint64_t take = std::min({left, room, options_.max_export_batch_size - filling_->spans});
+    const auto take = static_cast<std::uint32_t>(std::min({left, room, options_.max_export_batch_size - filling_->spans}));
+    const std::uint32_t* const starts = run.starts + first;
     const std::size_t at = filling_->bytes.size();
     const std::size_t indexed = filling_->records.size();
-    std::size_t bytes = 0;
     try {
       // A chunk's vectors keep their capacity from one batch to the next: after the first
-      // batches, nothing here allocates, and the bytes are appended in one copy, with no
-      // zeroing first.
-      filling_->records.reserve(indexed + take);
-      for (std::uint64_t n = 0; n < take; ++n) {
-        filling_->records.push_back(static_cast<std::uint32_t>(at + bytes));
-        bytes += reinterpret_cast<const SpanRecord*>(from + bytes)->size_bytes;
-      }
-      filling_->bytes.insert(filling_->bytes.end(), from, from + bytes);
-      filling_->runs.push_back({static_cast<std::uint32_t>(take), service});
+      // batches, nothing here allocates, and both are appended in one copy each, with no
+      // zeroing first. The index is the walk's starts, moved to where the bytes land.
+      filling_->bytes.insert(filling_->bytes.end(), run.begin + starts[0], run.begin + starts[take]);
+      filling_->records.insert(filling_->records.end(), starts, starts + take);
+      filling_->runs.push_back({take, service});
     } catch (...) {  // out of memory: these spans only
       filling_->bytes.resize(at);
       filling_->records.resize(indexed);
       bump(dropped_queue_full_, take);
       return;
     }
+    const std::uint32_t moved = static_cast<std::uint32_t>(at) - starts[0];
+    for (std::uint32_t& start : std::span(filling_->records).subspan(indexed)) start += moved;
     filling_->spans += take;
-    from += bytes;
-    left -= take;
+    first += take;
     if (filling_->spans >= options_.max_export_batch_size) publish();
   }
 }

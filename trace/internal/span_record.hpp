@@ -39,10 +39,10 @@ struct SpanRecord {
 
   // Draws the ids that nobody read while the span ran (trace/context.hpp, "Lazy
   // contexts"): what the collector does before any exporter sees the record.
-  void mint_missing_ids() noexcept {
+  void mint_missing_ids(LocalIdState& ids) noexcept {
     if (span_id.valid()) return;
-    if (!trace_id.valid()) trace_id = TraceId::generate();
-    span_id = SpanId::generate();
+    if (!trace_id.valid()) trace_id = TraceId::from_state(ids.next());
+    span_id = SpanId::from_state(ids.next());
   }
 
   Reference parent_reference() const noexcept {

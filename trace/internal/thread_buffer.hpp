@@ -18,6 +18,7 @@
 // tags), which the fast path copies in fixed moves, without a loop or a call.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cassert>
 #include <cstddef>
@@ -31,31 +32,30 @@ namespace zspan::detail {
 
 // Records of one tracer, back to back (each size_bytes long): what the collector takes
 // from a ring at once, so that it copies a stretch of spans rather than one at a time.
-// The collector may complete the records in place before it copies them.
+// The collector may complete the records in place before it copies them. A view of the
+// ring and of the drain's walk: valid only during the drain's callback.
 struct RecordRun {
   std::uint16_t tracer;
   std::uint32_t count;
   std::byte* begin;
-  std::size_t bytes;
+  // Where each record starts, in bytes from `begin`, as the drain's walk found them:
+  // count + 1 entries, the last the run's end. The collector reads the records through
+  // them without chasing each one's size again.
+  const std::uint32_t* starts;
   // Less than half the ring is waiting: the run may stay for a later drain without the
   // writer running short of room.
   bool may_stay;
 
+  std::size_t bytes() const noexcept { return starts[count]; }
+  SpanRecord& record(std::uint32_t i) const noexcept { return *reinterpret_cast<SpanRecord*>(begin + starts[i]); }
+
   template <class OnRecord>
   void for_each(OnRecord&& on_record) const {
-    for (std::byte* at = begin; at != begin + bytes;) {
-      auto& record = *reinterpret_cast<SpanRecord*>(at);
-      on_record(record);
-      at += record.size_bytes;
-    }
+    for (std::uint32_t i = 0; i < count; ++i) on_record(record(i));
   }
 
   // The first n records (n <= count).
-  RecordRun first(std::uint32_t n) const noexcept {
-    std::size_t prefix = 0;
-    for (std::uint32_t i = 0; i < n; ++i) prefix += reinterpret_cast<const SpanRecord*>(begin + prefix)->size_bytes;
-    return {tracer, n, begin, prefix, may_stay};
-  }
+  RecordRun first(std::uint32_t n) const noexcept { return {tracer, n, begin, starts, may_stay}; }
 };
 
 class ThreadBuffer {
@@ -113,31 +113,41 @@ class ThreadBuffer {
   static constexpr std::uint64_t kPrefetchAhead = 2048;
   template <class OnRun>
   std::size_t drain(OnRun&& on_run) {
+    // A run spans at most kReleaseBytes, and every record but the padding at a lap's end
+    // (a run of its own) is at least a header long.
+    std::uint32_t starts[kReleaseBytes / sizeof(SpanRecord) + 1];
     std::uint64_t tail = tail_.load(std::memory_order_relaxed);
     const std::uint64_t stop = tail + capacity_;
     std::uint64_t released = tail;
     std::size_t count = 0;
     for (std::uint64_t head = head_.load(std::memory_order_acquire);;) {
       while (tail != head) {
-        RecordRun run{record_at(tail).tracer, 0, data_.get() + (tail & mask_), 0, head - tail <= capacity_ / 2};
-        std::uint64_t end = tail;
+        // The run ends at the head, at the end of the lap (a record is never split), at
+        // the next release, or at another tracer's record.
+        const std::uint64_t lap_end = (tail | mask_) + 1;
+        const std::uint64_t run_limit = std::min({head, lap_end, released + kReleaseBytes}) - tail;
+        std::byte* const begin = data_.get() + (tail & mask_);
+        const std::uint16_t tracer = reinterpret_cast<const SpanRecord*>(begin)->tracer;
+        std::uint32_t n = 0;
+        std::uint32_t at = 0;
         do {
           // The writer's core has the records: asking for them a few ahead overlaps the
           // transfers, which each record's size would otherwise make one at a time.
-          __builtin_prefetch(data_.get() + ((end + kPrefetchAhead) & mask_));
-          end += record_at(end).size_bytes;
-          ++run.count;
-        } while (end != head && (end & mask_) != 0 && end - released < kReleaseBytes && record_at(end).tracer == run.tracer);
-        if (run.tracer != kPaddingTracer) {
-          run.bytes = end - tail;
-          const std::uint32_t taken = on_run(static_cast<const RecordRun&>(run));
+          __builtin_prefetch(data_.get() + ((tail + at + kPrefetchAhead) & mask_));
+          starts[n++] = at;
+          at += reinterpret_cast<const SpanRecord*>(begin + at)->size_bytes;
+        } while (at < run_limit && reinterpret_cast<const SpanRecord*>(begin + at)->tracer == tracer);
+        starts[n] = at;
+        if (tracer != kPaddingTracer) {
+          const RecordRun run{tracer, n, begin, starts, head - tail <= capacity_ / 2};
+          const std::uint32_t taken = on_run(run);
           count += taken;
-          if (taken != run.count) {
-            tail += run.first(taken).bytes;
+          if (taken != n) {
+            tail += starts[taken];
             break;
           }
         }
-        tail = end;
+        tail += at;
         if (tail - released >= kReleaseBytes) {
           tail_.store(tail, std::memory_order_release);
           released = tail;

@@ -3,11 +3,16 @@
 // exporter's queue and worker. What it measures is the pipeline's capacity, not the hot
 // path: spans exported per second of wall time, and the share dropped (a full thread
 // buffer or a full exporter queue). BM_CollectorDrain is the collector's own share of it:
-// the CPU time of one drain per span it took. `./bazelw run -c opt //bench:pipeline_bench`
+// the CPU time of one drain per span it took; BM_CollectorDrainFromAnotherCore the same
+// for spans recorded on another core, and BM_WakeSleepingThread the wake of the worker
+// that each such drain includes. `./bazelw run -c opt //bench:pipeline_bench`
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "bench/cases.hpp"
@@ -84,6 +89,106 @@ void BM_CollectorDrain(benchmark::State& state) {
 BENCHMARK(BM_CollectorDrain)->ComputeStatistics("max", [](const std::vector<double>& v) {
   return *std::max_element(v.begin(), v.end());
 });
+
+// A thread that records kSpans spans each time it is asked, on whichever core the
+// scheduler gives it: with two cores, the other one than the bench's thread.
+class Recorder {
+ public:
+  explicit Recorder(zspan_bench::SampledTracer& tracer)
+      : thread_([this, &tracer] {
+          zspan::reserve_thread_buffer();
+          std::int64_t i = 0;
+          std::unique_lock lock(mutex_);
+          for (int round = 1; cv_.wait(lock, [&] { return asked_ == round || stop_; }), !stop_; ++round) {
+            lock.unlock();
+            for (int n = 0; n < kSpans; ++n) zspan_bench::sampled_span(tracer, ++i);
+            lock.lock();
+            recorded_ = round;
+            cv_.notify_all();
+          }
+        }) {}
+  ~Recorder() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void record_and_wait() {
+    std::unique_lock lock(mutex_);
+    const int round = ++asked_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return recorded_ == round; });
+  }
+  static constexpr int kSpans = 4096;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  int asked_ = 0, recorded_ = 0;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// The same drain, of spans another thread recorded: each record crosses from the
+// recording core's cache to the collector's, as it does when threads record under load.
+void BM_CollectorDrainFromAnotherCore(benchmark::State& state) {
+  auto& tracer = pipeline_tracer();
+  Recorder recorder(tracer);
+  std::uint64_t drained = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    tracer.flush();
+    recorder.record_and_wait();
+    state.ResumeTiming();
+    drained += zspan::detail::drain_now();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(drained));
+}
+BENCHMARK(BM_CollectorDrainFromAnotherCore);
+
+// What the collector's CPU pays to wake an exporter's worker asleep on another core, as
+// it does when a drain hands over a batch (pipeline.cc, publish): the notify of a thread
+// waiting on a condition variable, by a thread that was busy before it (the collector
+// draining). On a virtual machine, waking an idle virtual core costs the waker far more
+// than on bare metal.
+void BM_WakeSleepingThread(benchmark::State& state) {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool asleep = false, woken = false, stop = false;
+  std::thread sleeper([&] {
+    std::unique_lock lock(mutex);
+    while (!stop) {
+      asleep = true;
+      cv.wait(lock, [&] { return woken || stop; });
+      asleep = woken = false;
+    }
+  });
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (bool ready = false; !ready;) {
+      const auto busy_until = Clock::now() + std::chrono::microseconds(100);  // the drain's work
+      while (Clock::now() < busy_until) {
+      }
+      std::lock_guard lock(mutex);
+      ready = asleep && !woken;
+    }
+    state.ResumeTiming();
+    {
+      std::lock_guard lock(mutex);
+      woken = true;
+    }
+    cv.notify_one();
+  }
+  {
+    std::lock_guard lock(mutex);
+    stop = true;
+  }
+  cv.notify_one();
+  sleeper.join();
+}
+BENCHMARK(BM_WakeSleepingThread);
 
 }  // namespace
 

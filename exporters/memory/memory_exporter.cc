@@ -1,8 +1,52 @@
 #include "zspan/exporters/memory/memory_exporter.hpp"
 
-#include <new>
+#include <pthread.h>
+
+#include <algorithm>
 
 namespace zspan {
+namespace {
+
+// Every MemoryExporter alive. fork() takes each one's lock first, so that the child never
+// inherits one held by a thread it does not have, nor spans half stored.
+struct Registry {
+  std::mutex mutex;
+  std::vector<std::mutex*> locks;
+};
+Registry& registry() {
+  static Registry* r = [] {
+    auto* created = new Registry;  // never destroyed: exporters may outlive static destruction
+    pthread_atfork(
+        [] {
+          registry().mutex.lock();
+          for (std::mutex* lock : registry().locks) lock->lock();
+        },
+        [] {
+          for (std::mutex* lock : registry().locks) lock->unlock();
+          registry().mutex.unlock();
+        },
+        [] {
+          for (std::mutex* lock : registry().locks) lock->unlock();
+          registry().mutex.unlock();
+        });
+    return created;
+  }();
+  return *r;
+}
+
+}  // namespace
+
+MemoryExporter::MemoryExporter() {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  r.locks.push_back(&mutex_);
+}
+
+MemoryExporter::~MemoryExporter() {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  std::erase(r.locks, &mutex_);
+}
 
 ExportResult MemoryExporter::export_batch(const SpanBatch& batch) {
   std::vector<SpanData> copies;
@@ -12,9 +56,6 @@ ExportResult MemoryExporter::export_batch(const SpanBatch& batch) {
   spans_.insert(spans_.end(), std::make_move_iterator(copies.begin()), std::make_move_iterator(copies.end()));
   return ExportResult::success();
 }
-
-// A thread of the parent may have held the lock when it forked; the child has only this one.
-void MemoryExporter::on_fork_child() noexcept { new (&mutex_) std::mutex; }
 
 std::vector<SpanData> MemoryExporter::spans() const {
   std::lock_guard lock(mutex_);

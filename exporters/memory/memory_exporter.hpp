@@ -17,10 +17,15 @@ namespace zspan {
 
 class MemoryExporter {
  public:
-  ExportResult export_batch(const SpanBatch& batch);
-  void on_fork_child() noexcept;
+  MemoryExporter();
+  ~MemoryExporter();
+  MemoryExporter(const MemoryExporter&) = delete;
+  MemoryExporter& operator=(const MemoryExporter&) = delete;
 
-  // Any thread, any time.
+  ExportResult export_batch(const SpanBatch& batch);
+
+  // Any thread, any time; a fork()ed child reads its copy at once (fork waits for a
+  // thread of the parent that is reading or storing spans).
   std::vector<SpanData> spans() const;
   std::size_t size() const;
   void clear();

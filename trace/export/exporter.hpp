@@ -9,7 +9,7 @@
 //
 //   bool flush(std::chrono::milliseconds timeout);     // send what you buffered; true if done in time
 //   void shutdown(std::chrono::milliseconds timeout);  // the last call: close files and connections
-//   void on_fork_child();                              // in a fork()ed child, before anything else
+//   void on_fork_child();                              // in a fork()ed child, before zspan's next call
 //
 //   class StdoutExporter {
 //    public:
@@ -48,7 +48,9 @@
 //    (and its thread) alive until the call returns; it is never destroyed under a call.
 //  - After fork(), the child gets a fresh worker and an empty queue (the parent exports
 //    what it had); on_fork_child() lets the exporter reopen what cannot be shared with the
-//    parent (a connection) or reset locks a parent thread held.
+//    parent (a connection) or reset locks a parent thread held. It runs on the child's
+//    worker, before zspan calls the exporter again: what the program itself reads from
+//    the exporter in the child needs its own pthread_atfork (as MemoryExporter has).
 #pragma once
 
 #include <chrono>

@@ -136,7 +136,7 @@ std::uint64_t Pipeline::queue_room() const noexcept {
 std::uint64_t Pipeline::spans_to_take(std::uint64_t spans) noexcept {
   if (queue_room() >= spans || retrying_.load(std::memory_order_relaxed)) return spans;
   const Clock::rep since = in_call_since_.load(std::memory_order_relaxed);
-  if (since != 0 && Clock::now() - Clock::time_point(Clock::duration(since)) > kKeepingUp) return spans;
+  if (since != 0 && Clock::now() - Clock::time_point(Clock::duration(since)) > patience()) return spans;
   // Said before the queue is read again, as the worker frees room before it reads this
   // (both sequentially consistent): either the collector sees the room or the worker sees
   // that the collector waits.
@@ -144,6 +144,11 @@ std::uint64_t Pipeline::spans_to_take(std::uint64_t spans) noexcept {
   const std::uint64_t fits = queue_room();
   if (fits >= spans) collector_waits_.store(false, std::memory_order_relaxed);
   return std::min(fits, spans);
+}
+
+Pipeline::Clock::duration Pipeline::patience() const noexcept {
+  const Clock::duration usual(usual_export_.load(std::memory_order_relaxed));
+  return std::clamp<Clock::duration>(kSlowerThanUsual * usual, kKeepingUp, kKeepingUpAtMost);
 }
 
 void Pipeline::publish() noexcept {
@@ -294,6 +299,8 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
   if (generation != generation_) return;  // abandoned meanwhile: its spans are already counted
   ++counts_.batches;
   const Clock::time_point now = Clock::now();
+  const Clock::rep took = (now - call_started_).count(), usual = usual_export_.load(std::memory_order_relaxed);
+  usual_export_.store(usual == 0 ? took : (3 * usual + took) / 4, std::memory_order_relaxed);
   if (!threw && result.code == ExportResult::Code::kRetryable && !(stop_requested_ && now >= stop_deadline_)) {
     ++counts_.retries;
     retrying_.store(true, std::memory_order_relaxed);

@@ -9,8 +9,8 @@
 // (ExportOptions): at most max_queue_size spans wait; a batch goes out when
 // max_export_batch_size spans are queued, when the oldest has waited schedule_delay, or
 // on flush. When the queue is full, spans wait in their thread's ring while the exporter
-// keeps up (not retrying, no call longer than kKeepingUp) and the ring is less than half
-// full; otherwise what does not fit is dropped and counted. No part of this runs on the
+// keeps up (not retrying, no call much longer than its usual ones) and the ring is less
+// than half full; otherwise what does not fit is dropped and counted. No part of this runs on the
 // hot path.
 //
 // Users meet this file through SharedExporter (one exporter serving several tracers):
@@ -95,13 +95,19 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
   void publish() noexcept;  // the end of a drain cycle: what was offered may be exported
   // How many of `spans` the collector should offer now: all of them when they fit the
   // queue or when the exporter is not keeping up (retrying, or in a call for longer than
-  // kKeepingUp: a slow or hung backend), whose full queue drops and counts what does not
-  // fit, so that the rings keep moving for the other exporters. Otherwise the room left:
-  // the rest had better wait in their thread's ring, which holds a burst where a queue
-  // holds a few batches, and the worker calls queue_has_room() once its next batch has
-  // made room.
+  // its patience(): a hung or suddenly slow backend), whose full queue drops and counts
+  // what does not fit, so that the rings keep moving for the other exporters. Otherwise
+  // the room left: the rest had better wait in their thread's ring, which holds a burst
+  // where a queue holds a few batches, and the worker calls queue_has_room() once its
+  // next batch has made room.
   std::uint64_t spans_to_take(std::uint64_t spans) noexcept;
+  // How long an exporter call may last before the exporter is taken for stuck:
+  // kSlowerThanUsual times its usual export call (a backend across a network answers in
+  // tens of milliseconds), within [kKeepingUp, kKeepingUpAtMost].
+  Clock::duration patience() const noexcept;
   static constexpr std::chrono::milliseconds kKeepingUp{10};
+  static constexpr std::chrono::milliseconds kKeepingUpAtMost{1000};
+  static constexpr int kSlowerThanUsual = 4;
 
   // Exports what was published before the call, then the exporter's flush(). False when
   // `deadline` came first (a slow exporter); waits no longer than that.
@@ -164,8 +170,11 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
   std::unique_ptr<Chunk> filling_;
   std::atomic<std::uint64_t> queued_{0};  // offered and not yet accounted for
   // For spans_to_take: since when the worker is in an exporter call (steady clock ticks;
-  // 0: it is not), whether it is retrying a batch, and whether the collector waits for room.
+  // 0: it is not), how long its export calls usually take (ticks, an average weighted to
+  // the recent ones; 0 before the first), whether it is retrying a batch, and whether the
+  // collector waits for room.
   std::atomic<Clock::rep> in_call_since_{0};
+  std::atomic<Clock::rep> usual_export_{0};
   std::atomic<bool> retrying_{false};
   std::atomic<bool> collector_waits_{false};
 

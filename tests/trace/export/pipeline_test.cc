@@ -159,6 +159,28 @@ TEST(Pipeline, AFullQueueThatKeepsUpLeavesSpansInTheirRingInsteadOfDroppingThem)
   expect_identity(e);
 }
 
+// A backend across a network answers each batch in tens of milliseconds, longer than
+// Pipeline::kKeepingUp: once its calls have shown what is usual for it, a burst waits in
+// the ring for it as for a quick one, instead of being dropped at its queue.
+TEST(Pipeline, AnExporterWhoseCallsAreSlowButSteadyKeepsUp) {
+  Tracer<AlwaysOnSampler, CountingExporter> tracer{
+      "remote", {}, SharedExporter<CountingExporter>::make("remote", quick(/*queue=*/64, /*batch=*/32), 30ms)};
+  ASSERT_TRUE(reserve_thread_buffer()) << "a ring that holds the burst with half of it to spare";
+  for (int i = 0; i < 64; ++i) {
+    TRACE_SCOPE_WITH(tracer, "the first batches: what is usual");
+  }
+  ASSERT_TRUE(tracer.flush(20s));
+  constexpr int kBurst = 640;  // ten queues: 20 calls, each 3 times kKeepingUp
+  for (int i = 0; i < kBurst; ++i) {
+    TRACE_SCOPE_WITH(tracer, "a burst");
+  }
+  ASSERT_TRUE(tracer.flush(20s));
+  const ExporterStats e = stats_of(stats(), "remote");
+  EXPECT_EQ(e.dropped_queue_full, 0u);
+  EXPECT_EQ(e.exported, 64u + kBurst);
+  expect_identity(e);
+}
+
 // Records 20 spans for `full` (whose queue takes 4), then 10 for another tracer on the
 // same thread: those go out on time, not behind the full queue.
 template <class E>

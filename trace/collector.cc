@@ -40,8 +40,10 @@ constexpr std::size_t kMinRingBytes = 4096;
 constexpr std::size_t kFirstRingBytes = 16384;  // rings grow from here to the thread capacity
 
 struct BufferEntry {
+  // kReplaced: its thread moved to another ring (bigger, or smaller after a burst).
+  enum class State { kLive, kReplaced, kThreadExited };
   std::unique_ptr<ThreadBuffer> buffer;
-  std::atomic<bool> retired{false};
+  std::atomic<State> state{State::kLive};
 };
 
 struct Sink {
@@ -276,11 +278,11 @@ class Collector {
       std::shared_ptr<BufferEntry> entry;
       ~Retire() {
         tls_state.buffer = &g_no_ring;
-        if (entry) entry->retired.store(true, std::memory_order_release);
+        if (entry) entry->state.store(BufferEntry::State::kThreadExited, std::memory_order_release);
       }
     };
     thread_local Retire retire;
-    if (retire.entry) retire.entry->retired.store(true, std::memory_order_release);
+    if (retire.entry) retire.entry->state.store(BufferEntry::State::kReplaced, std::memory_order_release);
     retire.entry = std::move(entry);
   }
 
@@ -318,18 +320,21 @@ class Collector {
     }
     Drained drained;
     for (const auto& entry : buffers) {
-      // Read `retired` first: a buffer retired before its last drain has nothing after it.
-      // Nothing stays in a retired ring (its thread exited or moved to a bigger one): its
-      // memory goes back to the budget now, for the threads that record.
-      const bool retired = entry->retired.load(std::memory_order_acquire);
-      const bool may_leave = leave == Leave::kMayLeave && !retired;
+      // Read the state first: a ring retired before its last drain has nothing after it.
+      // Nothing stays in the ring of a thread that exited: its memory goes back to the
+      // budget now, for the threads that record. A ring its thread replaced has no writer
+      // left to run short of room: its spans wait for their exporter however full it is,
+      // and it goes once it is empty.
+      const BufferEntry::State state = entry->state.load(std::memory_order_acquire);
+      const bool may_leave = leave == Leave::kMayLeave && state != BufferEntry::State::kThreadExited;
+      const bool writer_gone = state != BufferEntry::State::kLive;
       drained.spans += entry->buffer->drain([&](const RecordRun& run) {
-        const std::uint32_t take = may_leave && run.may_stay ? spans_to_take(run) : run.count;
+        const std::uint32_t take = may_leave && (run.may_stay || writer_gone) ? spans_to_take(run) : run.count;
         if (take != 0) dispatch(take == run.count ? run : run.first(take));
         drained.left_some = drained.left_some || take != run.count;
         return take;
       });
-      if (retired) forget(entry);
+      if (writer_gone && entry->buffer->taken_bytes() == entry->buffer->written_bytes()) forget(entry);
     }
     for (const Sink& sink : sinks_)
       if (sink.used)

@@ -10,7 +10,8 @@
 // max_export_batch_size spans are queued, when the oldest has waited schedule_delay, or
 // on flush. When the queue is full, spans wait in their thread's ring while the exporter
 // keeps up (not retrying, no call much longer than its usual ones) and the ring is less
-// than half full; otherwise what does not fit is dropped and counted. No part of this runs on the
+// than half full or no longer written (its thread moved to a bigger one); otherwise what
+// does not fit is dropped and counted. No part of this runs on the
 // hot path.
 //
 // Users meet this file through SharedExporter (one exporter serving several tracers):

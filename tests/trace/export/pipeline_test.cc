@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <optional>
 #include <thread>
 
@@ -156,6 +157,31 @@ TEST(Pipeline, AFullQueueThatKeepsUpLeavesSpansInTheirRingInsteadOfDroppingThem)
   EXPECT_EQ(e.dropped_queue_full, 0u);
   EXPECT_EQ(e.exported, static_cast<std::uint64_t>(kSpans));
   EXPECT_EQ(tracer.exporter().spans.load(), static_cast<std::uint64_t>(kSpans));
+  expect_identity(e);
+}
+
+// A new thread's ring starts small and grows as a burst fills it: the spans left in the
+// ring it outgrew wait for the queue too (no writer is left there to run short of room).
+TEST(Pipeline, ABurstThatGrowsItsThreadsRingLosesNothingToAFullQueueThatKeepsUp) {
+  Tracer<AlwaysOnSampler, CountingExporter> tracer{
+      "grows", {}, SharedExporter<CountingExporter>::make("grows", quick(/*queue=*/64, /*batch=*/16))};
+  constexpr int kSpans = 2000;  // 128 KiB of records: the first ring, 16 KiB, grows three times
+  std::promise<void> recorded, flushed;
+  std::thread thread([&] {  // alive until the flush: the ring of a thread that exits never waits
+    for (int i = 0; i < kSpans; ++i) {
+      TRACE_SCOPE_WITH(tracer, "one of a burst that outgrows its ring");
+    }
+    recorded.set_value();
+    flushed.get_future().wait();
+  });
+  recorded.get_future().wait();
+  EXPECT_TRUE(tracer.flush(20s));
+  flushed.set_value();
+  thread.join();
+  const ExporterStats e = stats_of(stats(), "grows");
+  EXPECT_EQ(e.dropped_queue_full, 0u);
+  EXPECT_EQ(e.exported, static_cast<std::uint64_t>(kSpans));
+  EXPECT_EQ(stats().spans_dropped_buffer_full, 0u);
   expect_identity(e);
 }
 

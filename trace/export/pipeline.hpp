@@ -11,8 +11,7 @@
 // on flush. When the queue is full, spans wait in their thread's ring while the exporter
 // keeps up (not retrying, no call much longer than its usual ones) and the ring is less
 // than half full or no longer written (its thread moved to a bigger one); otherwise what
-// does not fit is dropped and counted. No part of this runs on the
-// hot path.
+// does not fit is dropped and counted. No part of this runs on the hot path.
 //
 // Users meet this file through SharedExporter (one exporter serving several tracers):
 //

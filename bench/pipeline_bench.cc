@@ -5,12 +5,14 @@
 // buffer or a full exporter queue). BM_CollectorDrain is the collector's own share of it:
 // the CPU time of one drain per span it took; BM_CollectorDrainFromAnotherCore the same
 // for spans recorded on another core, and BM_WakeSleepingThread the wake of the worker
-// that each such drain includes. `./bazelw run -c opt //bench:pipeline_bench`
+// that each such drain includes. BM_NewThreadFirstSpans is what a new thread's first spans
+// cost it while its ring grows. `./bazelw run -c opt //bench:pipeline_bench`
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <ctime>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -89,6 +91,27 @@ void BM_CollectorDrain(benchmark::State& state) {
 BENCHMARK(BM_CollectorDrain)->ComputeStatistics("max", [](const std::vector<double>& v) {
   return *std::max_element(v.begin(), v.end());
 });
+
+// A new thread's first spans, CPU time per span: its first ring is small and grows as
+// it fills (kFirstRingBytes, trace/collector.cc), so these include what growing costs the
+// thread. Threads that live for a few hundred spans pay it on every one of their spans.
+void BM_NewThreadFirstSpans(benchmark::State& state) {
+  static constexpr int kFirstSpans = 200;  // 19 KiB of records: the first ring grows twice
+  auto& tracer = pipeline_tracer();
+  for (auto _ : state) {
+    double seconds = 0;
+    std::thread([&] {
+      timespec start{}, end{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+      for (int n = 0; n < kFirstSpans; ++n) zspan_bench::sampled_span(tracer, n);
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end);
+      seconds = static_cast<double>(end.tv_sec - start.tv_sec) + static_cast<double>(end.tv_nsec - start.tv_nsec) * 1e-9;
+    }).join();
+    state.SetIterationTime(seconds);
+  }
+  state.SetItemsProcessed(state.iterations() * kFirstSpans);
+}
+BENCHMARK(BM_NewThreadFirstSpans)->UseManualTime();
 
 // A thread that records kSpans spans each time it is asked, on whichever core the
 // scheduler gives it: with two cores, the other one than the bench's thread.

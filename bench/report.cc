@@ -137,6 +137,7 @@ int main(int argc, char** argv) {
   // (as under load), and the wake of the sleeping worker that each of its drains pays.
   const double collector_cross_core = 1e9 / counter("BM_CollectorDrainFromAnotherCore", "items_per_second");
   const double wake = ns("BM_WakeSleepingThread");
+  const double new_thread = 1e9 / counter("BM_NewThreadFirstSpans/manual_time", "items_per_second");
   const double i_sampled = instr("sampled"), i_nested = instr("nested");
   const double bytes = instr("bytes_per_span");
   const double zipkin = counter("BM_EncodeZipkinJson", "items_per_second");
@@ -251,6 +252,8 @@ int main(int argc, char** argv) {
       {"BM_CollectorDrainFromAnotherCore", "the same, spans recorded on another core", "reference",
        fmt(collector_cross_core, " ns", 2) + " (median of 5)", std::nullopt},
       {"BM_WakeSleepingThread", "waking a sleeping worker (once a drain)", "reference", fmt(wake / 1e3, " us", 1),
+       std::nullopt},
+      {"BM_NewThreadFirstSpans", "a new thread's first 200 spans, CPU/span", "reference", fmt(new_thread, " ns", 1),
        std::nullopt},
       pipeline_row(1), pipeline_row(2), loopback_row(1), loopback_row(2),
   };

@@ -568,10 +568,13 @@ ThreadBuffer* attach_thread_buffer() noexcept {
 // A ring past half full gets a successor twice its size, up to `limit` and within the
 // budget: the thread capacity for a ring filling up, more when a ring of that capacity
 // drops (a burst borrows from the budget).
-void grow_thread_buffer(const ThreadBuffer& full, std::size_t limit) noexcept {
+// True when the thread has the bigger ring.
+bool grow_thread_buffer(const ThreadBuffer& full, std::size_t limit) noexcept {
   try {
-    if (full.capacity() < limit) Collector::instance().attach_ring(std::min(full.capacity() * 2, limit), full.capacity() * 2);
+    return full.capacity() < limit &&
+           Collector::instance().attach_ring(std::min(full.capacity() * 2, limit), full.capacity() * 2) != nullptr;
   } catch (...) {  // out of memory: the thread keeps the ring it has
+    return false;
   }
 }
 
@@ -624,8 +627,10 @@ void submit_slow(const SpanRecord& record) noexcept {
       give_back_after_burst(*buffer);
       break;
     case ThreadBuffer::WriteResult::kWrittenPastHalf:
-      grow_thread_buffer(*buffer, Collector::instance().buffer_capacity_.load(std::memory_order_relaxed));
-      Collector::instance().wake();
+      // A thread with a bigger ring has room until the collector's next round: waking it
+      // would cost this thread more than a hundred spans (BM_WakeSleepingThread).
+      if (!grow_thread_buffer(*buffer, Collector::instance().buffer_capacity_.load(std::memory_order_relaxed)))
+        Collector::instance().wake();
       break;
     case ThreadBuffer::WriteResult::kDroppedAgain: break;  // counted; warned, woken and grown at the first
     case ThreadBuffer::WriteResult::kDropped:

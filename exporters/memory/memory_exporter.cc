@@ -2,7 +2,6 @@
 
 #include <pthread.h>
 
-#include <algorithm>
 
 namespace zspan {
 namespace {
@@ -13,22 +12,23 @@ struct Registry {
   std::mutex mutex;
   std::vector<std::mutex*> locks;
 };
+Registry& registry();
+
+void lock_all_before_fork() {
+  registry().mutex.lock();
+  for (std::mutex* lock : registry().locks) lock->lock();
+}
+
+// In the parent and in the child alike: the thread that forked holds them all.
+void unlock_all_after_fork() {
+  for (std::mutex* lock : registry().locks) lock->unlock();
+  registry().mutex.unlock();
+}
+
 Registry& registry() {
   static Registry* r = [] {
     auto* created = new Registry;  // never destroyed: exporters may outlive static destruction
-    pthread_atfork(
-        [] {
-          registry().mutex.lock();
-          for (std::mutex* lock : registry().locks) lock->lock();
-        },
-        [] {
-          for (std::mutex* lock : registry().locks) lock->unlock();
-          registry().mutex.unlock();
-        },
-        [] {
-          for (std::mutex* lock : registry().locks) lock->unlock();
-          registry().mutex.unlock();
-        });
+    pthread_atfork(lock_all_before_fork, unlock_all_after_fork, unlock_all_after_fork);
     return created;
   }();
   return *r;

@@ -4,19 +4,17 @@
 #include "zspan/trace/collector.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <barrier>
 #include <chrono>
-#include <cstdlib>
 #include <thread>
 #include <vector>
 
 #include "zspan/instrument/zspan.hpp"
 #include "tests/sanitizers.hpp"
 #include "tests/support/memory_tracer.hpp"
+#include "tests/support/run_forked.hpp"
 #include "tests/trace/export/test_exporters.hpp"
 
 namespace zspan {
@@ -46,24 +44,7 @@ constexpr int kForks = 10;  // LeakSanitizer's check at each child's exit is slo
 constexpr int kForks = 30;
 #endif
 
-// Runs `child` in a fork()ed child that ends with exit(its result), as a program would.
-// The child's result, or -1 if it did not end within `limit` (killed: a hang).
-template <class Child>
-int run_forked(Child&& child, std::chrono::milliseconds limit = 10s) {
-  const pid_t pid = fork();
-  if (pid == 0) std::exit(child());
-  const auto start = Clock::now();
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (Clock::now() - start > limit) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return -1;
-    }
-    std::this_thread::sleep_for(1ms);
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -2;
-}
+using testing::run_forked;
 
 TEST(Stats, EverySpanThatEndedIsCountedOnceAtEveryMoment) {
   MemoryTracer tracer{"identity"};

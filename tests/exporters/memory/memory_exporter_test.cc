@@ -3,21 +3,17 @@
 #include "zspan/exporters/memory/memory_exporter.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <chrono>
 #include <thread>
 
 #include "tests/support/memory_tracer.hpp"
+#include "tests/support/run_forked.hpp"
 #include "zspan/instrument/zspan.hpp"
 
 namespace zspan {
 namespace {
-
-using namespace std::chrono_literals;
 
 TEST(MemoryExporter, KeepsEverySpanUntilCleared) {
   testing::MemoryTracer tracer{"memory"};
@@ -53,20 +49,10 @@ TEST(MemoryExporter, AForkedChildReadsItsCopyEvenIfAParentThreadWasReadingAtTheF
   });
   while (reads.load() == 0) std::this_thread::yield();
   for (int fork_number = 0; fork_number < 5; ++fork_number) {
-    const pid_t child = fork();
-    if (child == 0) _exit(tracer.exporter().size() == kSpans ? 0 : 1);
-    int status = 0;
-    const auto start = std::chrono::steady_clock::now();
-    while (waitpid(child, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() - start > 10s) {
-        kill(child, SIGKILL);
-        waitpid(child, &status, 0);
-        ADD_FAILURE() << "the child hung reading its spans (fork " << fork_number << ")";
-        break;
-      }
-      std::this_thread::sleep_for(1ms);
-    }
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "fork " << fork_number;
+    // _exit: the child leaves without zspan's exit handler, which has nothing to do here.
+    const int result = testing::run_forked([&]() -> int { _exit(tracer.exporter().size() == kSpans ? 0 : 1); });
+    EXPECT_NE(result, -1) << "the child hung reading its spans (fork " << fork_number << ")";
+    EXPECT_EQ(result, 0) << "fork " << fork_number;
   }
   stop.store(true);
   reader.join();

@@ -142,6 +142,14 @@ TEST(Pipeline, AFullQueueDropsAndCountsExactlyUnderTwoProducers) {
   EXPECT_LE(e.exported, 100u + 10u) << "at most the queue and the batch being exported";
 }
 
+// The exporter `name` exported all `spans` it was sent, none dropped at its full queue.
+void expect_every_span_exported(std::string_view name, std::uint64_t spans) {
+  const ExporterStats e = stats_of(stats(), name);
+  EXPECT_EQ(e.dropped_queue_full, 0u);
+  EXPECT_EQ(e.exported, spans);
+  expect_identity(e);
+}
+
 // A queue holds a few batches, a thread's ring a burst: while an exporter keeps up, the
 // spans its full queue cannot take wait in their ring and are taken as it makes room.
 TEST(Pipeline, AFullQueueThatKeepsUpLeavesSpansInTheirRingInsteadOfDroppingThem) {
@@ -153,11 +161,8 @@ TEST(Pipeline, AFullQueueThatKeepsUpLeavesSpansInTheirRingInsteadOfDroppingThem)
     TRACE_SCOPE_WITH(tracer, "one of a burst 30 times the queue");
   }
   ASSERT_TRUE(tracer.flush(20s));
-  const ExporterStats e = stats_of(stats(), "keeps up");
-  EXPECT_EQ(e.dropped_queue_full, 0u);
-  EXPECT_EQ(e.exported, static_cast<std::uint64_t>(kSpans));
+  expect_every_span_exported("keeps up", kSpans);
   EXPECT_EQ(tracer.exporter().spans.load(), static_cast<std::uint64_t>(kSpans));
-  expect_identity(e);
 }
 
 // A new thread's ring starts small and grows as a burst fills it: the spans left in the
@@ -179,11 +184,8 @@ TEST(Pipeline, ABurstThatGrowsItsThreadsRingLosesNothingToAFullQueueThatKeepsUp)
   EXPECT_TRUE(tracer.flush(20s));
   flushed.set_value();
   thread.join();
-  const ExporterStats e = stats_of(stats(), "grows");
-  EXPECT_EQ(e.dropped_queue_full, 0u);
-  EXPECT_EQ(e.exported, static_cast<std::uint64_t>(kSpans));
+  expect_every_span_exported("grows", kSpans);
   EXPECT_EQ(stats().spans_dropped_buffer_full, full_rings_before);
-  expect_identity(e);
 }
 
 // A backend across a network answers each batch in tens of milliseconds, longer than
@@ -202,10 +204,7 @@ TEST(Pipeline, AnExporterWhoseCallsAreSlowButSteadyKeepsUp) {
     TRACE_SCOPE_WITH(tracer, "a burst");
   }
   ASSERT_TRUE(tracer.flush(20s));
-  const ExporterStats e = stats_of(stats(), "remote");
-  EXPECT_EQ(e.dropped_queue_full, 0u);
-  EXPECT_EQ(e.exported, 64u + kBurst);
-  expect_identity(e);
+  expect_every_span_exported("remote", 64u + kBurst);
 }
 
 // Records 20 spans for `full` (whose queue takes 4), then 10 for another tracer on the

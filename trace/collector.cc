@@ -344,8 +344,8 @@ class Collector {
 
   // As many as every exporter of the run's tracer should be offered (Pipeline::spans_to_take).
   // Other tracers' spans after the rest in the ring wait too: for the exporter's next
-  // batch, and only while the ring is less than half full (RecordRun::may_stay), so that
-  // the writer never runs short for them.
+  // batch, and only while the ring is less than half full (RecordRun::may_stay) or no
+  // longer written, so that the writer never runs short for them.
   std::uint32_t spans_to_take(const RecordRun& run) noexcept {
     std::uint64_t take = run.count;
     if (const Sink* sink = live_sink(run.tracer))
@@ -567,8 +567,7 @@ ThreadBuffer* attach_thread_buffer() noexcept {
 
 // A ring past half full gets a successor twice its size, up to `limit` and within the
 // budget: the thread capacity for a ring filling up, more when a ring of that capacity
-// drops (a burst borrows from the budget).
-// True when the thread has the bigger ring.
+// drops (a burst borrows from the budget). True when the thread has the bigger ring.
 bool grow_thread_buffer(const ThreadBuffer& full, std::size_t limit) noexcept {
   try {
     return full.capacity() < limit &&

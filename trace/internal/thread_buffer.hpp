@@ -70,9 +70,9 @@ class ThreadBuffer {
   constexpr explicit ThreadBuffer(NoRing) noexcept : capacity_(0), mask_(0), data_(), write_limit_(0) {}
 
   // kWrittenPastHalf: written, and more than half the ring is waiting: time to grow the
-  // ring, or to wake the collector early (said once until the collector takes some). kDropped: the record did
-  // not fit, the first since one did: time to warn and wake. kDroppedAgain: another
-  // that did not fit, counted like the first; nothing more to do.
+  // ring, or to wake the collector early (said once until the collector takes some).
+  // kDropped: the record did not fit, the first since one did: time to warn and wake.
+  // kDroppedAgain: another that did not fit, counted like the first; nothing more to do.
   enum class WriteResult { kWritten, kWrittenPastHalf, kDropped, kDroppedAgain };
 
   // Producer side: only the owning thread calls this. Records are whole 16-byte entries

@@ -67,25 +67,37 @@ void BM_PipelineFlatOut(benchmark::State& state) {
 BENCHMARK(BM_PipelineFlatOut)->Threads(1)->UseRealTime();
 BENCHMARK(BM_PipelineFlatOut)->Threads(2)->UseRealTime();
 
-// What the collector costs per span: this thread's ring is filled with kSpans spans
-// (untimed), then drained into the discarding exporter's queue on this thread, timed, as
-// the collector thread does each cycle (its worker exports meanwhile, on another thread).
-// 1e9 / items_per_second is ns per span; the queue is emptied between rounds so that no span is
-// dropped there, which would cost less than one taken.
-void BM_CollectorDrain(benchmark::State& state) {
-  static constexpr int kSpans = 4096;  // well within half the reserved ring: no early wake
-  auto& tracer = pipeline_tracer();
-  zspan::reserve_thread_buffer();
+// What the collector takes in one drain of the rows below: well within half a reserved
+// ring, so that no early wake comes first.
+constexpr int kDrainSpans = 4096;
+
+// Records kDrainSpans spans for the pipeline's tracer, numbering them on from `i`.
+void record_a_drains_worth(std::int64_t& i) {
+  for (int n = 0; n < kDrainSpans; ++n) zspan_bench::sampled_span(pipeline_tracer(), ++i);
+}
+
+// Each round, `record()` (untimed), then one drain into the discarding exporter's queue,
+// timed, as the collector thread does each cycle (its worker exports meanwhile, on
+// another thread). 1e9 / items_per_second is ns per span; the queue is emptied between
+// rounds so that no span is dropped there, which would cost less than one taken.
+template <class Record>
+void time_drains(benchmark::State& state, Record&& record) {
   std::uint64_t drained = 0;
-  std::int64_t i = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    tracer.flush();
-    for (int n = 0; n < kSpans; ++n) zspan_bench::sampled_span(tracer, ++i);
+    pipeline_tracer().flush();
+    record();
     state.ResumeTiming();
     drained += zspan::detail::drain_now();
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(drained));
+}
+
+// What the collector costs per span, of spans this thread recorded.
+void BM_CollectorDrain(benchmark::State& state) {
+  zspan::reserve_thread_buffer();
+  std::int64_t i = 0;
+  time_drains(state, [&] { record_a_drains_worth(i); });
 }
 // The report reads the highest rate of the repetitions beside their median (bench/report.cc).
 BENCHMARK(BM_CollectorDrain)->ComputeStatistics("max", [](const std::vector<double>& v) {
@@ -113,18 +125,18 @@ void BM_NewThreadFirstSpans(benchmark::State& state) {
 }
 BENCHMARK(BM_NewThreadFirstSpans)->UseManualTime();
 
-// A thread that records kSpans spans each time it is asked, on whichever core the
-// scheduler gives it: with two cores, the other one than the bench's thread.
+// A thread that records a drain's worth of spans each time it is asked, on whichever
+// core the scheduler gives it: with two cores, the other one than the bench's thread.
 class Recorder {
  public:
-  explicit Recorder(zspan_bench::SampledTracer& tracer)
-      : thread_([this, &tracer] {
+  Recorder()
+      : thread_([this] {
           zspan::reserve_thread_buffer();
           std::int64_t i = 0;
           std::unique_lock lock(mutex_);
           for (int round = 1; cv_.wait(lock, [&] { return asked_ == round || stop_; }), !stop_; ++round) {
             lock.unlock();
-            for (int n = 0; n < kSpans; ++n) zspan_bench::sampled_span(tracer, ++i);
+            record_a_drains_worth(i);
             lock.lock();
             recorded_ = round;
             cv_.notify_all();
@@ -144,7 +156,6 @@ class Recorder {
     cv_.notify_all();
     cv_.wait(lock, [&] { return recorded_ == round; });
   }
-  static constexpr int kSpans = 4096;
 
  private:
   std::mutex mutex_;
@@ -157,17 +168,8 @@ class Recorder {
 // The same drain, of spans another thread recorded: each record crosses from the
 // recording core's cache to the collector's, as it does when threads record under load.
 void BM_CollectorDrainFromAnotherCore(benchmark::State& state) {
-  auto& tracer = pipeline_tracer();
-  Recorder recorder(tracer);
-  std::uint64_t drained = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    tracer.flush();
-    recorder.record_and_wait();
-    state.ResumeTiming();
-    drained += zspan::detail::drain_now();
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(drained));
+  Recorder recorder;
+  time_drains(state, [&] { recorder.record_and_wait(); });
 }
 BENCHMARK(BM_CollectorDrainFromAnotherCore);
 

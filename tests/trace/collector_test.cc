@@ -13,6 +13,7 @@
 
 #include "zspan/instrument/zspan.hpp"
 #include "tests/sanitizers.hpp"
+#include "tests/support/exporter_stats.hpp"
 #include "tests/support/memory_tracer.hpp"
 #include "tests/support/run_forked.hpp"
 #include "tests/trace/export/test_exporters.hpp"
@@ -117,12 +118,9 @@ TEST(ThreadBuffers, AThreadThatExitsGivesItsRingBackAtOnceEvenWhenItsExporterKee
   EXPECT_LT(Clock::now() - start, 250ms) << "not after the exporter's 100 x 5 ms";
   EXPECT_EQ(stats().buffer_bytes, bytes_before);
   ASSERT_TRUE(tracer.flush());
-  const Stats s = stats();
-  std::uint64_t exported = 0, dropped = 0;
-  for (const ExporterStats& e : s.exporters)
-    if (e.name == "gone") exported = e.exported, dropped = e.dropped_queue_full;
-  EXPECT_EQ(exported + dropped, 100u);
-  EXPECT_GT(dropped, 0u);
+  const ExporterStats gone = testing::stats_of(stats(), "gone");
+  EXPECT_EQ(gone.exported + gone.dropped_queue_full, 100u);
+  EXPECT_GT(gone.dropped_queue_full, 0u);
 }
 
 TEST(ThreadBuffers, ManyThreadsAtOnceStayWithinTheBudgetAndWhatIsRefusedIsCounted) {

@@ -11,6 +11,7 @@
 
 #include "zspan/exporters/memory/memory_exporter.hpp"
 #include "zspan/instrument/zspan.hpp"
+#include "tests/support/exporter_stats.hpp"
 #include "tests/trace/export/test_exporters.hpp"
 
 namespace zspan {
@@ -22,6 +23,7 @@ using testing::CountingExporter;
 using testing::GateExporter;
 using testing::ScriptedExporter;
 using testing::ThrowingExporter;
+using testing::stats_of;
 
 // Options with a short export timeout, so that hung exporters end the tests quickly.
 ExportOptions quick(std::size_t queue = 2048, std::size_t batch = 512) {
@@ -30,14 +32,6 @@ ExportOptions quick(std::size_t queue = 2048, std::size_t batch = 512) {
   o.max_export_batch_size = batch;
   o.export_timeout = 300ms;
   return o;
-}
-
-const ExporterStats& stats_of(const Stats& s, std::string_view name) {
-  for (const ExporterStats& e : s.exporters)
-    if (e.name == name) return e;
-  static const ExporterStats none;
-  ADD_FAILURE() << "no exporter named " << name;
-  return none;
 }
 
 void expect_identity(const ExporterStats& e) {

@@ -119,6 +119,7 @@ class ThreadBuffer {
     std::uint64_t tail = tail_.load(std::memory_order_relaxed);
     const std::uint64_t stop = tail + capacity_;
     std::uint64_t released = tail;
+    std::uint64_t fetched = tail & ~std::uint64_t{63};
     std::size_t count = 0;
     for (std::uint64_t head = head_.load(std::memory_order_acquire);;) {
       while (tail != head) {
@@ -133,7 +134,8 @@ class ThreadBuffer {
         do {
           // The writer's core has the records: asking for them a few ahead overlaps the
           // transfers, which each record's size would otherwise make one at a time.
-          __builtin_prefetch(data_.get() + ((tail + at + kPrefetchAhead) & mask_));
+          for (const std::uint64_t ahead = std::min(tail + at + kPrefetchAhead, head); fetched < ahead; fetched += 64)
+            __builtin_prefetch(data_.get() + (fetched & mask_));
           starts[n++] = at;
           at += reinterpret_cast<const SpanRecord*>(begin + at)->size_bytes;
         } while (at < run_limit && reinterpret_cast<const SpanRecord*>(begin + at)->tracer == tracer);

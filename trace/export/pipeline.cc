@@ -5,7 +5,6 @@
 #include <exception>
 #include <new>
 #include <random>
-#include <span>
 #include <thread>
 
 #include "zspan/trace/diagnostics.hpp"
@@ -47,11 +46,13 @@ struct Pipeline::Chunk {
   struct Run {  // the next `count` records are of this service
     std::uint32_t count;
     std::string_view service;
+    std::ptrdiff_t base;  // where in `bytes` the run's record starts count from
   };
   std::vector<std::byte> bytes;  // whole records, back to back (sizes are multiples of 16)
-  // Where each record starts in `bytes`, noted by the collector as it copies them: the
-  // worker hands the exporter its batch without reading the records (a discarding or
-  // sampling exporter never does; the others read each once, as they encode it).
+  // Where each record starts, from its run's base in `bytes`: the collector's walk noted
+  // them, and they are copied as they are. The worker hands the exporter its batch without
+  // reading the records (a discarding or sampling exporter never does; the others read
+  // each once, as they encode it).
   std::vector<std::uint32_t> records;
   std::vector<Run> runs;
   std::uint64_t spans = 0;
@@ -108,18 +109,16 @@ void Pipeline::offer(const RecordRun& run, std::string_view service) noexcept {
     try {
       // A chunk's vectors keep their capacity from one batch to the next: after the first
       // batches, nothing here allocates, and both are appended in one copy each, with no
-      // zeroing first. The index is the walk's starts, moved to where the bytes land.
+      // zeroing first. The index is the walk's starts, counted from where the run's bytes land.
       filling_->bytes.insert(filling_->bytes.end(), run.begin + starts[0], run.begin + starts[take]);
       filling_->records.insert(filling_->records.end(), starts, starts + take);
-      filling_->runs.push_back({take, service});
+      filling_->runs.push_back({take, service, static_cast<std::ptrdiff_t>(at) - starts[0]});
     } catch (...) {  // out of memory: these spans only
       filling_->bytes.resize(at);
       filling_->records.resize(indexed);
       bump(dropped_queue_full_, take);
       return;
     }
-    const std::uint32_t moved = static_cast<std::uint32_t>(at) - starts[0];
-    for (std::uint32_t& start : std::span(filling_->records).subspan(indexed)) start += moved;
     filling_->spans += take;
     first += take;
     if (filling_->spans >= options_.max_export_batch_size) publish();
@@ -155,7 +154,7 @@ void Pipeline::publish() noexcept {
   if (!filling_ || filling_->spans == 0) return;
   std::unique_ptr<Chunk> chunk = std::move(filling_);
   const std::uint64_t n = chunk->spans;
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   if (stopped_) {  // shut down while these were on their way
     counts_.dropped_shutdown += n;
     chunk->clear();
@@ -175,7 +174,11 @@ void Pipeline::publish() noexcept {
     return;
   }
   if (!worker_running_) start_worker_locked();
-  if (ready_spans_ >= options_.max_export_batch_size || flush_requested_ != flush_done_) wake_worker_.notify_one();
+  if (ready_spans_ >= options_.max_export_batch_size || flush_requested_ != flush_done_) {
+    // Unlocked first: a worker woken under the lock would wait for it again at once.
+    lock.unlock();
+    wake_worker_.notify_one();
+  }
 }
 
 void Pipeline::start_worker_locked() {
@@ -291,7 +294,7 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
       const std::uint32_t* record = c->records.data();
       for (const Chunk::Run& r : c->runs)
         for (std::uint32_t i = 0; i < r.count; ++i)
-          spans.push_back({reinterpret_cast<const SpanRecord*>(c->bytes.data() + *record++), r.service});
+          spans.push_back({reinterpret_cast<const SpanRecord*>(c->bytes.data() + r.base + *record++), r.service});
     }
     result = call_export(SpanBatch(spans));
   });

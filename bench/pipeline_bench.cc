@@ -12,12 +12,12 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <ctime>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "bench/cases.hpp"
+#include "bench/thread_cpu_time.hpp"
 
 namespace {
 
@@ -113,11 +113,9 @@ void BM_NewThreadFirstSpans(benchmark::State& state) {
   for (auto _ : state) {
     double seconds = 0;
     std::thread([&] {
-      timespec start{}, end{};
-      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+      const double start = zspan_bench::thread_cpu_seconds();
       for (int n = 0; n < kFirstSpans; ++n) zspan_bench::sampled_span(tracer, n);
-      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end);
-      seconds = static_cast<double>(end.tv_sec - start.tv_sec) + static_cast<double>(end.tv_nsec - start.tv_nsec) * 1e-9;
+      seconds = zspan_bench::thread_cpu_seconds() - start;
     }).join();
     state.SetIterationTime(seconds);
   }

@@ -135,10 +135,9 @@ class ThreadBuffer {
           // The writer's core has the records: asking for them a few ahead overlaps the
           // transfers, which each record's size would otherwise make one at a time. Each
           // line once (one prefetch a record would leave every third line of 96-byte
-          // records to a stall) and none past the head, where the writer writes; for
-          // writing, as the ids minted into the header are.
+          // records to a stall) and none past the head, where the writer writes.
           for (const std::uint64_t ahead = std::min(tail + at + kPrefetchAhead, head); fetched < ahead; fetched += 64)
-            __builtin_prefetch(data_.get() + (fetched & mask_), 1);
+            __builtin_prefetch(data_.get() + (fetched & mask_));
           starts[n++] = at;
           at += reinterpret_cast<const SpanRecord*>(begin + at)->size_bytes;
         } while (at < run_limit && reinterpret_cast<const SpanRecord*>(begin + at)->tracer == tracer);

@@ -46,7 +46,7 @@ struct Pipeline::Chunk {
   struct Run {  // the next `count` records are of this service
     std::uint32_t count;
     std::string_view service;
-    std::ptrdiff_t base;  // where in `bytes` the run's record starts count from
+    std::ptrdiff_t base;  // what the run's record starts add to, for where they are in `bytes`
   };
   std::vector<std::byte> bytes;  // whole records, back to back (sizes are multiples of 16)
   // Where each record starts, from its run's base in `bytes`: the collector's walk noted
@@ -294,7 +294,7 @@ void Pipeline::export_one_batch(std::unique_lock<std::mutex>& lock) {
       const std::uint32_t* record = c->records.data();
       for (const Chunk::Run& r : c->runs)
         for (std::uint32_t i = 0; i < r.count; ++i)
-          spans.push_back({reinterpret_cast<const SpanRecord*>(c->bytes.data() + r.base + *record++), r.service});
+          spans.push_back({reinterpret_cast<const SpanRecord*>(c->bytes.data() + (r.base + *record++)), r.service});
     }
     result = call_export(SpanBatch(spans));
   });

@@ -7,7 +7,10 @@
 
 #include <future>
 #include <optional>
+#include <string>
 #include <thread>
+#include <variant>
+#include <vector>
 
 #include "zspan/exporters/memory/memory_exporter.hpp"
 #include "zspan/instrument/zspan.hpp"
@@ -142,6 +145,35 @@ void expect_every_span_exported(std::string_view name, std::uint64_t spans) {
   EXPECT_EQ(e.dropped_queue_full, 0u);
   EXPECT_EQ(e.exported, spans);
   expect_identity(e);
+}
+
+// The collector copies runs of records (a thread's spans of one tracer, back to back) into
+// the queue's chunks; a batch smaller than a run splits it, records differ in size, and
+// each must still reach the exporter whole, once and in order.
+TEST(Pipeline, BatchesThatSplitRunsOfRecordsOfManySizesExportEachWholeInOrder) {
+  static constexpr TagKey<"test.seq", std::int64_t> seq;
+  static constexpr TagKey<"test.padding", std::string_view> padding;
+  Tracer<AlwaysOnSampler, MemoryExporter> tracer{
+      "split", {}, SharedExporter<MemoryExporter>::make("split", quick(/*queue=*/4096, /*batch=*/7))};
+  ASSERT_TRUE(reserve_thread_buffer());
+  const std::string text(120, 'x');
+  constexpr int kSpans = 1000;
+  for (int i = 0; i < kSpans; ++i) {
+    TRACE_SCOPE_WITH(tracer, "numbered", seq = i, padding = std::string_view(text).substr(0, i % 37 * 3));
+  }
+  ASSERT_TRUE(tracer.flush(10s));
+  const std::vector<SpanData> spans = tracer.exporter().spans();
+  ASSERT_EQ(spans.size(), std::size_t{kSpans});
+  for (int i = 0; i < kSpans; ++i) {
+    const SpanData& span = spans[static_cast<std::size_t>(i)];
+    ASSERT_NE(span.tag("test.seq"), nullptr) << i;
+    EXPECT_EQ(std::get<std::int64_t>(span.tag("test.seq")->value), i);
+    ASSERT_NE(span.tag("test.padding"), nullptr) << i;
+    EXPECT_EQ(std::get<std::string>(span.tag("test.padding")->value).size(), static_cast<std::size_t>(i % 37 * 3)) << i;
+    EXPECT_EQ(span.name, "numbered") << i;
+    EXPECT_TRUE(span.span_id.valid()) << i;
+  }
+  expect_every_span_exported("split", kSpans);
 }
 
 // A queue holds a few batches, a thread's ring a burst: while an exporter keeps up, the

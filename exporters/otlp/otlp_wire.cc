@@ -79,9 +79,16 @@ class Writer {
   }
   // A string field, each invalid UTF-8 byte as U+FFFD (as otlp::valid_utf8 makes it).
   void string(std::uint32_t number, std::string_view text) {
+    const std::size_t ascii = ascii_prefix(text);
+    if (ascii == text.size()) {  // the usual case: nothing to replace, the length known
+      key(number, kLength);
+      raw_varint(text.size());
+      bytes(text);
+      return;
+    }
     const Length length = begin(number, text.size() < 128 ? 1 : 2);
     std::size_t copied = 0;
-    for (std::size_t i = ascii_prefix(text); i < text.size();) {
+    for (std::size_t i = ascii; i < text.size();) {
       if (static_cast<unsigned char>(text[i]) < 0x80) {
         ++i;
         continue;
@@ -148,13 +155,18 @@ class Writer {
     return out_.data() + size_;
   }
   [[gnu::noinline]] void grow(std::size_t n) { out_.resize(std::max({size_ + n, 2 * out_.size(), std::size_t{1024}})); }
-  // How many bytes `text` starts with that are ASCII, eight at a time.
+  // How many bytes `text` starts with that are ASCII, eight at a time; a tail shorter than
+  // eight is read as the text's last eight, overlapping, when the text has that many.
   static std::size_t ascii_prefix(std::string_view text) noexcept {
+    auto ascii8 = [&](std::size_t at) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + at, 8);
+      return (word & 0x8080808080808080) == 0;
+    };
     std::size_t i = 0;
-    for (std::uint64_t word; i + 8 <= text.size(); i += 8) {
-      std::memcpy(&word, text.data() + i, 8);
-      if (word & 0x8080808080808080) break;
-    }
+    while (i + 8 <= text.size() && ascii8(i)) i += 8;
+    const bool short_tail = i + 8 > text.size();
+    if (short_tail && text.size() >= 8 && ascii8(text.size() - 8)) return text.size();
     while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
     return i;
   }
